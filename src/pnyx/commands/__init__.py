@@ -1,0 +1,1 @@
+"""`pnyx` sub-commands that need no database (they run without Django set up)."""
