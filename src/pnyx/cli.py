@@ -22,6 +22,9 @@ def main(argv: list[str] | None = None) -> int:
     if args and args[0] in PURE_COMMANDS:
         module = import_module(PURE_COMMANDS[args[0]])
         return int(module.main(args[1:]) or 0)
+    if args and args[0] == "demo":
+        # Demo accounts exist only in demo mode, on their own database file.
+        os.environ["PNYX_DEMO"] = "1"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pnyx.settings")
     from django.core.management import execute_from_command_line
 

@@ -1,0 +1,16 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.urls import include, path
+
+from pnyx.core.admin import site as admin_site
+
+urlpatterns = [
+    path("admin/", admin_site.urls),
+    path("accounts/", include("allauth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("pnyx.core.urls")),
+    path("", include("pnyx.spaces.urls")),
+    path("processes/", include("pnyx.pages.urls")),
+]
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
