@@ -1,0 +1,379 @@
+"""Pol.is open-data export format: ``comments.csv``, ``votes.csv``, ``participants-votes.csv``,
+``summary.csv`` (as published in ``compdemocracy/openData``).
+
+Facts this reader relies on (checked on the openData exports):
+
+- ``comments.csv``: ``timestamp,[datetime,]comment-id,author-id,agrees,disagrees,moderated,
+  [is-meta,is-seed,group-informed-consensus,]comment-body``; ``moderated`` -1 = moderated out,
+  0 = not moderated, 1 = accepted. Comment ids need not start at 0.
+- ``votes.csv``: ``timestamp,datetime,comment-id,voter-id,vote``, the full history (re-votes
+  included); the matrix keeps the last vote of each participant on each comment (latest
+  timestamp, file order among equal timestamps). 1 = agree, -1 = disagree, 0 = pass.
+- ``participants-votes.csv``: ``participant,[xid,]group-id,n-comments,n-votes,n-agree,
+  n-disagree,<comment ids...>``; ``group-id`` is Pol.is' own group (empty = not clustered); cells
+  1/-1/0, empty = not voted. Comment columns are located by header name after ``n-disagree``.
+- ``summary.csv``: ``key,value`` rows (topic, url, views, voters, voters-in-conv, commenters,
+  comments, groups, conversation-description).
+
+Reading is all-or-nothing: a malformed file raises :class:`PolisFormatError` naming the file and
+the row (1 = header line; physical line numbers, so a comment body spanning lines is counted as
+it is in the file) and nothing is returned. Writing produces files this reader reads back to the
+same matrix of last votes (``votes.csv`` then holds one row per last vote, timestamp 0 unless the
+conversation carries vote times).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from pnyx.methods.opinion import OpinionMap, VoteMatrix
+
+COMMENTS = "comments.csv"
+VOTES = "votes.csv"
+PARTICIPANTS_VOTES = "participants-votes.csv"
+SUMMARY = "summary.csv"
+
+_COMMENT_COLUMNS = ("comment-id", "author-id", "moderated", "comment-body")
+_VOTE_COLUMNS = ("timestamp", "comment-id", "voter-id", "vote")
+_PV_COLUMNS = ("participant", "group-id", "n-comments", "n-votes", "n-agree", "n-disagree")
+_TRUE = {"1", "true", "True", "TRUE", "t"}
+
+
+class PolisFormatError(ValueError):
+    """A malformed Pol.is export file; ``str()`` is ``FILE:ROW: message``."""
+
+    def __init__(self, file: str, row: int, message: str) -> None:
+        super().__init__(f"{file}:{row}: {message}")
+        self.file = file
+        self.row = row
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Statement:
+    id: int
+    text: str
+    author: int | None = None
+    moderated: int = 0  # -1 moderated out, 0 not moderated, 1 accepted
+    is_meta: bool = False
+    timestamp: int = 0
+
+    @property
+    def moderated_out(self) -> bool:
+        return self.moderated == -1 or self.is_meta
+
+
+@dataclass(frozen=True, eq=False)
+class PolisConversation:
+    statements: tuple[Statement, ...]
+    matrix: VoteMatrix
+    polis_groups: Mapping[int, int] = field(default_factory=dict)  # participant -> Pol.is group-id
+    summary: Mapping[str, str] = field(default_factory=dict)
+    xids: Mapping[int, str] = field(default_factory=dict)
+
+    @property
+    def moderated_out(self) -> frozenset[int]:
+        return frozenset(s.id for s in self.statements if s.moderated_out)
+
+    def statement(self, statement_id: int) -> Statement | None:
+        for s in self.statements:
+            if s.id == statement_id:
+                return s
+        return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading
+
+
+def _rows(path: Path, required: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:
+    name = path.name
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise PolisFormatError(name, 1, f"not UTF-8 text ({error.reason})") from error
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise PolisFormatError(name, 1, "empty file, expected a header row") from None
+    missing = [c for c in required if c not in header]
+    if missing:
+        raise PolisFormatError(name, 1, f"missing column(s): {', '.join(missing)}")
+    try:
+        for record in reader:
+            if not record:
+                continue
+            if len(record) != len(header):
+                raise PolisFormatError(
+                    name,
+                    reader.line_num,
+                    f"{len(record)} fields, the header has {len(header)}",
+                )
+            yield reader.line_num, dict(zip(header, record, strict=True))
+    except csv.Error as error:
+        raise PolisFormatError(name, reader.line_num, f"bad CSV: {error}") from error
+
+
+def _int(file: str, row: int, column: str, value: str) -> int:
+    try:
+        return int(value.strip())
+    except ValueError:
+        raise PolisFormatError(file, row, f"{column}: {value!r} is not an integer") from None
+
+
+def _vote(file: str, row: int, column: str, value: str) -> int:
+    number = _int(file, row, column, value)
+    if number not in (-1, 0, 1):
+        raise PolisFormatError(
+            file, row, f"{column}: vote {value!r} is not 1 (agree), -1 (disagree) or 0 (pass)"
+        )
+    return number
+
+
+def read_comments(path: Path) -> tuple[Statement, ...]:
+    statements: list[Statement] = []
+    seen: set[int] = set()
+    for row, record in _rows(path, _COMMENT_COLUMNS):
+        sid = _int(path.name, row, "comment-id", record["comment-id"])
+        if sid in seen:
+            raise PolisFormatError(path.name, row, f"comment-id {sid} appears twice")
+        seen.add(sid)
+        moderated = _int(path.name, row, "moderated", record["moderated"])
+        if moderated not in (-1, 0, 1):
+            raise PolisFormatError(path.name, row, f"moderated: {moderated} is not -1, 0 or 1")
+        author = record["author-id"].strip()
+        timestamp = record.get("timestamp", "").strip()
+        statements.append(
+            Statement(
+                id=sid,
+                text=record["comment-body"],
+                author=_int(path.name, row, "author-id", author) if author else None,
+                moderated=moderated,
+                is_meta=record.get("is-meta", "").strip() in _TRUE,
+                timestamp=_int(path.name, row, "timestamp", timestamp) if timestamp else 0,
+            )
+        )
+    return tuple(sorted(statements, key=lambda s: s.id))
+
+
+def read_votes(path: Path, known: set[int]) -> dict[tuple[int, int], int]:
+    """Last vote per (participant, statement)."""
+    latest: dict[tuple[int, int], tuple[int, int]] = {}
+    for row, record in _rows(path, _VOTE_COLUMNS):
+        timestamp = _int(path.name, row, "timestamp", record["timestamp"])
+        sid = _int(path.name, row, "comment-id", record["comment-id"])
+        pid = _int(path.name, row, "voter-id", record["voter-id"])
+        value = _vote(path.name, row, "vote", record["vote"])
+        if sid not in known:
+            raise PolisFormatError(path.name, row, f"vote on unknown statement {sid}")
+        key = (pid, sid)
+        previous = latest.get(key)
+        if previous is None or timestamp >= previous[0]:
+            latest[key] = (timestamp, value)
+    return {key: value for key, (_, value) in latest.items()}
+
+
+def read_participants_votes(
+    path: Path, known: set[int]
+) -> tuple[dict[tuple[int, int], int], dict[int, int], dict[int, str], list[int]]:
+    """Cells, Pol.is groups, xids and the participant order of ``participants-votes.csv``."""
+    name = path.name
+    cells: dict[tuple[int, int], int] = {}
+    groups: dict[int, int] = {}
+    xids: dict[int, str] = {}
+    order: list[int] = []
+    columns: list[tuple[str, int]] | None = None
+    for row, record in _rows(path, _PV_COLUMNS):
+        if columns is None:
+            header = list(record)
+            start = header.index("n-disagree") + 1
+            columns = []
+            for column in header[start:]:
+                sid = _int(name, 1, "comment column", column)
+                if sid not in known:
+                    raise PolisFormatError(name, 1, f"column for unknown statement {sid}")
+                columns.append((column, sid))
+        pid = _int(name, row, "participant", record["participant"])
+        if pid in groups or pid in order:
+            raise PolisFormatError(name, row, f"participant {pid} appears twice")
+        order.append(pid)
+        group = record["group-id"].strip()
+        if group:
+            groups[pid] = _int(name, row, "group-id", group)
+        if record.get("xid", "").strip():
+            xids[pid] = record["xid"]
+        for column, sid in columns:
+            cell = record[column].strip()
+            if cell:
+                cells[(pid, sid)] = _vote(name, row, f"column {column}", cell)
+    return cells, groups, xids, order
+
+
+def read_summary(path: Path) -> dict[str, str]:
+    summary: dict[str, str] = {}
+    text = path.read_text(encoding="utf-8-sig")
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        for record in reader:
+            if not record:
+                continue
+            if len(record) > 2:
+                raise PolisFormatError(
+                    path.name, reader.line_num, "expected key,value rows in summary.csv"
+                )
+            summary[record[0]] = record[1] if len(record) > 1 else ""
+    except csv.Error as error:
+        raise PolisFormatError(path.name, reader.line_num, f"bad CSV: {error}") from error
+    return summary
+
+
+def read_polis_export(folder: Path | str) -> PolisConversation:
+    """Read a Pol.is export folder (``comments.csv`` and ``votes.csv`` and/or
+    ``participants-votes.csv``; ``summary.csv`` optional). The matrix comes from ``votes.csv``
+    when present, else from ``participants-votes.csv``; participants and statements sorted by id.
+    """
+    root = Path(folder)
+    if not (root / COMMENTS).is_file():
+        raise PolisFormatError(COMMENTS, 0, f"no {COMMENTS} in {root}")
+    statements = read_comments(root / COMMENTS)
+    known = {s.id for s in statements}
+    has_votes = (root / VOTES).is_file()
+    has_pv = (root / PARTICIPANTS_VOTES).is_file()
+    if not has_votes and not has_pv:
+        raise PolisFormatError(VOTES, 0, f"neither {VOTES} nor {PARTICIPANTS_VOTES} in {root}")
+    groups: dict[int, int] = {}
+    xids: dict[int, str] = {}
+    participants: set[int] = set()
+    cells: dict[tuple[int, int], int] = {}
+    if has_pv:
+        cells, groups, xids, order = read_participants_votes(root / PARTICIPANTS_VOTES, known)
+        participants.update(order)
+    if has_votes:
+        cells = read_votes(root / VOTES, known)
+    summary = read_summary(root / SUMMARY) if (root / SUMMARY).is_file() else {}
+    participants.update(pid for pid, _ in cells)
+    pids = sorted(participants)
+    sids = [s.id for s in statements]
+    row = {p: i for i, p in enumerate(pids)}
+    col = {s: j for j, s in enumerate(sids)}
+    votes = np.full((len(pids), len(sids)), np.nan)
+    if cells:
+        keys = np.array(list(cells), dtype=np.int64)
+        rows = np.fromiter((row[p] for p in keys[:, 0]), dtype=np.int64, count=len(keys))
+        cols = np.fromiter((col[s] for s in keys[:, 1]), dtype=np.int64, count=len(keys))
+        votes[rows, cols] = np.fromiter(cells.values(), dtype=np.float64, count=len(cells))
+    return PolisConversation(
+        statements=statements,
+        matrix=VoteMatrix(tuple(pids), tuple(sids), votes),
+        polis_groups=groups,
+        summary=summary,
+        xids=xids,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Writing
+
+
+def _cell(value: float) -> str:
+    return "" if np.isnan(value) else str(int(value))
+
+
+def write_polis_export(
+    folder: Path | str,
+    conversation: PolisConversation,
+    opinion_map: OpinionMap | None = None,
+) -> None:
+    """Write the four files; ``group-id`` comes from ``opinion_map`` when given, else from the
+    conversation's Pol.is groups."""
+    root = Path(folder)
+    root.mkdir(parents=True, exist_ok=True)
+    matrix = conversation.matrix
+    votes = matrix.votes
+    col = {s: j for j, s in enumerate(matrix.statements)}
+    agrees = (votes == 1).sum(axis=0)
+    disagrees = (votes == -1).sum(axis=0)
+    groups = (
+        dict(opinion_map.groups) if opinion_map is not None else dict(conversation.polis_groups)
+    )
+    authored: dict[int, int] = {}
+    for s in conversation.statements:
+        if s.author is not None:
+            authored[s.author] = authored.get(s.author, 0) + 1
+
+    with (root / COMMENTS).open("w", newline="", encoding="utf-8") as handle:
+        out = csv.writer(handle, lineterminator="\n")
+        out.writerow(
+            ["timestamp", "datetime", "comment-id", "author-id", "agrees", "disagrees"]
+            + ["moderated", "is-meta", "comment-body"]
+        )
+        for s in conversation.statements:
+            j = col.get(s.id)
+            out.writerow(
+                [
+                    s.timestamp,
+                    "",
+                    s.id,
+                    "" if s.author is None else s.author,
+                    int(agrees[j]) if j is not None else 0,
+                    int(disagrees[j]) if j is not None else 0,
+                    s.moderated,
+                    1 if s.is_meta else 0,
+                    s.text,
+                ]
+            )
+
+    with (root / VOTES).open("w", newline="", encoding="utf-8") as handle:
+        out = csv.writer(handle, lineterminator="\n")
+        out.writerow(["timestamp", "datetime", "comment-id", "voter-id", "vote"])
+        rows, cols = np.nonzero(~np.isnan(votes))
+        for i, j in zip(rows.tolist(), cols.tolist(), strict=True):
+            out.writerow([0, "", matrix.statements[j], matrix.participants[i], int(votes[i, j])])
+
+    with (root / PARTICIPANTS_VOTES).open("w", newline="", encoding="utf-8") as handle:
+        out = csv.writer(handle, lineterminator="\n")
+        with_xid = bool(conversation.xids)
+        out.writerow(
+            ["participant"]
+            + (["xid"] if with_xid else [])
+            + list(_PV_COLUMNS[1:])
+            + [str(s) for s in matrix.statements]
+        )
+        for i, pid in enumerate(matrix.participants):
+            row = votes[i]
+            out.writerow(
+                [pid]
+                + ([conversation.xids.get(pid, "")] if with_xid else [])
+                + [
+                    groups.get(pid, ""),
+                    authored.get(pid, 0),
+                    int((~np.isnan(row)).sum()),
+                    int((row == 1).sum()),
+                    int((row == -1).sum()),
+                ]
+                + [_cell(v) for v in row.tolist()]
+            )
+
+    summary = dict(conversation.summary)
+    voters = int((~np.isnan(votes)).any(axis=1).sum())
+    summary.update(
+        {
+            "voters": str(voters),
+            "comments": str(len(conversation.statements)),
+            "commenters": str(len(authored)),
+        }
+    )
+    if opinion_map is not None:
+        summary["voters-in-conv"] = str(len(opinion_map.in_conv))
+        summary["groups"] = str(opinion_map.k)
+    with (root / SUMMARY).open("w", newline="", encoding="utf-8") as handle:
+        out = csv.writer(handle, lineterminator="\n")
+        for key, value in summary.items():
+            out.writerow([key, value])
