@@ -1,0 +1,127 @@
+"""Pol.is export format: round trips on real conversations, malformed files rejected by FILE:ROW."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from pnyx.commands import opinion_map as command
+from pnyx.methods.opinion import compute_opinion_map
+from pnyx.methods.polis_format import (
+    PolisFormatError,
+    read_polis_export,
+    write_polis_export,
+)
+
+MALFORMED = Path(__file__).resolve().parent.parent / "data" / "polis_malformed"
+CONVERSATIONS = [
+    "london.youth.policing",
+    "15-per-hour-seattle",
+    "brexit-consensus",
+    "canadian-electoral-reform",
+    "bg2050-volunteers",
+    "football-concussions",
+    "scoop-hivemind.biodiversity",
+    "american-assembly.bowling-green",
+    "vtaiwan.uberx",
+    "austria-climate.5twd2jsnkf.2022-08-08",
+]
+
+
+def assert_same_matrix(a: np.ndarray, b: np.ndarray) -> None:
+    assert a.shape == b.shape
+    np.testing.assert_array_equal(np.isnan(a), np.isnan(b))
+    np.testing.assert_array_equal(np.nan_to_num(a, nan=9), np.nan_to_num(b, nan=9))
+
+
+@pytest.mark.parametrize("name", CONVERSATIONS)
+def test_import_then_export_gives_back_the_same_matrix_of_last_votes(
+    reference_data: Path, tmp_path: Path, name: str
+) -> None:
+    folder = reference_data / "polis" / name
+    conversation = read_polis_export(folder)
+    # The reader's matrix equals Pol.is' own final matrix (participants-votes.csv).
+    participants_only = tmp_path / "pv"
+    participants_only.mkdir()
+    for file in ("comments.csv", "participants-votes.csv"):
+        (participants_only / file).write_bytes((folder / file).read_bytes())
+    from_pv = read_polis_export(participants_only)
+    assert from_pv.matrix.participants == conversation.matrix.participants
+    assert_same_matrix(from_pv.matrix.votes, conversation.matrix.votes)
+    assert dict(from_pv.polis_groups) == dict(conversation.polis_groups)
+
+    write_polis_export(tmp_path / "out", conversation)
+    again = read_polis_export(tmp_path / "out")
+    assert again.matrix.participants == conversation.matrix.participants
+    assert again.matrix.statements == conversation.matrix.statements
+    assert_same_matrix(again.matrix.votes, conversation.matrix.votes)
+    assert again.moderated_out == conversation.moderated_out
+    assert [s.text for s in again.statements] == [s.text for s in conversation.statements]
+    assert dict(again.polis_groups) == dict(conversation.polis_groups)
+
+
+def test_export_writes_pnyx_groups_into_group_id(tmp_path: Path) -> None:
+    folder = tmp_path / "conv"
+    folder.mkdir()
+    (folder / "comments.csv").write_text(
+        "timestamp,datetime,comment-id,author-id,agrees,disagrees,moderated,comment-body\n"
+        + "".join(f"0,,{s},1,0,0,1,statement {s}\n" for s in range(4))
+    )
+    rows = ["timestamp,datetime,comment-id,voter-id,vote"]
+    for p in range(10):
+        for s in range(4):
+            rows.append(f"{p},,{s},{p},{1 if (p < 5) == (s < 2) else -1}")
+    (folder / "votes.csv").write_text("\n".join(rows) + "\n")
+    conversation = read_polis_export(folder)
+    opinion = compute_opinion_map(conversation.matrix, conversation.moderated_out)
+    write_polis_export(tmp_path / "out", conversation, opinion)
+    again = read_polis_export(tmp_path / "out")
+    assert dict(again.polis_groups) == dict(opinion.groups)
+    summary = (tmp_path / "out" / "summary.csv").read_text()
+    assert "groups,2" in summary
+
+
+@pytest.mark.parametrize(
+    ("case", "expected"),
+    [
+        ("unknown_statement", "votes.csv:4: vote on unknown statement 7"),
+        ("bad_vote", "votes.csv:3: vote: vote '2' is not 1 (agree), -1 (disagree) or 0 (pass)"),
+        ("missing_column", "votes.csv:1: missing column(s): voter-id"),
+        ("bad_cell", "participants-votes.csv:3: column 1: 'yes' is not an integer"),
+    ],
+)
+def test_malformed_file_is_rejected_naming_file_and_row(case: str, expected: str) -> None:
+    with pytest.raises(PolisFormatError) as error:
+        read_polis_export(MALFORMED / case)
+    assert str(error.value) == expected
+
+
+def test_missing_comments_file_is_rejected(tmp_path: Path) -> None:
+    with pytest.raises(PolisFormatError, match=r"^comments.csv:0: no comments.csv"):
+        read_polis_export(tmp_path)
+
+
+def test_command_reports_bad_input_on_stderr_with_exit_2(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert command.main([str(MALFORMED / "unknown_statement")]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == "error: votes.csv:4: vote on unknown statement 7\n"
+
+
+def test_command_prints_groups_and_consensus(
+    reference_data: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = reference_data / "polis" / "london.youth.policing"
+    assert command.main([str(folder), "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert set(result) == {"k", "groups", "repness", "consensus"}
+    assert result["k"] == len(set(result["groups"].values())) == len(result["repness"])
+    assert set(result["consensus"]) == {"agree", "disagree"}
+    assert command.main([str(folder)]) == 0
+    text = capsys.readouterr().out
+    assert "Group 0" in text and "Consensus (agree):" in text
