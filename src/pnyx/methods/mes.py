@@ -1,0 +1,633 @@
+"""The Method of Equal Shares (MES) for participatory budgeting, with its completions.
+
+References: Peters, Pierczyński and Skowron, "Proportional Participatory Budgeting with Additive
+Utilities", NeurIPS 2021; equalshares.net; and, for the exact semantics reproduced here, pabutools
+1.2.3 (``pabutools.rules.mes.method_of_equal_shares`` with ``voter_budget_increment``).
+
+The rule
+--------
+Every voter starts with the same per-voter budget ``b`` (``budget / n``, ``n`` = number of ballots
+counting multiplicity, empty ballots included). A project ``j`` of cost ``c_j`` is *affordable* when
+its supporters (the voters with positive utility ``u_ij``) hold at least ``c_j`` together. Its
+price factor ``rho_j`` is the least ``rho`` with ``f_j(rho) = sum_i m_i min(beta_i, rho u_ij) >= c_j``
+(``beta_i`` = voter budget, ``m_i`` = ballot multiplicity). Each round the affordable project with
+the least ``(rho_j, tie_priority_j)`` is funded; each supporter pays ``min(beta_i, rho_j u_ij)``.
+The run stops when nothing remaining is affordable. As in pabutools:
+
+* utilities are the cost (``Cost_Sat``) with ``cost_utility=True``, else the given points
+  (``Additive_Cardinal_Sat``); a supporter is a ballot with positive utility;
+* a project without supporters is never funded, not even by MES when it costs nothing; a project
+  of cost 0 with supporters is funded before the first round (under cost utility its utility is 0,
+  so it has no supporters and is not funded);
+* an empty profile funds nothing.
+
+Completions (pabutools' iterated MES, ``voter_budget_increment = increment``): let
+``b_k = budget / n + k * increment`` and ``O_k`` the MES outcome with per-voter budget ``b_k``.
+For ``k = 0, 1, ...``: if ``cost(O_k) > budget`` return ``O_{k-1}``; with ``add1`` return ``O_k``
+if it is exhaustive (no non-funded project with supporters and positive cost fits in what is left
+of the budget). ``add1-no-stop`` never stops on exhaustiveness, only on overspending (it also stops
+once every such project is funded, where nothing can change any more). ``add1-greedy`` runs
+``add1`` and then utilitarian greedy on the rest (highest ``sum_i m_i u_ij / c_j`` first, cost 0
+first of all, ties by priority, a project is added whenever it fits), as pabutools'
+``completion_by_rule_combination`` does with ``greedy_utilitarian_welfare``.
+
+Exact arithmetic
+----------------
+Every decision (which project wins a round, whether a project is affordable, which supporters pay
+their whole budget) is exact. Budgets are kept as floats *and* can be recomputed exactly: a voter
+who has never been exhausted holds ``b - sum_s rho_s u_{i j_s}`` with the exact ``rho_s`` of the
+rounds so far (Fractions), and an exhausted voter holds exactly 0. A float budget is ``float(b)``
+minus at most one rounded product per round, each at most ``b``, so its error is at most
+``(2t + 1) 2^-53 b``; we use the margin ``delta = 1e-8 b`` (valid for fewer than 10^7 rounds). A
+float decision is taken only when its margin exceeds the error bound (a sum over supporters gets
+``2 M_j delta + 1e-12 c_j``, ``M_j`` = their number); otherwise the comparison is redone in
+Fractions. In particular a project's exact ``rho`` is computed from the float poor/rich split as
+``(c - sum_poor m_i beta_i) / sum_rich m_i u_i`` (the poor sums come from exact integer aggregates
+of the utilities of the funded projects) and the split is then checked exactly for the voters whose
+float margin is too small; should it be wrong, ``rho`` is recomputed fully in Fractions.
+
+Fast completion, and why it equals the unit-by-unit scan
+--------------------------------------------------------
+Fix a sequence ``S = (j_1, ..., j_m)`` and run MES *forced* along ``S`` with per-voter budget
+``b``: budgets ``beta^t(b)`` after the first ``t`` funded projects, ``rho_j^t(b)`` the price factor
+of ``j`` in round ``t``.
+
+Lemma (monotonicity). If ``b <= b'`` and every ``j_t`` is affordable in round ``t`` at ``b``, then
+it is at ``b'``, and for all ``i, t, j``: ``beta_i^t(b) <= beta_i^t(b')``, and ``rho_j^t(b) >=
+rho_j^t(b')`` whenever ``j`` is affordable in round ``t`` at ``b``.
+Proof, by induction on ``t``. ``beta^0 = b <= b'``. If ``beta^{t-1}(b) <= beta^{t-1}(b')`` then
+``f_j`` at ``b`` is pointwise at most ``f_j`` at ``b'``, so the least ``rho`` with
+``f_j(rho) >= c_j`` can only be smaller at ``b'`` and affordability (``f_j(inf) >= c_j``) is kept.
+A supporter's new budget ``max(0, beta - rho u)`` grows with ``beta`` and shrinks with ``rho``,
+so ``beta^t(b) <= beta^t(b')``. QED.
+
+Certificate. Let ``S`` be the MES outcome at ``b`` and ``theta_t = rho_{j_t}^t(b)``. Suppose the
+run forced along ``S`` at ``b' > b`` satisfies (C1) in every round ``t``, every remaining project
+``j != j_t`` affordable at ``b'`` has ``(rho_j^t(b'), prio_j) > (theta_t, prio_{j_t})``
+lexicographically, and (C2) after round ``m`` no remaining project is affordable at ``b'``.
+Then MES at every ``b''`` in ``[b, b']`` funds exactly ``S`` in that order.
+Proof, by induction on the round: MES at ``b''`` has followed ``S`` so far, so its budgets are
+``beta^{t-1}(b'')``. ``j_t`` is affordable (lemma, from ``b``). Any other remaining project ``j``
+affordable at ``b''`` is affordable at ``b'`` (lemma) and ``rho_j^t(b'') >= rho_j^t(b')`` while
+``rho_{j_t}^t(b'') <= theta_t``; with (C1), ``(rho_j^t(b''), prio_j) > (rho_{j_t}^t(b''),
+prio_{j_t})``, so MES picks ``j_t``. After round ``m``, anything affordable at ``b''`` would be
+affordable at ``b'``, contradicting (C2), so MES stops. QED.
+
+Moreover if the certificate holds for ``b'`` it holds for every ``b'''`` in ``[b, b']`` (the
+same inequalities, by the lemma), so the set of budgets it certifies is an interval starting at
+``b``. The fast completion runs MES at ``b_k``; if the scan would stop there (overspent, or
+exhaustive for ``add1``) it returns the same as the scan. Otherwise it finds, by galloping and
+bisection over ``s``, a large ``s`` for which the certificate holds at ``b_{k+s}``: then
+``O_{k+1} = ... = O_{k+s} = O_k``, which neither overspends nor is exhaustive, so the scan would
+not stop at any of them either, and the next index to examine is ``k+s+1``. When the scan stops at
+``k`` because ``O_k`` overspends and ``O_{k-1}`` was certified rather than run, MES is run at
+``b_{k-1}`` to report its exact payments. Hence the fast completion returns exactly the scan's
+outcome; it needs one MES run per change of outcome plus a logarithmic number of forced runs.
+(The tests also compare it with a unit-by-unit scan, ``scan="unit"``.)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from fractions import Fraction
+
+import numpy as np
+import numpy.typing as npt
+
+__all__ = ["COMPLETIONS", "MesResult", "equal_shares"]
+
+COMPLETIONS = ("none", "add1", "add1-no-stop", "add1-greedy")
+
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+IndexArray = npt.NDArray[np.intp]
+BoolArray = npt.NDArray[np.bool_]
+
+_DELTA = 1e-8  # budget float error margin, relative to the per-voter budget
+_REL = 1e-12  # relative slack for rounding in sums and products
+
+
+@dataclass(frozen=True)
+class MesResult:
+    """The outcome of :func:`equal_shares`.
+
+    ``selected``: project indices in funding order (projects of cost 0 first, then MES rounds,
+    then the greedy completion). ``payments[i, j]``: what one voter of ballot ``i`` paid for
+    project ``j`` (floats, for display). ``spent``: total cost of ``selected``. ``final_budget``:
+    per-voter budget of the MES run reported. ``reasons``: for each project not selected,
+    ``("unaffordable", funded projects its supporters paid for)``, ``("did-not-fit", ())`` when
+    its cost exceeds what is left of the budget, or ``("no-supporters", ())``.
+    """
+
+    selected: tuple[int, ...]
+    payments: FloatArray
+    spent: int
+    final_budget: Fraction
+    reasons: dict[int, tuple[str, tuple[int, ...]]]
+
+
+class _Problem:
+    """Arrays of an election prepared once: supporters, utilities and multiplicities per project."""
+
+    def __init__(
+        self,
+        costs: IntArray,
+        budget: int,
+        utilities: IntArray,
+        multiplicity: IntArray,
+        tie_priority: IntArray,
+        cost_utility: bool,
+    ) -> None:
+        self.costs = [int(c) for c in costs]
+        self.budget = int(budget)
+        self.n_ballots, self.n_projects = utilities.shape
+        self.mult = np.asarray(multiplicity, dtype=np.int64)
+        self.n_voters = int(self.mult.sum())
+        self.prio = [int(p) for p in tie_priority]
+        support = utilities > 0
+        if cost_utility:
+            util = np.where(support, np.asarray(costs, dtype=np.int64)[None, :], 0)
+        else:
+            util = np.where(support, utilities, 0).astype(np.int64)
+        self.util = util
+        bound = max(1, int(util.max(initial=0))) * max(1, self.n_voters)
+        if bound >= 2**62:
+            raise ValueError("utilities times voters exceed 64-bit integers; rescale")
+        self.sup: list[IndexArray] = []
+        self.sup_u: list[IntArray] = []
+        self.sup_uf: list[FloatArray] = []
+        self.sup_m: list[IntArray] = []
+        self.sup_mf: list[FloatArray] = []
+        self.sup_mu: list[IntArray] = []
+        self.sup_muf: list[FloatArray] = []
+        self.total_sat: list[int] = []
+        for j in range(self.n_projects):
+            idx = np.flatnonzero(util[:, j] > 0)
+            u = util[idx, j]
+            m = self.mult[idx]
+            self.sup.append(idx)
+            self.sup_u.append(u)
+            self.sup_uf.append(u.astype(np.float64))
+            self.sup_m.append(m)
+            self.sup_mf.append(m.astype(np.float64))
+            self.sup_mu.append(m * u)
+            self.sup_muf.append((m * u).astype(np.float64))
+            self.total_sat.append(int((m * u).sum()))
+        # pabutools: only projects with supporters take part; cost 0 ones are funded up front
+        self.candidates = [
+            j for j in range(self.n_projects) if self.total_sat[j] > 0 and self.costs[j] > 0
+        ]
+        self.free = sorted(
+            (j for j in range(self.n_projects) if self.total_sat[j] > 0 and self.costs[j] == 0),
+            key=lambda j: self.prio[j],
+        )
+
+
+@dataclass
+class _Eval:
+    """Float evaluation of a project in the current state of a run."""
+
+    status: int  # 0 certainly unaffordable, 1 affordable (certain or checked exactly)
+    lo: float = 0.0  # certified lower bound of rho
+    hi: float = 0.0  # certified upper bound of rho
+    order: IndexArray | None = None  # supporter positions sorted by budget / utility
+    split: int = 0  # number of poor supporters in ``order`` (float split)
+
+
+class _State:
+    """One MES run (or forced run) with per-voter budget ``b``: exact rounds, float budgets."""
+
+    def __init__(self, pr: _Problem, b: Fraction) -> None:
+        self.pr = pr
+        self.b = b
+        self.bf = float(b)
+        self.delta = _DELTA * abs(self.bf) + 1e-300
+        self.beta = np.full(pr.n_ballots, self.bf, dtype=np.float64)
+        self.exhausted = np.zeros(pr.n_ballots, dtype=np.bool_)
+        self.rounds: list[tuple[int, Fraction]] = []
+        self.payments: list[tuple[int, IndexArray, FloatArray]] = []
+        self.lb: dict[int, float] = {}
+        self.remaining: set[int] = set(pr.candidates)
+
+    # --- exact quantities -------------------------------------------------------------------
+    def _exact_sum(self, rows: IndexArray) -> Fraction:
+        """Exact sum of ``m_i beta_i`` over the given ballots."""
+        rows = rows[~self.exhausted[rows]]
+        if rows.size == 0:
+            return Fraction(0)
+        pr = self.pr
+        total = self.b * int(pr.mult[rows].sum())
+        if self.rounds:
+            cols = np.array([j for j, _ in self.rounds], dtype=np.intp)
+            agg = pr.mult[rows] @ pr.util[np.ix_(rows, cols)]
+            for (_, rho), a in zip(self.rounds, agg.tolist(), strict=True):
+                if a:
+                    total -= rho * a
+        return total
+
+    def _exact_budgets(self, rows: IndexArray) -> list[Fraction]:
+        """Exact budgets of the given ballots (identical payment histories computed once)."""
+        out: list[Fraction] = [Fraction(0)] * rows.size
+        live = np.flatnonzero(~self.exhausted[rows])
+        if live.size == 0:
+            return out
+        cols = [j for j, _ in self.rounds]
+        if not cols:
+            for pos in live.tolist():
+                out[pos] = self.b
+            return out
+        hist = self.pr.util[np.ix_(rows[live], np.array(cols, dtype=np.intp))]
+        keys, inverse = np.unique(hist, axis=0, return_inverse=True)
+        values = []
+        for key in keys.tolist():
+            v = self.b
+            for (_, rho), a in zip(self.rounds, key, strict=True):
+                if a:
+                    v -= rho * a
+            values.append(v)
+        for pos, k in zip(live.tolist(), np.asarray(inverse).reshape(-1).tolist(), strict=True):
+            out[pos] = values[k]
+        return out
+
+    def exact_affordable(self, j: int) -> bool:
+        return self._exact_sum(self.pr.sup[j]) >= self.pr.costs[j]
+
+    def _exact_rho_slow(self, j: int) -> Fraction:
+        """Least rho with sum m_i min(beta_i, rho u_i) >= c, all in Fractions."""
+        pr = self.pr
+        betas = self._exact_budgets(pr.sup[j])
+        items = sorted(
+            zip(betas, pr.sup_u[j].tolist(), pr.sup_m[j].tolist(), strict=True),
+            key=lambda x: x[0] / x[1],
+        )
+        remaining = Fraction(pr.costs[j])
+        denom = pr.total_sat[j]
+        for beta, u, m in items:
+            rho = remaining / denom
+            if rho * u <= beta:
+                return rho
+            remaining -= m * beta
+            denom -= m * u
+        raise AssertionError("rho of an unaffordable project")
+
+    def exact_rho(self, j: int, ev: _Eval) -> tuple[Fraction, IndexArray]:
+        """Exact rho of an affordable project and the supporter positions that pay everything
+        (budget <= rho u, exhausted ones included)."""
+        pr = self.pr
+        assert ev.order is not None
+        sup = pr.sup[j]
+        poor_pos = ev.order[: ev.split]
+        rich_pos = ev.order[ev.split :]
+        rich_sat = int(pr.sup_mu[j][rich_pos].sum())
+        rho: Fraction | None = None
+        if rich_sat > 0:
+            rho = (pr.costs[j] - self._exact_sum(sup[poor_pos])) / rich_sat
+            if rho <= 0:
+                rho = None
+        if rho is not None:
+            ok, pays_all = self._check_split(j, rho, poor_pos, rich_pos)
+            if ok:
+                return rho, pays_all
+        rho = self._exact_rho_slow(j)
+        betas = self._exact_budgets(sup)
+        u = pr.sup_u[j].tolist()
+        pays_all = np.array(
+            [p for p in range(sup.size) if betas[p] <= rho * u[p]], dtype=np.intp
+        )
+        return rho, pays_all
+
+    def _check_split(
+        self, j: int, rho: Fraction, poor_pos: IndexArray, rich_pos: IndexArray
+    ) -> tuple[bool, IndexArray]:
+        pr = self.pr
+        sup = pr.sup[j]
+        rf = float(rho)
+        gap = self.beta[sup] - rf * pr.sup_uf[j]  # beta - rho u
+        tol = 2 * self.delta + _REL * rf * pr.sup_uf[j]
+        exh = self.exhausted[sup]
+        # poor must have beta <= rho u; rich beta >= rho u
+        unsure = np.zeros(sup.size, dtype=np.bool_)
+        unsure[poor_pos] = gap[poor_pos] > -tol[poor_pos]
+        unsure[rich_pos] = gap[rich_pos] < tol[rich_pos]
+        unsure &= ~exh
+        pays_all = np.zeros(sup.size, dtype=np.bool_)
+        pays_all[poor_pos] = True
+        pays_all |= exh
+        check = np.flatnonzero(unsure)
+        if check.size:
+            betas = self._exact_budgets(sup[check])
+            u = pr.sup_u[j][check].tolist()
+            is_poor = np.zeros(sup.size, dtype=np.bool_)
+            is_poor[poor_pos] = True
+            for p, beta, ui in zip(check.tolist(), betas, u, strict=True):
+                pay = rho * ui
+                if (is_poor[p] and beta > pay) or (not is_poor[p] and beta < pay):
+                    return False, np.zeros(0, dtype=np.intp)
+                pays_all[p] = beta <= pay
+        return True, np.flatnonzero(pays_all)
+
+    # --- float evaluation -------------------------------------------------------------------
+    def evaluate(self, j: int) -> _Eval:
+        pr = self.pr
+        sup = pr.sup[j]
+        c = float(pr.costs[j])
+        beta = self.beta[sup]
+        mf = pr.sup_mf[j]
+        err = 2.0 * float(mf.sum()) * self.delta + _REL * c
+        avail = float(mf @ beta)
+        if avail < c - err:
+            return _Eval(0)
+        if avail <= c + err and not self.exact_affordable(j):
+            return _Eval(0)
+        uf = pr.sup_uf[j]
+        ratio = beta / uf
+        order = np.argsort(ratio, kind="stable")
+        r = ratio[order]
+        mb = (mf * beta)[order]
+        poor_prefix = np.concatenate(([0.0], np.cumsum(mb)[:-1]))
+        muf = pr.sup_muf[j][order]
+        rich_suffix = np.cumsum(muf[::-1])[::-1]
+        g = poor_prefix + r * rich_suffix  # f(r_k), non-decreasing
+        split = int(np.searchsorted(g, c, side="left"))
+        split = min(split, sup.size - 1)
+        lo_target = c - err
+        k_lo = min(int(np.searchsorted(g, lo_target, side="left")), sup.size - 1)
+        lo = (lo_target - poor_prefix[k_lo]) / rich_suffix[k_lo]
+        lo = lo * (1 - 1e-12) - 1e-300
+        hi_target = c + err
+        if hi_target <= g[-1]:
+            k_hi = int(np.searchsorted(g, hi_target, side="left"))
+            hi = (hi_target - poor_prefix[k_hi]) / rich_suffix[k_hi]
+        else:
+            hi = float(((beta + 2 * self.delta) / uf).max())
+        hi = hi * (1 + 1e-12) + 1e-300
+        return _Eval(1, max(lo, 0.0), hi, order, split)
+
+    # --- state changes ----------------------------------------------------------------------
+    def fund(self, j: int, rho: Fraction, pays_all: IndexArray) -> None:
+        pr = self.pr
+        sup = pr.sup[j]
+        rf = float(rho)
+        pay = np.minimum(self.beta[sup], rf * pr.sup_uf[j])
+        pay[pays_all] = self.beta[sup[pays_all]]
+        self.payments.append((j, sup, pay))
+        newb = self.beta[sup] - rf * pr.sup_uf[j]
+        newb[pays_all] = 0.0
+        self.beta[sup] = newb
+        self.exhausted[sup[pays_all]] = True
+        self.rounds.append((j, rho))
+        self.remaining.discard(j)
+        self.lb.pop(j, None)
+
+    def spent_by_supporters(self, j: int) -> tuple[int, ...]:
+        """Funded projects (in funding order) that some supporter of ``j`` paid for."""
+        sup = self.pr.sup[j]
+        mask = np.zeros(self.pr.n_ballots, dtype=np.bool_)
+        mask[sup] = True
+        out = []
+        for k, rows, pay in self.payments:
+            if np.any(mask[rows] & (pay > 0)):
+                out.append(k)
+        return tuple(out)
+
+
+def _choose(state: _State) -> tuple[int, Fraction, IndexArray] | None:
+    """One MES round: the affordable project with least (rho, priority), exactly; None if none."""
+    pr = state.pr
+    evals: dict[int, _Eval] = {}
+    best_hi = float("inf")
+    for j in sorted(state.remaining, key=lambda p: (state.lb.get(p, 0.0), pr.prio[p])):
+        if state.lb.get(j, 0.0) > best_hi:
+            break
+        ev = state.evaluate(j)
+        if ev.status == 0:
+            state.remaining.discard(j)
+            state.lb.pop(j, None)
+            continue
+        state.lb[j] = ev.lo
+        evals[j] = ev
+        best_hi = min(best_hi, ev.hi)
+    if not evals:
+        return None
+    near = [j for j, ev in evals.items() if ev.lo <= best_hi]
+    best: tuple[Fraction, int, int, IndexArray] | None = None
+    for j in near:
+        rho, pays_all = state.exact_rho(j, evals[j])
+        if best is None or (rho, pr.prio[j]) < (best[0], best[1]):
+            best = (rho, pr.prio[j], j, pays_all)
+    assert best is not None
+    return best[2], best[0], best[3]
+
+
+def _run(pr: _Problem, b: Fraction) -> _State:
+    state = _State(pr, b)
+    while state.remaining:
+        choice = _choose(state)
+        if choice is None:
+            break
+        j, rho, pays_all = choice
+        state.fund(j, rho, pays_all)
+    return state
+
+
+def _certify(pr: _Problem, base: _State, b: Fraction) -> bool:
+    """True if MES funds exactly ``base``'s sequence for every per-voter budget in [base.b, b]."""
+    state = _State(pr, b)
+    for j_t, theta in base.rounds:
+        theta_hi = float(np.nextafter(float(theta), np.inf))
+        theta_lo = float(np.nextafter(float(theta), -np.inf))
+        for j in sorted(state.remaining):
+            if j == j_t or state.lb.get(j, 0.0) > theta_hi:
+                continue
+            ev = state.evaluate(j)
+            if ev.status == 0:
+                state.remaining.discard(j)
+                state.lb.pop(j, None)
+                continue
+            state.lb[j] = ev.lo
+            if ev.lo > theta_hi:
+                continue
+            if ev.hi < theta_lo:
+                return False
+            rho, _ = state.exact_rho(j, ev)
+            if (rho, pr.prio[j]) <= (theta, pr.prio[j_t]):
+                return False
+            state.lb[j] = max(ev.lo, float(np.nextafter(float(rho), -np.inf)))
+        ev = state.evaluate(j_t)
+        if ev.status == 0:  # impossible by the monotonicity lemma
+            return False
+        rho, pays_all = state.exact_rho(j_t, ev)
+        state.fund(j_t, rho, pays_all)
+    for j in list(state.remaining):
+        if state.evaluate(j).status != 0:
+            return False
+    return True
+
+
+def _cost(pr: _Problem, projects: list[int]) -> int:
+    return sum(pr.costs[j] for j in projects)
+
+
+def _exhaustive(pr: _Problem, state: _State) -> bool:
+    funded = {j for j, _ in state.rounds}
+    left = pr.budget - _cost(pr, pr.free) - _cost(pr, list(funded))
+    return all(pr.costs[j] > left for j in pr.candidates if j not in funded)
+
+
+def _outcome_cost(pr: _Problem, state: _State) -> int:
+    return _cost(pr, pr.free) + sum(pr.costs[j] for j, _ in state.rounds)
+
+
+def _complete(
+    pr: _Problem,
+    completion: str,
+    increment: int,
+    scan: str,
+    progress: Callable[[float], None] | None,
+) -> _State:
+    start = Fraction(pr.budget, pr.n_voters)
+    stop_when_exhaustive = completion in ("add1", "add1-greedy")
+    n_candidates = len(pr.candidates)
+
+    def budget_at(k: int) -> Fraction:
+        return start + k * increment
+
+    def stops(state: _State) -> bool:
+        if stop_when_exhaustive:
+            return _exhaustive(pr, state)
+        return len(state.rounds) == n_candidates
+
+    k = 0
+    prev: _State | None = None  # the last MES run, made at per-voter budget b_{prev_k}
+    prev_k = -1
+    step = 1
+    while True:
+        state = _run(pr, budget_at(k))
+        if _outcome_cost(pr, state) > pr.budget:
+            if prev is None:  # cannot happen: at b_0 MES spends at most the budget
+                return state
+            if prev_k != k - 1:  # O_{k-1} = prev's sequence (certified); get its payments
+                prev = _run(pr, budget_at(k - 1))
+            return prev
+        if progress is not None:
+            progress(min(0.99, _outcome_cost(pr, state) / max(1, pr.budget)))
+        if stops(state):
+            return state
+        prev, prev_k = state, k
+        if scan == "unit":
+            k += 1
+            continue
+        # gallop, then bisect, for a large s with O_k = O_{k+1} = ... = O_{k+s} (certified)
+        good, bad, trial = 0, 0, step
+        while True:
+            if _certify(pr, state, budget_at(k + trial)):
+                good = trial
+            else:
+                bad = trial
+            if bad == 0:
+                if trial > 2**62:
+                    break
+                trial *= 2
+                continue
+            if bad - good <= max(1, good // 8):
+                break  # close enough: the next MES run starts just after ``good``
+            trial = (good + bad) // 2
+        step = max(1, good)
+        k = k + good + 1
+
+
+def _greedy_rest(
+    pr: _Problem, selected: list[int], reasons: dict[int, tuple[str, tuple[int, ...]]]
+) -> list[int]:
+    """Utilitarian greedy on the projects not selected (pabutools' greedy_utilitarian_welfare)."""
+    left = pr.budget - _cost(pr, selected)
+    chosen = set(selected)
+    rest = [j for j in range(pr.n_projects) if j not in chosen]
+
+    def key(j: int) -> tuple[int, Fraction, int]:
+        if pr.costs[j] == 0:
+            return (0, Fraction(0), pr.prio[j])
+        return (1, -Fraction(pr.total_sat[j], pr.costs[j]), pr.prio[j])
+
+    added = []
+    for j in sorted(rest, key=key):
+        if pr.costs[j] <= left:
+            added.append(j)
+            left -= pr.costs[j]
+            reasons.pop(j, None)
+        elif j in reasons and reasons[j][0] != "no-supporters":
+            reasons[j] = ("did-not-fit", ())
+    return added
+
+
+def equal_shares(
+    costs: IntArray,
+    budget: int,
+    utilities: IntArray,
+    multiplicity: IntArray,
+    tie_priority: IntArray,
+    *,
+    cost_utility: bool,
+    completion: str,
+    increment: int,
+    progress: Callable[[float], None] | None = None,
+    scan: str = "fast",
+) -> MesResult:
+    """Method of Equal Shares with an optional completion (see the module docstring).
+
+    ``costs`` (n_projects) and ``budget`` in integer units, ``increment`` = one currency unit in
+    those units; ``utilities`` (n_ballots x n_projects) 1/0 for approval or points;
+    ``multiplicity`` (n_ballots); ``tie_priority`` (n_projects), lower wins a tie.
+    ``scan="unit"`` runs the completion one increment at a time (slow; for verification).
+    """
+    if completion not in COMPLETIONS:
+        raise ValueError(f"unknown completion {completion!r}; expected one of {COMPLETIONS}")
+    if scan not in ("fast", "unit"):
+        raise ValueError(f"unknown scan {scan!r}")
+    costs = np.asarray(costs, dtype=np.int64)
+    utilities = np.asarray(utilities, dtype=np.int64)
+    multiplicity = np.asarray(multiplicity, dtype=np.int64)
+    if utilities.ndim != 2 or utilities.shape[1] != costs.shape[0]:
+        raise ValueError("utilities must be n_ballots x n_projects")
+    if multiplicity.shape != (utilities.shape[0],):
+        raise ValueError("multiplicity must have one entry per ballot")
+    if np.any(costs < 0) or np.any(utilities < 0) or np.any(multiplicity < 0):
+        raise ValueError("costs, utilities and multiplicities must be non-negative")
+    if completion != "none" and increment <= 0:
+        raise ValueError("increment must be positive")
+    keep = multiplicity > 0
+    utilities, multiplicity = utilities[keep], multiplicity[keep]
+    full_payments = np.zeros((keep.size, costs.size), dtype=np.float64)
+    pr = _Problem(costs, budget, utilities, multiplicity, np.asarray(tie_priority), cost_utility)
+    reasons: dict[int, tuple[str, tuple[int, ...]]] = {}
+    if pr.n_voters == 0:
+        reasons = {j: ("no-supporters", ()) for j in range(pr.n_projects)}
+        return MesResult((), full_payments, 0, Fraction(0), reasons)
+    if progress is not None:
+        progress(0.0)
+    if completion == "none":
+        state = _run(pr, Fraction(pr.budget, pr.n_voters))
+    else:
+        state = _complete(pr, completion, increment, scan, progress)
+    selected = list(pr.free) + [j for j, _ in state.rounds]
+    spent = _cost(pr, selected)
+    for j in range(pr.n_projects):
+        if j in selected:
+            continue
+        if pr.total_sat[j] == 0:
+            reasons[j] = ("no-supporters", ())
+        elif pr.costs[j] > pr.budget - spent:
+            reasons[j] = ("did-not-fit", ())
+        else:
+            reasons[j] = ("unaffordable", state.spent_by_supporters(j))
+    if completion == "add1-greedy":
+        selected += _greedy_rest(pr, selected, reasons)
+        spent = _cost(pr, selected)
+    payments = np.zeros((pr.n_ballots, pr.n_projects), dtype=np.float64)
+    for j, rows, pay in state.payments:
+        payments[rows, j] = pay
+    full_payments[keep] = payments
+    if progress is not None:
+        progress(1.0)
+    return MesResult(tuple(selected), full_payments, spent, state.b, reasons)
