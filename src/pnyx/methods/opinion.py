@@ -62,6 +62,8 @@ Deliberate differences from Pol.is (each one small, each one for determinism or 
 - Degenerate inputs that make Pol.is throw (fewer than two distinct base clusters, a group
   clustering that collapses to one cluster) give a single group here, and a k with a single
   cluster scores silhouette -1.
+- A component without variance (rank-deficient data, e.g. everyone voting alike) is set to zero
+  instead of an arbitrary unit vector.
 - Pol.is' mini-batch PCA for conversations over 10,000 participants is not reproduced: Pnyx always
   computes the full PCA (fast enough: see ``benchmarks/bench_opinion.py``).
 - Subgroups (``subgroup-clusters``), comment priorities and participant statistics are not
@@ -341,7 +343,11 @@ def _leading_eigenvectors(
             dtype=np.float64,
         )
         v0 = start[0] if start is not None and np.any(start[0]) else np.ones(n_cols)
-        _, vectors = scipy.sparse.linalg.eigsh(operator, k=n_comps, which="LA", v0=v0, tol=1e-12)
+        values, vectors = scipy.sparse.linalg.eigsh(
+            operator, k=n_comps, which="LA", v0=v0, tol=1e-12
+        )
+        order = np.argsort(values)
+        values, vectors = values[order], vectors[:, order]
     else:
         dense = (
             np.asarray(centred.toarray())  # type: ignore[union-attr]
@@ -349,8 +355,12 @@ def _leading_eigenvectors(
             else np.asarray(centred)
         )
         gram = dense.T @ dense
-        _, vectors = scipy.linalg.eigh(gram, subset_by_index=(n_cols - n_comps, n_cols - 1))
+        values, vectors = scipy.linalg.eigh(gram, subset_by_index=(n_cols - n_comps, n_cols - 1))
     comps: FloatArray = np.ascontiguousarray(vectors[:, ::-1].T)  # largest eigenvalue first
+    # A direction without variance (rank-deficient data) has no meaningful eigenvector: zero it,
+    # as Pol.is' power iteration ends on a zero vector there.
+    scale = max(float(np.max(values)), 0.0)
+    comps[values[::-1] <= 1e-10 * scale + 1e-300] = 0.0
     return comps
 
 
