@@ -22,9 +22,10 @@ class CommentForm(forms.ModelForm):  # type: ignore[type-arg]
             if user is not None and user.is_authenticated
             else Organisation.objects.none()
         )
-        self.fields["on_behalf_of"].queryset = organisations
-        self.fields["on_behalf_of"].required = False
-        self.fields["on_behalf_of"].empty_label = _("Myself")
+        field: Any = self.fields["on_behalf_of"]
+        field.queryset = organisations
+        field.required = False
+        field.empty_label = _("Myself")
         if not organisations.exists():
             del self.fields["on_behalf_of"]
 

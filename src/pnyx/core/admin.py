@@ -116,7 +116,7 @@ class VerifyForm(forms.Form):
 
 
 @admin.register(User, site=site)
-class UserAdmin(RoleAdmin, DjangoUserAdmin):
+class UserAdmin(RoleAdmin, DjangoUserAdmin):  # type: ignore[type-arg]
     public_log = False
     list_display = ["email", "name", "nickname", "is_active", "date_joined", "verified"]
     list_filter = ["is_active", "staff_roles__role", "verification__method"]

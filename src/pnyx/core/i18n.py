@@ -87,7 +87,8 @@ class TranslatedFormField(forms.MultiValueField):
             if self.required:
                 raise forms.ValidationError(_("Write this in at least one language."))
             return {}
-        return super().clean(value)  # type: ignore[no-any-return]
+        cleaned: dict[str, str] = super().clean(value)
+        return cleaned
 
 
 class TranslatedField(models.JSONField):
@@ -107,7 +108,7 @@ class TranslatedField(models.JSONField):
             kwargs["max_length"] = self.text_max_length
         return name, path, args, kwargs
 
-    def formfield(self, **kwargs: Any) -> Any:  # type: ignore[override]
+    def formfield(self, **kwargs: Any) -> Any:
         defaults = {
             "form_class": TranslatedFormField,
             "textarea": self.textarea,
@@ -117,7 +118,7 @@ class TranslatedField(models.JSONField):
             "help_text": self.help_text,
         }
         defaults.update(kwargs)
-        form_class = defaults.pop("form_class")
+        form_class: Any = defaults.pop("form_class")
         for key in ("widget", "encoder", "decoder"):
             defaults.pop(key, None)
         return form_class(**defaults)

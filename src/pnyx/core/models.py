@@ -46,7 +46,7 @@ class User(AbstractUser):
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = ["username"]
-    objects = PnyxUserManager()
+    objects = PnyxUserManager()  # type: ignore[misc]
 
     class Meta:
         verbose_name = _("account")
@@ -245,9 +245,7 @@ class SiteSettings(models.Model):
     @classmethod
     def current(cls) -> SiteSettings:
         settings_row = cls.objects.first()
-        if settings_row is None:
-            settings_row = cls(council_name={"en": "Pnyx"})
-        return settings_row
+        return settings_row if settings_row is not None else cls(council_name={"en": "Pnyx"})
 
 
 class StaticPage(models.Model):

@@ -18,7 +18,7 @@ def has_two_factor(user: Any) -> bool:
         return False
     from allauth.mfa.models import Authenticator
 
-    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+    return bool(Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists())
 
 
 def staff_roles(user: Any) -> set[str]:

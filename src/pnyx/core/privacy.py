@@ -71,7 +71,8 @@ def export_user_data(user: User) -> bytes:
         if user.avatar:
             try:
                 with user.avatar.open("rb") as avatar:
-                    archive.writestr(f"avatar/{user.avatar.name.rsplit('/', 1)[-1]}", avatar.read())
+                    filename = (user.avatar.name or "avatar").rsplit("/", 1)[-1]
+                    archive.writestr(f"avatar/{filename}", avatar.read())
             except OSError:
                 pass
     return buffer.getvalue()

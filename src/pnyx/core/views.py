@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import csv
 import json
+
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -22,7 +23,11 @@ from pnyx.core.forms import (
     OrganisationForm,
     ProfileForm,
 )
-from pnyx.core.models import AuditEntry, Membership, Organisation, StaticPage
+from pnyx.core.models import AuditEntry, Membership, Organisation, StaticPage, User
+
+
+class AuthenticatedHttpRequest(HttpRequest):
+    user: User
 from pnyx.spaces.models import Assembly, Process
 
 
@@ -83,7 +88,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ProfileForm(request.POST or None, request.FILES or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -115,7 +120,7 @@ VERIFY_WINDOW = 3600
 
 
 @login_required
-def verify(request: HttpRequest) -> HttpResponse:
+def verify(request: AuthenticatedHttpRequest) -> HttpResponse:
     current = verification.current_verification(request.user)
     form = CensusVerificationForm(request.POST or None)
     if request.method == "POST":
@@ -139,7 +144,7 @@ def verify(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def download_my_data(request: HttpRequest) -> HttpResponse:
+def download_my_data(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method != "POST":
         return render(request, "core/my_data.html")
     response = HttpResponse(privacy.export_user_data(request.user), content_type="application/zip")
@@ -148,7 +153,7 @@ def download_my_data(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def delete_account(request: HttpRequest) -> HttpResponse:
+def delete_account(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = DeleteAccountForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         user = request.user
@@ -187,7 +192,7 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def organisation_create(request: HttpRequest) -> HttpResponse:
+def organisation_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = OrganisationForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
@@ -203,7 +208,7 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def organisation_edit(request: HttpRequest, slug: str) -> HttpResponse:
+def organisation_edit(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     organisation = get_object_or_404(Organisation, slug=slug)
     if not permissions.can_edit_organisation(request.user, organisation):
         raise PermissionDenied
@@ -219,7 +224,7 @@ def organisation_edit(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def organisation_join(request: HttpRequest, slug: str) -> HttpResponse:
+def organisation_join(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """Ask to join: an organisation administrator adds members; a request is not membership."""
     organisation = get_object_or_404(Organisation, slug=slug)
     messages.info(
@@ -232,12 +237,10 @@ def organisation_join(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def organisation_member_add(request: HttpRequest, slug: str) -> HttpResponse:
+def organisation_member_add(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     organisation = get_object_or_404(Organisation, slug=slug)
     if not permissions.can_manage_members(request.user, organisation):
         raise PermissionDenied
-    from pnyx.core.models import User
-
     email = request.POST.get("email", "").strip().lower()
     member = User.objects.filter(email__iexact=email, is_active=True).first()
     if member is None:

@@ -4,7 +4,7 @@ they hold. A space knows components only through the registry (``pnyx.spaces.com
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, Self, TypeVar
 
 from django.conf import settings
 from django.db import models
@@ -18,8 +18,11 @@ from pnyx.core.models import District, Organisation
 from pnyx.spaces import components
 
 
-class SpaceQuerySet(models.QuerySet["Space"]):
-    def published(self) -> SpaceQuerySet:
+_S = TypeVar("_S", bound="Space")
+
+
+class SpaceQuerySet(models.QuerySet[_S]):
+    def published(self) -> Self:
         return self.filter(published=True)
 
 
@@ -53,7 +56,7 @@ class Space(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = SpaceQuerySet.as_manager()
+    objects = SpaceQuerySet["Space"].as_manager()
 
     class Meta:
         ordering = ["-created_at"]
@@ -76,15 +79,15 @@ class Space(models.Model):
         return self.district if self.restrict_to_district else None
 
 
-class ProcessQuerySet(SpaceQuerySet):
-    def active(self, today: date | None = None) -> ProcessQuerySet:
+class ProcessQuerySet(SpaceQuerySet["Process"]):
+    def active(self, today: date | None = None) -> Self:
         today = today or timezone.localdate()
         return self.filter(start_date__lte=today).filter(Q(end_date__gte=today) | Q(end_date=None))
 
-    def upcoming(self, today: date | None = None) -> ProcessQuerySet:
+    def upcoming(self, today: date | None = None) -> Self:
         return self.filter(start_date__gt=today or timezone.localdate())
 
-    def past(self, today: date | None = None) -> ProcessQuerySet:
+    def past(self, today: date | None = None) -> Self:
         return self.filter(end_date__lt=today or timezone.localdate())
 
 
@@ -95,7 +98,7 @@ class Process(Space):
         _("what will be decided, and by whom"), textarea=True, blank=True
     )
 
-    objects = ProcessQuerySet.as_manager()
+    objects = ProcessQuerySet.as_manager()  # type: ignore[misc]
 
     class Meta:
         ordering = ["-start_date"]
@@ -154,6 +157,10 @@ class Phase(models.Model):
         return localize(self.title)
 
 
+class AssemblyQuerySet(SpaceQuerySet["Assembly"]):
+    pass
+
+
 class Assembly(Space):
     class Body(models.TextChoices):
         ADVISORY = "advisory", _("Advisory council")
@@ -165,6 +172,8 @@ class Assembly(Space):
     purpose = TranslatedField(_("purpose"), textarea=True)
     composition = TranslatedField(_("composition"), textarea=True, blank=True)
     founded_on = models.DateField(_("founded on"), null=True, blank=True)
+
+    objects = AssemblyQuerySet.as_manager()  # type: ignore[misc]
 
     class Meta:
         verbose_name = _("assembly")

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pnyx.core import permissions as core_permissions
 from pnyx.core.verification import is_verified
-from pnyx.spaces.models import ComponentInstance, Space, SpaceRole
+from pnyx.spaces.models import ComponentInstance, Process, Space, SpaceRole
 
 
 def _space_role(user: Any, space: Space, role: str) -> bool:
@@ -77,7 +77,8 @@ def can_perform(user: Any, component: ComponentInstance, action: str) -> Decisio
     space = component.space
     if not (space.published and component.published):
         return Decision(False, str(_("This space is not open to the public.")))
-    phase = space.specific().active_phase if space.kind == Space.Kind.PROCESS else None
+    specific = space.specific()
+    phase = specific.active_phase if isinstance(specific, Process) else None
     if action not in component.open_actions(phase):
         return Decision(False, str(_("This is not open in the current phase.")))
     if not getattr(user, "is_authenticated", False):

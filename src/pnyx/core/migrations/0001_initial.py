@@ -3,10 +3,11 @@
 import django.contrib.auth.validators
 import django.db.models.deletion
 import django.utils.timezone
-import pnyx.core.i18n
-import pnyx.core.models
 from django.conf import settings
 from django.db import migrations, models
+
+import pnyx.core.i18n
+import pnyx.core.models
 
 
 class Migration(migrations.Migration):

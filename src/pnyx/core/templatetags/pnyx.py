@@ -25,4 +25,4 @@ def query_replace(context: dict[str, Any], **changes: Any) -> str:
             query.pop(key, None)
         else:
             query[key] = value
-    return query.urlencode()
+    return str(query.urlencode())
