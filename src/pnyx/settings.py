@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "pnyx.core.middleware.PreferredLanguageMiddleware",
     "pnyx.core.middleware.StaffTwoFactorMiddleware",
 ]
 

@@ -30,3 +30,22 @@ class StaffTwoFactorMiddleware:
             )
             return redirect(reverse("mfa_activate_totp"))
         return self.get_response(request)
+
+
+class PreferredLanguageMiddleware:
+    """A signed-in person's preferred language wins over the browser's, unless they have just
+    picked one with the language switcher (the language cookie)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.conf import settings
+        from django.utils import translation
+
+        user = request.user
+        preferred = getattr(user, "preferred_language", "") if user.is_authenticated else ""
+        if preferred and settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
+            translation.activate(preferred)
+            request.LANGUAGE_CODE = preferred
+        return self.get_response(request)
