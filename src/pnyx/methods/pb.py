@@ -347,6 +347,7 @@ class Outcome:
     vote_type: str = "approval"
     payments: FloatArray | None = field(default=None, compare=False)
     final_budget: Fraction | None = None
+    threshold: Number | None = None
 
     def result(self, project_id: str) -> ProjectResult:
         for project in self.projects:
@@ -365,6 +366,7 @@ def _outcome(
     completion: str = "none",
     payments: FloatArray | None = None,
     final_budget: Fraction | None = None,
+    threshold: Number | None = None,
 ) -> Outcome:
     chosen = set(selected)
     order = {j: k + 1 for k, j in enumerate(selected)}
@@ -397,6 +399,7 @@ def _outcome(
         vote_type=profile.vote_type,
         payments=payments,
         final_budget=final_budget,
+        threshold=threshold,
     )
 
 
@@ -449,7 +452,10 @@ def greedy(
         if not skip
         else "greedy-threshold"
     )
-    return _outcome(profile, name, ties, selected, details)
+    shown: Number | None = None if threshold is None else Fraction(threshold)
+    if isinstance(shown, Fraction) and shown.denominator == 1:
+        shown = int(shown)
+    return _outcome(profile, name, ties, selected, details, threshold=shown)
 
 
 def greedy_cost(profile: Profile, *, ties: str = "id") -> Outcome:
@@ -619,6 +625,8 @@ def method_of_equal_shares(
                 kind = "no-support"
             if kind == "did-not-fit" and int(profile.costs[j]) > profile.budget:
                 kind = "over-budget"
+            if kind == "did-not-fit":
+                info["remaining"] = profile.money(profile.budget - int(result.spent))
             info["reason"] = kind
             info["spent_on"] = tuple(profile.project_ids[int(b)] for b in blockers)
         details[j] = info
@@ -630,7 +638,7 @@ def method_of_equal_shares(
         details,
         completion=completion,
         payments=payments / profile.scale,
-        final_budget=None if result.final_budget is None else Fraction(result.final_budget),
+        final_budget=Fraction(result.final_budget) / profile.scale,
     )
 
 
