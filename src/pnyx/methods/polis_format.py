@@ -42,6 +42,7 @@ SUMMARY = "summary.csv"
 _COMMENT_COLUMNS = ("comment-id", "author-id", "moderated", "comment-body")
 _VOTE_COLUMNS = ("timestamp", "comment-id", "voter-id", "vote")
 _PV_COLUMNS = ("participant", "group-id", "n-comments", "n-votes", "n-agree", "n-disagree")
+_VOTE_TEXT = {"1": 1, "-1": -1, "0": 0}
 _TRUE = {"1", "true", "True", "TRUE", "t"}
 
 
@@ -92,7 +93,10 @@ class PolisConversation:
 # Reading
 
 
-def _rows(path: Path, required: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:
+def _table(
+    path: Path, required: tuple[str, ...]
+) -> tuple[dict[str, int], Iterator[tuple[int, list[str]]]]:
+    """Header positions and the (line number, fields) of each record; checks columns first."""
     name = path.name
     try:
         text = path.read_text(encoding="utf-8-sig")
@@ -103,22 +107,28 @@ def _rows(path: Path, required: tuple[str, ...]) -> Iterator[tuple[int, dict[str
         header = next(reader)
     except StopIteration:
         raise PolisFormatError(name, 1, "empty file, expected a header row") from None
+    except csv.Error as error:
+        raise PolisFormatError(name, 1, f"bad CSV: {error}") from error
     missing = [c for c in required if c not in header]
     if missing:
         raise PolisFormatError(name, 1, f"missing column(s): {', '.join(missing)}")
-    try:
-        for record in reader:
-            if not record:
-                continue
-            if len(record) != len(header):
-                raise PolisFormatError(
-                    name,
-                    reader.line_num,
-                    f"{len(record)} fields, the header has {len(header)}",
-                )
-            yield reader.line_num, dict(zip(header, record, strict=True))
-    except csv.Error as error:
-        raise PolisFormatError(name, reader.line_num, f"bad CSV: {error}") from error
+
+    def records() -> Iterator[tuple[int, list[str]]]:
+        try:
+            for record in reader:
+                if not record:
+                    continue
+                if len(record) != len(header):
+                    raise PolisFormatError(
+                        name,
+                        reader.line_num,
+                        f"{len(record)} fields, the header has {len(header)}",
+                    )
+                yield reader.line_num, record
+        except csv.Error as error:
+            raise PolisFormatError(name, reader.line_num, f"bad CSV: {error}") from error
+
+    return {column: i for i, column in enumerate(header)}, records()
 
 
 def _int(file: str, row: int, column: str, value: str) -> int:
@@ -140,7 +150,9 @@ def _vote(file: str, row: int, column: str, value: str) -> int:
 def read_comments(path: Path) -> tuple[Statement, ...]:
     statements: list[Statement] = []
     seen: set[int] = set()
-    for row, record in _rows(path, _COMMENT_COLUMNS):
+    h, records = _table(path, _COMMENT_COLUMNS)
+    for row, fields in records:
+        record = dict(zip(h, fields, strict=True))
         sid = _int(path.name, row, "comment-id", record["comment-id"])
         if sid in seen:
             raise PolisFormatError(path.name, row, f"comment-id {sid} appears twice")
@@ -166,11 +178,13 @@ def read_comments(path: Path) -> tuple[Statement, ...]:
 def read_votes(path: Path, known: set[int]) -> dict[tuple[int, int], int]:
     """Last vote per (participant, statement)."""
     latest: dict[tuple[int, int], tuple[int, int]] = {}
-    for row, record in _rows(path, _VOTE_COLUMNS):
-        timestamp = _int(path.name, row, "timestamp", record["timestamp"])
-        sid = _int(path.name, row, "comment-id", record["comment-id"])
-        pid = _int(path.name, row, "voter-id", record["voter-id"])
-        value = _vote(path.name, row, "vote", record["vote"])
+    h, records = _table(path, _VOTE_COLUMNS)
+    at_time, at_sid, at_pid, at_vote = (h[c] for c in _VOTE_COLUMNS)
+    for row, record in records:
+        timestamp = _int(path.name, row, "timestamp", record[at_time])
+        sid = _int(path.name, row, "comment-id", record[at_sid])
+        pid = _int(path.name, row, "voter-id", record[at_pid])
+        value = _vote(path.name, row, "vote", record[at_vote])
         if sid not in known:
             raise PolisFormatError(path.name, row, f"vote on unknown statement {sid}")
         key = (pid, sid)
@@ -189,30 +203,35 @@ def read_participants_votes(
     groups: dict[int, int] = {}
     xids: dict[int, str] = {}
     order: list[int] = []
-    columns: list[tuple[str, int]] | None = None
-    for row, record in _rows(path, _PV_COLUMNS):
-        if columns is None:
-            header = list(record)
-            start = header.index("n-disagree") + 1
-            columns = []
-            for column in header[start:]:
-                sid = _int(name, 1, "comment column", column)
-                if sid not in known:
-                    raise PolisFormatError(name, 1, f"column for unknown statement {sid}")
-                columns.append((column, sid))
-        pid = _int(name, row, "participant", record["participant"])
-        if pid in groups or pid in order:
+    h, records = _table(path, _PV_COLUMNS)
+    header = list(h)
+    first = h["n-disagree"] + 1
+    columns: list[tuple[int, str, int]] = []
+    for position, column in enumerate(header[first:], start=first):
+        sid = _int(name, 1, "comment column", column)
+        if sid not in known:
+            raise PolisFormatError(name, 1, f"column for unknown statement {sid}")
+        columns.append((position, column, sid))
+    seen: set[int] = set()
+    at_xid = h.get("xid")
+    for row, record in records:
+        pid = _int(name, row, "participant", record[h["participant"]])
+        if pid in seen:
             raise PolisFormatError(name, row, f"participant {pid} appears twice")
+        seen.add(pid)
         order.append(pid)
-        group = record["group-id"].strip()
+        group = record[h["group-id"]].strip()
         if group:
             groups[pid] = _int(name, row, "group-id", group)
-        if record.get("xid", "").strip():
-            xids[pid] = record["xid"]
-        for column, sid in columns:
-            cell = record[column].strip()
+        if at_xid is not None and record[at_xid].strip():
+            xids[pid] = record[at_xid]
+        for position, column, sid in columns:
+            cell = record[position]
             if cell:
-                cells[(pid, sid)] = _vote(name, row, f"column {column}", cell)
+                if cell in _VOTE_TEXT:
+                    cells[(pid, sid)] = _VOTE_TEXT[cell]
+                else:
+                    cells[(pid, sid)] = _vote(name, row, f"column {column}", cell)
     return cells, groups, xids, order
 
 
