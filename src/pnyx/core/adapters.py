@@ -3,8 +3,10 @@ from __future__ import annotations
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import translation
+
+from pnyx.core.backends import demo_account_blocked
 
 
 class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
@@ -17,3 +19,13 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
         if commit:
             user.save()
         return user
+
+    def pre_login(self, request: HttpRequest, user: Any, **kwargs: Any) -> HttpResponse | None:
+        # allauth logs in a user whose password matched even when the backend refused it
+        # (it then only checks ``is_active``), so demo accounts are refused here as well.
+        if demo_account_blocked(user):
+            from allauth.account.internal.stagekit import clear_login
+
+            clear_login(request)
+            return self.respond_user_inactive(request, user)
+        return super().pre_login(request, user, **kwargs)
