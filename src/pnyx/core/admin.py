@@ -11,11 +11,14 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import URLPattern, path
+from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -42,6 +45,18 @@ class PnyxAdminSite(admin.AdminSite):
 
     def has_permission(self, request: HttpRequest) -> bool:
         return bool(request.user.is_active) and permissions.can_access_back_office(request.user)
+
+    def login(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+        """Sign-in goes through allauth only: the admin's own password form would skip the
+        two-factor step and the sign-in rate limits."""
+        if request.user.is_authenticated:
+            if self.has_permission(request):
+                return redirect("admin:index")
+            raise PermissionDenied
+        return redirect_to_login(
+            request.GET.get(REDIRECT_FIELD_NAME) or reverse("admin:index"),
+            reverse("account_login"),
+        )
 
     def get_urls(self) -> list[Any]:
         extra: list[URLPattern] = [
