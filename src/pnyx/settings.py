@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "pnyx.spaces",
     "pnyx.comments",
     "pnyx.pages",
+    "pnyx.api",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -109,6 +110,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+FORMS_URLFIELD_ASSUME_HTTPS = True
 
 AUTH_USER_MODEL = "core.User"
 AUTHENTICATION_BACKENDS = [  # Django's and allauth's, refusing demo accounts outside demo mode
