@@ -13,7 +13,7 @@ from ninja import NinjaAPI, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from pnyx.core.models import AuditEntry, District, Organisation
-from pnyx.spaces.models import Assembly, AssemblyMember, Phase, Process
+from pnyx.spaces.models import Assembly, AssemblyMember, Phase, Process, ProcessQuerySet
 
 api = NinjaAPI(
     title="Pnyx API",
@@ -142,7 +142,7 @@ class LogEntryOut(Schema):
         return "system" if entry.actor_ref == "system" else "deleted account"
 
 
-def _processes() -> QuerySet[Process]:
+def _processes() -> ProcessQuerySet:
     return (
         Process.objects.published()
         .select_related("district")
