@@ -27,5 +27,7 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
             from allauth.account.internal.stagekit import clear_login
 
             clear_login(request)
-            return self.respond_user_inactive(request, user)
-        return super().pre_login(request, user, **kwargs)
+            response: HttpResponse = self.respond_user_inactive(request, user)
+            return response
+        allowed: HttpResponse | None = super().pre_login(request, user, **kwargs)
+        return allowed

@@ -23,6 +23,6 @@ class PnyxModelBackend(ModelBackend):
         return super().user_can_authenticate(user) and not demo_account_blocked(user)
 
 
-class PnyxAuthenticationBackend(AuthenticationBackend):
+class PnyxAuthenticationBackend(AuthenticationBackend):  # type: ignore[misc]
     def user_can_authenticate(self, user: Any) -> bool:
         return super().user_can_authenticate(user) and not demo_account_blocked(user)
