@@ -108,7 +108,30 @@ class RoleAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     public_log = True
 
 
-class VerificationInline(admin.StackedInline):  # type: ignore[type-arg]
+class RoleInlineMixin:
+    """Inlines ask our permission module too (Django's per-model permissions are never granted,
+    so without this no one but a superuser would see them)."""
+
+    allowed: Callable[[Any], bool] = staticmethod(permissions.is_administrator)
+
+    def _allowed(self, request: HttpRequest, obj: Any = None) -> bool:
+        return permissions.acts_as_staff(request.user) and type(self).allowed(request.user)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._allowed(request, obj)
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._allowed(request, obj)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._allowed(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._allowed(request, obj)
+
+
+class VerificationInline(RoleInlineMixin, admin.StackedInline):  # type: ignore[type-arg]
+    allowed = staticmethod(permissions.can_verify_people)
     model = Verification
     fk_name = "user"
     extra = 0
@@ -119,7 +142,8 @@ class VerificationInline(admin.StackedInline):  # type: ignore[type-arg]
         return False
 
 
-class StaffRoleInline(admin.TabularInline):  # type: ignore[type-arg]
+class StaffRoleInline(RoleInlineMixin, admin.TabularInline):  # type: ignore[type-arg]
+    allowed = staticmethod(permissions.can_manage_roles)
     model = StaffRole
     extra = 0
 
@@ -197,7 +221,7 @@ class DistrictAdmin(RoleAdmin):
     list_display = ["code", "__str__"]
 
 
-class MembershipInline(admin.TabularInline):  # type: ignore[type-arg]
+class MembershipInline(RoleInlineMixin, admin.TabularInline):  # type: ignore[type-arg]
     model = Membership
     extra = 0
     autocomplete_fields = ["user"]

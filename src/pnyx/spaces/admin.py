@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pnyx.core import audit
 from pnyx.core import permissions as core_permissions
-from pnyx.core.admin import RoleAdmin, site
+from pnyx.core.admin import RoleAdmin, RoleInlineMixin, site
 from pnyx.spaces import components
 from pnyx.spaces.models import (
     Assembly,
@@ -20,7 +20,7 @@ from pnyx.spaces.models import (
     Process,
     SpaceRole,
 )
-from pnyx.spaces.permissions import managed_space_ids
+from pnyx.spaces.permissions import can_manage_space, managed_space_ids
 
 
 class SpaceScopedAdmin(RoleAdmin):
@@ -49,7 +49,17 @@ class SpaceScopedAdmin(RoleAdmin):
     has_view_permission = has_change_permission
 
 
-class PhaseInline(admin.TabularInline):  # type: ignore[type-arg]
+class SpaceInlineMixin(RoleInlineMixin):
+    """Parts of a space (phases, components, members): whoever manages that space."""
+
+    def _allowed(self, request: HttpRequest, obj: Any = None) -> bool:
+        if obj is None:  # the parent admin already limits which spaces can be opened
+            ids = managed_space_ids(request.user)
+            return ids is None or bool(ids)
+        return can_manage_space(request.user, obj)
+
+
+class PhaseInline(SpaceInlineMixin, admin.TabularInline):  # type: ignore[type-arg]
     model = Phase
     extra = 0
 
@@ -62,13 +72,14 @@ class ComponentForm(forms.ModelForm):  # type: ignore[type-arg]
         fields = ["component", "title", "position", "published", "actions_by_phase", "settings"]
 
 
-class ComponentInline(admin.StackedInline):  # type: ignore[type-arg]
+class ComponentInline(SpaceInlineMixin, admin.StackedInline):  # type: ignore[type-arg]
     model = ComponentInstance
     form = ComponentForm
     extra = 0
 
 
-class SpaceRoleInline(admin.TabularInline):  # type: ignore[type-arg]
+class SpaceRoleInline(RoleInlineMixin, admin.TabularInline):  # type: ignore[type-arg]
+    allowed = staticmethod(core_permissions.can_manage_roles)
     model = SpaceRole
     extra = 0
     autocomplete_fields = ["user"]
@@ -113,7 +124,7 @@ class ProcessAdmin(SpaceAdmin):
     inlines = [PhaseInline, ComponentInline, SpaceRoleInline]
 
 
-class AssemblyMemberInline(admin.TabularInline):  # type: ignore[type-arg]
+class AssemblyMemberInline(SpaceInlineMixin, admin.TabularInline):  # type: ignore[type-arg]
     model = AssemblyMember
     extra = 0
     autocomplete_fields = ["user"]
