@@ -91,6 +91,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
+from math import gcd
 
 import numpy as np
 import numpy.typing as npt
@@ -116,8 +117,10 @@ class MesResult:
     then the greedy completion). ``payments[i, j]``: what one voter of ballot ``i`` paid for
     project ``j`` (floats, for display). ``spent``: total cost of ``selected``. ``final_budget``:
     per-voter budget of the MES run reported. ``reasons``: for each project not selected,
-    ``("unaffordable", funded projects its supporters paid for)``, ``("did-not-fit", ())`` when
-    its cost exceeds what is left of the budget, or ``("no-supporters", ())``.
+    ``("unaffordable", funded projects its supporters paid for)`` when its supporters could not
+    pay for it at the end of the (final) MES run, ``("did-not-fit", ())`` when it costs more than
+    the whole budget or, with ``add1-greedy``, more than what greedy had left, or
+    ``("no-supporters", ())``.
     """
 
     selected: tuple[int, ...]
@@ -206,6 +209,11 @@ class _State:
         self.beta = np.full(pr.n_ballots, self.bf, dtype=np.float64)
         self.exhausted = np.zeros(pr.n_ballots, dtype=np.bool_)
         self.rounds: list[tuple[int, Fraction]] = []
+        # exact budgets over a common denominator: beta_i = (b_scaled - sum_s rho_scaled[s] *
+        # u_{i j_s}) / denominator for a ballot that was never exhausted
+        self.denominator = b.denominator
+        self.b_scaled = b.numerator
+        self.rho_scaled: list[int] = []
         self.payments: list[tuple[int, IndexArray, FloatArray]] = []
         self.lb: dict[int, float] = {}
         self.remaining: set[int] = set(pr.candidates)
@@ -213,18 +221,27 @@ class _State:
     # --- exact quantities -------------------------------------------------------------------
     def _exact_sum(self, rows: IndexArray) -> Fraction:
         """Exact sum of ``m_i beta_i`` over the given ballots."""
+        num, den = self._exact_sum_scaled(rows)
+        return Fraction(num, den)
+
+    def _exact_sum_scaled(self, rows: IndexArray) -> tuple[int, int]:
+        """``(N, D)`` with ``N / D`` the exact sum of ``m_i beta_i`` over the given ballots.
+
+        Budgets share the common denominator ``D`` (multiple of the denominators of ``b`` and of
+        every ``rho_s``), so the sum is one integer dot product with the integer aggregates of
+        the utilities of the funded projects."""
         rows = rows[~self.exhausted[rows]]
         if rows.size == 0:
-            return Fraction(0)
+            return 0, 1
         pr = self.pr
-        total = self.b * int(pr.mult[rows].sum())
+        num = self.b_scaled * int(pr.mult[rows].sum())
         if self.rounds:
             cols = np.array([j for j, _ in self.rounds], dtype=np.intp)
             agg = pr.mult[rows] @ pr.util[np.ix_(rows, cols)]
-            for (_, rho), a in zip(self.rounds, agg.tolist(), strict=True):
+            for w, a in zip(self.rho_scaled, agg.tolist(), strict=True):
                 if a:
-                    total -= rho * a
-        return total
+                    num -= w * a
+        return num, self.denominator
 
     def _exact_budgets(self, rows: IndexArray) -> list[Fraction]:
         """Exact budgets of the given ballots (identical payment histories computed once)."""
@@ -241,11 +258,11 @@ class _State:
         keys, inverse = np.unique(hist, axis=0, return_inverse=True)
         values = []
         for key in keys.tolist():
-            v = self.b
-            for (_, rho), a in zip(self.rounds, key, strict=True):
+            num = self.b_scaled
+            for w, a in zip(self.rho_scaled, key, strict=True):
                 if a:
-                    v -= rho * a
-            values.append(v)
+                    num -= w * a
+            values.append(Fraction(num, self.denominator))
         for pos, k in zip(live.tolist(), np.asarray(inverse).reshape(-1).tolist(), strict=True):
             out[pos] = values[k]
         return out
@@ -282,7 +299,8 @@ class _State:
         rich_sat = int(pr.sup_mu[j][rich_pos].sum())
         rho: Fraction | None = None
         if rich_sat > 0:
-            rho = (pr.costs[j] - self._exact_sum(sup[poor_pos])) / rich_sat
+            num, den = self._exact_sum_scaled(sup[poor_pos])
+            rho = Fraction(pr.costs[j] * den - num, rich_sat * den)
             if rho <= 0:
                 rho = None
         if rho is not None:
@@ -377,6 +395,13 @@ class _State:
         self.beta[sup] = newb
         self.exhausted[sup[pays_all]] = True
         self.rounds.append((j, rho))
+        new_den = self.denominator * rho.denominator // gcd(self.denominator, rho.denominator)
+        factor = new_den // self.denominator
+        if factor != 1:
+            self.b_scaled *= factor
+            self.rho_scaled = [w * factor for w in self.rho_scaled]
+        self.rho_scaled.append(rho.numerator * (new_den // rho.denominator))
+        self.denominator = new_den
         self.remaining.discard(j)
         self.lb.pop(j, None)
 
@@ -431,8 +456,9 @@ def _run(pr: _Problem, b: Fraction) -> _State:
     return state
 
 
-def _certify(pr: _Problem, base: _State, b: Fraction) -> bool:
-    """True if MES funds exactly ``base``'s sequence for every per-voter budget in [base.b, b]."""
+def _certify(pr: _Problem, base: _State, b: Fraction) -> _State | None:
+    """The MES run at ``b`` if MES funds exactly ``base``'s sequence for every per-voter budget
+    in [base.b, b] (checked by the certificate of the module docstring), else None."""
     state = _State(pr, b)
     for j_t, theta in base.rounds:
         theta_hi = float(np.nextafter(float(theta), np.inf))
@@ -449,20 +475,20 @@ def _certify(pr: _Problem, base: _State, b: Fraction) -> bool:
             if ev.lo > theta_hi:
                 continue
             if ev.hi < theta_lo:
-                return False
+                return None
             rho, _ = state.exact_rho(j, ev)
             if (rho, pr.prio[j]) <= (theta, pr.prio[j_t]):
-                return False
+                return None
             state.lb[j] = max(ev.lo, float(np.nextafter(float(rho), -np.inf)))
         ev = state.evaluate(j_t)
         if ev.status == 0:  # impossible by the monotonicity lemma
-            return False
+            return None
         rho, pays_all = state.exact_rho(j_t, ev)
         state.fund(j_t, rho, pays_all)
     for j in list(state.remaining):
         if state.evaluate(j).status != 0:
-            return False
-    return True
+            return None
+    return state
 
 
 def _cost(pr: _Problem, projects: list[int]) -> int:
@@ -499,42 +525,36 @@ def _complete(
         return len(state.rounds) == n_candidates
 
     k = 0
-    prev: _State | None = None  # the last MES run, made at per-voter budget b_{prev_k}
-    prev_k = -1
     step = 1
     while True:
         state = _run(pr, budget_at(k))
         if _outcome_cost(pr, state) > pr.budget:
-            if prev is None:  # cannot happen: at b_0 MES spends at most the budget
+            raise AssertionError("MES overspent its own budget")  # b_0 * n == budget
+        while True:  # invariant: ``state`` is the MES run at b_k and the scan has not stopped
+            if progress is not None:
+                progress(min(0.99, _outcome_cost(pr, state) / max(1, pr.budget)))
+            if stops(state):
                 return state
-            if prev_k != k - 1:  # O_{k-1} = prev's sequence (certified); get its payments
-                prev = _run(pr, budget_at(k - 1))
-            return prev
-        if progress is not None:
-            progress(min(0.99, _outcome_cost(pr, state) / max(1, pr.budget)))
-        if stops(state):
-            return state
-        prev, prev_k = state, k
-        if scan == "unit":
-            k += 1
-            continue
-        # gallop, then bisect, for a large s with O_k = O_{k+1} = ... = O_{k+s} (certified)
-        good, bad, trial = 0, 0, step
-        while True:
-            if _certify(pr, state, budget_at(k + trial)):
-                good = trial
-            else:
-                bad = trial
-            if bad == 0:
-                if trial > 2**62:
-                    break
-                trial *= 2
+            if scan == "unit":
+                nxt = _run(pr, budget_at(k + 1))
+                if _outcome_cost(pr, nxt) > pr.budget:
+                    return state
+                state, k = nxt, k + 1
                 continue
-            if bad - good <= max(1, good // 8):
-                break  # close enough: the next MES run starts just after ``good``
-            trial = (good + bad) // 2
-        step = max(1, good)
-        k = k + good + 1
+            # O_{k+1} = ... = O_{k+step} = O_k, certified: jump (and gallop)
+            certified = _certify(pr, state, budget_at(k + step))
+            if certified is not None:
+                state, k = certified, k + step
+                step *= 2
+                continue
+            if step > 1:
+                step = max(1, step // 4)
+                continue
+            # the outcome may change at k + 1: run MES there
+            nxt = _run(pr, budget_at(k + 1))
+            if _outcome_cost(pr, nxt) > pr.budget:
+                return state
+            state, k = nxt, k + 1
 
 
 def _greedy_rest(
@@ -617,7 +637,7 @@ def equal_shares(
             continue
         if pr.total_sat[j] == 0:
             reasons[j] = ("no-supporters", ())
-        elif pr.costs[j] > pr.budget - spent:
+        elif pr.costs[j] > pr.budget:
             reasons[j] = ("did-not-fit", ())
         else:
             reasons[j] = ("unaffordable", state.spent_by_supporters(j))

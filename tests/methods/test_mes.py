@@ -1,0 +1,316 @@
+"""Method of Equal Shares: hand-worked cases, fast completion vs a unit-by-unit scan, pabutools,
+and the official outcomes of the three Pabulib cities that used MES."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from pnyx.methods.mes import COMPLETIONS, equal_shares
+
+
+def mes(
+    costs,
+    budget,
+    ballots,
+    *,
+    mult=None,
+    prio=None,
+    cost_utility=True,
+    completion="none",
+    increment=1,
+    scan="fast",
+):
+    costs = np.asarray(costs, dtype=np.int64)
+    utilities = np.asarray(ballots, dtype=np.int64).reshape(-1, costs.size)
+    mult = np.ones(utilities.shape[0], dtype=np.int64) if mult is None else np.asarray(mult)
+    prio = np.arange(costs.size, dtype=np.int64) if prio is None else np.asarray(prio)
+    return equal_shares(
+        costs,
+        budget,
+        utilities,
+        mult,
+        prio,
+        cost_utility=cost_utility,
+        completion=completion,
+        increment=increment,
+        scan=scan,
+    )
+
+
+# --- hand-worked cases ------------------------------------------------------------------------
+
+
+def test_two_groups_share_the_budget_proportionally():
+    # 6 voters, budget 60, 10 each. Four like A (cost 40), two like B (cost 20), all like C (30).
+    # Round 1: rho = 1/n_j for cost utility: A 1/4, B 1/2, C 1/6 -> C, each pays 5.
+    # Round 2: A's supporters hold 4*5 = 20 < 40, B's hold 2*5 = 10 < 20: nothing else.
+    ballots = [[1, 0, 1]] * 4 + [[0, 1, 1]] * 2
+    result = mes([40, 20, 30], 60, ballots)
+    assert result.selected == (2,)
+    assert result.spent == 30
+    assert result.final_budget == 10
+    np.testing.assert_allclose(result.payments[:, 2], 5.0)
+    assert result.reasons[0] == ("unaffordable", (2,))
+    assert result.reasons[1] == ("unaffordable", (2,))
+
+
+def test_poor_supporters_pay_everything_and_rich_ones_the_rest():
+    # budget 30, 3 voters with 10 each; after P0 (cost 9, voter 0 alone? no: voters 0,1) ...
+    # P0 cost 12 liked by voters 0 and 1: 6 each (rho = 1/2). P1 cost 14 liked by 1 and 2:
+    # voter 1 has 4 left, voter 2 has 10: voter 1 pays 4, voter 2 pays 10 -> exactly 14.
+    ballots = [[1, 0], [1, 1], [0, 1]]
+    result = mes([12, 14], 30, ballots)
+    assert result.selected == (0, 1)
+    assert result.payments[1].tolist() == [6.0, 4.0]
+    assert result.payments[2].tolist() == [0.0, 10.0]
+
+
+def test_exact_tie_is_broken_by_priority():
+    ballots = [[1, 1], [1, 1]]
+    assert mes([10, 10], 10, ballots, prio=[0, 1]).selected == (0,)
+    assert mes([10, 10], 10, ballots, prio=[1, 0]).selected == (1,)
+
+
+def test_tie_in_rho_between_different_projects_is_broken_by_priority():
+    # additive utilities: A cost 6 with 3 points from each of 2 voters -> rho = 1;
+    # B cost 4 with 2 points from each -> rho = 1 as well.
+    ballots = [[3, 2], [3, 2]]
+    assert mes([6, 4], 10, ballots, cost_utility=False, prio=[1, 0]).selected == (1, 0)
+    assert mes([6, 4], 10, ballots, cost_utility=False, prio=[0, 1]).selected == (0, 1)
+
+
+def test_project_nobody_approved_is_not_funded_even_if_it_fits():
+    result = mes([5, 5], 100, [[1, 0], [1, 0]], completion="add1")
+    assert result.selected == (0,)
+    assert result.reasons[1] == ("no-supporters", ())
+
+
+def test_zero_cost_project_follows_pabutools():
+    # cost utility: a free project gives no satisfaction, so MES never funds it
+    result = mes([0, 10], 10, [[1, 1]])
+    assert result.selected == (1,)
+    assert result.reasons[0] == ("no-supporters", ())
+    # additive utility: a free project with support is funded before the first round
+    result = mes([0, 10], 10, [[2, 1]], cost_utility=False)
+    assert result.selected == (0, 1)
+
+
+def test_empty_ballots_take_their_share_of_the_budget():
+    # 2 voters approve P (cost 10), 2 empty ballots: 5 each, supporters hold 10 -> funded;
+    # with 3 empty ballots (4 each) supporters hold 8 < 10 -> not funded without completion
+    assert mes([10], 20, [[1], [1], [0], [0]]).selected == (0,)
+    result = mes([10], 20, [[1], [1], [0]], mult=[1, 1, 3])
+    assert result.selected == ()
+    assert result.reasons[0] == ("unaffordable", ())
+    # add1 raises each voter's budget until the supporters can pay: 4 -> 5
+    result = mes([10], 20, [[1], [1], [0]], mult=[1, 1, 3], completion="add1")
+    assert result.selected == (0,)
+    assert result.final_budget == 5
+
+
+def test_project_costing_more_than_the_budget_is_never_funded():
+    for completion in COMPLETIONS:
+        result = mes([50, 10], 40, [[1, 1]] * 4, completion=completion)
+        assert result.selected == (1,)
+        assert result.reasons[0] == ("did-not-fit", ())
+
+
+def test_everything_fits():
+    ballots = [[1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 1, 1]]
+    for completion in ("add1", "add1-no-stop", "add1-greedy"):
+        result = mes([10, 20, 30], 60, ballots, completion=completion)
+        assert sorted(result.selected) == [0, 1, 2]
+        assert result.spent == 60
+
+
+def test_add1_returns_the_last_outcome_that_did_not_overspend():
+    # budget 10, 2 voters (5 each). A (cost 6) by voter 0, B (cost 6) by voter 1.
+    # b = 5: nothing; b = 6: both -> cost 12 > 10, so the outcome at b = 5 (nothing) is kept.
+    result = mes([6, 6], 10, [[1, 0], [0, 1]], completion="add1")
+    assert result.selected == ()
+    assert result.final_budget == 5
+    # greedy completion then funds A (tie by priority)
+    assert mes([6, 6], 10, [[1, 0], [0, 1]], completion="add1-greedy").selected == (0,)
+
+
+def test_add1_increment_is_one_currency_unit_in_scaled_costs():
+    # costs in cents (scale 100): one unit of increment is 100
+    a = mes([600, 400], 1000, [[1, 0], [0, 1]], completion="add1", increment=100)
+    b = mes([6, 4], 10, [[1, 0], [0, 1]], completion="add1", increment=1)
+    assert a.selected == b.selected
+    assert a.final_budget == 100 * b.final_budget
+
+
+def test_no_ballots_funds_nothing():
+    result = mes([0, 5], 10, np.zeros((0, 2)))
+    assert result.selected == ()
+
+
+def test_unknown_completion_is_rejected():
+    with pytest.raises(ValueError, match="completion"):
+        mes([1], 1, [[1]], completion="add2")
+
+
+# --- random elections: fast completion == unit-by-unit scan == pabutools ------------------------
+
+
+def random_instance(seed: int):
+    rng = np.random.default_rng(seed)
+    n_projects = int(rng.integers(1, 9))
+    n_ballots = int(rng.integers(1, 14))
+    approval = bool(rng.integers(0, 2))
+    costs = rng.integers(0 if rng.random() < 0.2 else 1, 40, size=n_projects)
+    costs = costs * int(rng.choice([1, 1, 5, 100]))
+    if approval:
+        utilities = (rng.random((n_ballots, n_projects)) < rng.uniform(0.1, 0.8)).astype(np.int64)
+    else:
+        utilities = rng.integers(0, 4, size=(n_ballots, n_projects))
+        utilities = utilities * (rng.random((n_ballots, n_projects)) < 0.6)
+    mult = rng.integers(1, 4, size=n_ballots)
+    budget = int(rng.integers(1, 3 * max(1, int(costs.sum())) // 2 + 2))
+    prio = rng.permutation(n_projects)
+    return (
+        costs.astype(np.int64),
+        budget,
+        utilities.astype(np.int64),
+        mult.astype(np.int64),
+        prio.astype(np.int64),
+        approval,
+    )
+
+
+@pytest.mark.parametrize("seed", range(150))
+def test_fast_completion_equals_unit_by_unit_scan(seed):
+    costs, budget, utilities, mult, prio, approval = random_instance(seed)
+    for completion in ("add1", "add1-no-stop", "add1-greedy"):
+        kwargs = dict(cost_utility=approval, completion=completion, increment=1)
+        fast = equal_shares(costs, budget, utilities, mult, prio, **kwargs)
+        unit = equal_shares(costs, budget, utilities, mult, prio, **kwargs, scan="unit")
+        assert fast.selected == unit.selected, completion
+        assert fast.final_budget == unit.final_budget, completion
+        np.testing.assert_allclose(fast.payments, unit.payments)
+        assert fast.spent <= budget
+
+
+def to_pabutools(costs, budget, utilities, mult, prio, approval):
+    """The same election as pabutools objects; names sort in priority order (lexico ties)."""
+    from pabutools.election import (
+        ApprovalBallot,
+        ApprovalProfile,
+        CardinalBallot,
+        CardinalProfile,
+        Instance,
+        Project,
+    )
+
+    projects = [Project(f"p{int(prio[j]):04d}", int(costs[j])) for j in range(costs.size)]
+    instance = Instance(projects, budget_limit=budget)
+    if approval:
+        profile = ApprovalProfile(instance=instance)
+    else:
+        profile = CardinalProfile(instance=instance)
+    for i in range(utilities.shape[0]):
+        liked = np.flatnonzero(utilities[i])
+        for _ in range(int(mult[i])):
+            if approval:
+                profile.append(ApprovalBallot([projects[j] for j in liked]))
+            else:
+                profile.append(CardinalBallot({projects[j]: int(utilities[i, j]) for j in liked}))
+    return instance, profile, projects
+
+
+def pabutools_mes(instance, profile, projects, approval, increment):
+    from pabutools.election import Additive_Cardinal_Sat, Cost_Sat
+    from pabutools.rules import method_of_equal_shares
+
+    sat = Cost_Sat if approval else Additive_Cardinal_Sat
+    outcome = method_of_equal_shares(
+        instance, profile, sat_class=sat, voter_budget_increment=increment
+    )
+    index = {p.name: j for j, p in enumerate(projects)}
+    return sorted(index[p.name] for p in outcome)
+
+
+@pytest.mark.parametrize("seed", range(150))
+def test_mes_equals_pabutools_on_random_elections(seed):
+    pytest.importorskip("pabutools")
+    costs, budget, utilities, mult, prio, approval = random_instance(seed)
+    instance, profile, projects = to_pabutools(costs, budget, utilities, mult, prio, approval)
+    for completion, increment in (("none", None), ("add1", 1)):
+        ours = equal_shares(
+            costs,
+            budget,
+            utilities,
+            mult,
+            prio,
+            cost_utility=approval,
+            completion=completion,
+            increment=1,
+        )
+        assert sorted(ours.selected) == pabutools_mes(
+            instance, profile, projects, approval, increment
+        ), completion
+
+
+def test_larger_random_elections_with_many_ties_match_pabutools():
+    pytest.importorskip("pabutools")
+    rng = np.random.default_rng(7)
+    for _ in range(6):
+        n_projects, n_ballots = 12, 60
+        costs = rng.choice([1000, 2000, 2500, 5000], size=n_projects).astype(np.int64)
+        utilities = (rng.random((n_ballots, n_projects)) < 0.25).astype(np.int64)
+        mult = rng.integers(1, 3, size=n_ballots).astype(np.int64)
+        prio = rng.permutation(n_projects).astype(np.int64)
+        budget = int(costs.sum() * 0.4)
+        instance, profile, projects = to_pabutools(costs, budget, utilities, mult, prio, True)
+        for completion, increment in (("none", None), ("add1", 1)):
+            ours = equal_shares(
+                costs,
+                budget,
+                utilities,
+                mult,
+                prio,
+                cost_utility=True,
+                completion=completion,
+                increment=1,
+            )
+            assert sorted(ours.selected) == pabutools_mes(
+                instance, profile, projects, True, increment
+            )
+
+
+# --- real MES elections: the city's own outcome ---------------------------------------------------
+
+
+CITY_RUNS = [
+    ("Netherlands_Assen_2024.pb", "add1"),
+    ("Poland_Swiecie_2023.pb", "add1"),
+    ("Poland_Wieliczka_2023_Green_Budget.pb", "add1-no-stop"),
+]
+
+
+@pytest.mark.parametrize(("name", "completion"), CITY_RUNS)
+def test_city_outcome_is_reproduced(reference_data: Path, name: str, completion: str):
+    from pnyx.methods.pabulib import read_pb
+    from pnyx.methods.pb import profile_from_election, tie_priority
+
+    election = read_pb(reference_data / "pb" / name)
+    profile = profile_from_election(election)
+    result = equal_shares(
+        profile.costs,
+        profile.budget,
+        profile.utilities,
+        profile.multiplicity,
+        tie_priority(profile, "id"),
+        cost_utility=True,
+        completion=completion,
+        increment=profile.scale,
+    )
+    official = {p.id for p in election.projects if p.extra.get("selected", "").strip() == "1"}
+    assert {profile.project_ids[j] for j in result.selected} == official
+    assert result.spent <= profile.budget
+    assert result.final_budget >= Fraction(profile.budget, profile.n_voters)
