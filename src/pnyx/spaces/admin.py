@@ -103,6 +103,16 @@ class SpaceAdmin(SpaceScopedAdmin):
             action = "space.edit" if change else "space.create"
         audit.record(request.user, action, obj, summary=", ".join(form.changed_data))
 
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        super().save_formset(request, form, formset, change)
+        if formset.model is SpaceRole and formset.has_changed():
+            audit.record(
+                request.user, "role.change", form.instance,
+                summary=", ".join(
+                    f"{role.role}: account #{role.user_id}" for role in form.instance.roles.all()
+                ),
+            )
+
     @admin.action(description=_("Publish"))
     def publish(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
         for space in queryset.filter(published=False):
