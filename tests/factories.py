@@ -170,3 +170,69 @@ def make_comment(component: ComponentInstance, author: User | None, body: str = 
         author=author,
         body=body,
     )
+
+
+def form_data(html: str, form_id: str | None = None) -> dict[str, Any]:
+    """The values a browser would submit for the (first, or ``id=form_id``) POST form of a page:
+    inputs, checked boxes, selected options and textareas — so a test edits one field of a big
+    admin form and posts the rest unchanged."""
+    from html.parser import HTMLParser
+
+    class Collector(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.data: dict[str, Any] = {}
+            self.inside = False
+            self.done = False
+            self.select: str | None = None
+            self.textarea: str | None = None
+
+        def _add(self, name: str, value: str) -> None:
+            if name in self.data:
+                existing = self.data[name]
+                self.data[name] = [*existing, value] if isinstance(existing, list) else [
+                    existing, value]
+            else:
+                self.data[name] = value
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            a = {key: value or "" for key, value in attrs}
+            if tag == "form" and not self.done and a.get("method", "").lower() == "post":
+                self.inside = form_id is None or a.get("id") == form_id
+            if not self.inside:
+                return
+            name = a.get("name")
+            if tag == "input" and name:
+                kind = a.get("type", "text")
+                if kind in {"checkbox", "radio"}:
+                    if "checked" in a:
+                        self._add(name, a.get("value", "on"))
+                elif kind not in {"submit", "button", "file", "image"}:
+                    self._add(name, a.get("value", ""))
+            elif tag == "select" and name:
+                self.select = name
+            elif tag == "option" and self.select and "selected" in a:
+                self._add(self.select, a.get("value", ""))
+            elif tag == "textarea" and name:
+                self.textarea = name
+                self.data[name] = ""
+
+        def handle_data(self, data: str) -> None:
+            if self.textarea:
+                self.data[self.textarea] += data
+
+        def handle_endtag(self, tag: str) -> None:
+            if tag == "select":
+                self.select = None
+            elif tag == "textarea":
+                if self.textarea:
+                    self.data[self.textarea] = self.data[self.textarea].lstrip("\n")
+                self.textarea = None
+            elif tag == "form" and self.inside:
+                self.inside = False
+                self.done = True
+
+    collector = Collector()
+    collector.feed(html)
+    collector.data.pop("csrfmiddlewaretoken", None)
+    return collector.data
