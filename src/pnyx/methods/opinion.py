@@ -81,6 +81,7 @@ import numpy.typing as npt
 import scipy.linalg
 import scipy.sparse
 import scipy.sparse.linalg
+import scipy.spatial
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -335,7 +336,7 @@ def _leading_eigenvectors(
     n_rows, n_cols = centred.shape
     if n_comps == 0:
         return np.zeros((0, n_cols))
-    if scipy.sparse.issparse(centred) and n_cols > 400:
+    if scipy.sparse.issparse(centred) and n_cols > 64:
         sparse = centred
         operator = scipy.sparse.linalg.LinearOperator(
             (n_cols, n_cols),
@@ -344,7 +345,7 @@ def _leading_eigenvectors(
         )
         v0 = start[0] if start is not None and np.any(start[0]) else np.ones(n_cols)
         values, vectors = scipy.sparse.linalg.eigsh(
-            operator, k=n_comps, which="LA", v0=v0, tol=1e-12
+            operator, k=n_comps, which="LA", v0=v0, tol=1e-10, ncv=min(n_cols, 24)
         )
         order = np.argsort(values)
         values, vectors = values[order], vectors[:, order]
@@ -446,6 +447,10 @@ def _init_clusters(points: FloatArray, k: int) -> _Clusters:
 
 
 def _nearest(points: FloatArray, centers: FloatArray) -> IntArray:
+    if len(centers) > 8 and len(points) > 256:
+        _, found = scipy.spatial.cKDTree(centers).query(points)
+        nearest: IntArray = np.asarray(found, dtype=np.int64)
+        return nearest
     distances = (
         (points * points).sum(axis=1)[:, None]
         - 2.0 * points @ centers.T
