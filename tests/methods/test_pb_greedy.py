@@ -56,6 +56,14 @@ def test_equal_ballots_are_counted_once_with_their_multiplicity() -> None:
     assert profile.scores.tolist() == [4, 3, 0]
 
 
+def test_each_voter_maps_to_its_distinct_ballot() -> None:
+    profile = profile_from_election(election("a:10 b:20", "a,b\nb\nb,a"))
+    first, second, third = profile.voter_ballot.tolist()
+    assert first == third != second
+    assert profile.utilities[second].tolist() == [0, 1]
+    assert profile.multiplicity[first] == 2
+
+
 def test_ordinal_points_follow_rank_three_two_one() -> None:
     e = election("a:1 b:1 c:1 d:1", "a,b,c\nc,a\nd,d,a", vote_type="ordinal", meta="max_length;3\n")
     profile = profile_from_election(e)

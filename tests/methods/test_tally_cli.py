@@ -1,5 +1,6 @@
 """``pnyx tally``: table, --explain, --json, and clean errors with exit status 2."""
 
+import io
 import json
 import subprocess
 import sys
@@ -7,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from pnyx.commands.tally import explain, main, money, ordinal
+from pnyx.commands.tally import _ProgressBar, explain, main, money, ordinal
 from pnyx.methods.pb import tally
 
 from .test_pabulib import MALFORMED
@@ -91,6 +92,17 @@ def test_no_progress_bar_when_stderr_is_not_a_terminal(capsys: pytest.CaptureFix
     assert code == 0 and err == ""
 
 
+def test_progress_bar_draws_and_clears() -> None:
+    stream = io.StringIO()
+    bar = _ProgressBar(stream)
+    bar(0.5)
+    bar(1.0)
+    bar.close()
+    text = stream.getvalue()
+    assert "counting [###############...............]  50%" in text
+    assert "100%" in text and text.endswith("\r")
+
+
 def test_the_pnyx_command_dispatches_to_tally() -> None:
     bad = str(DATA / "unknown_project.pb")
     result = subprocess.run(
@@ -134,6 +146,8 @@ def test_mes_sentences(capsys: pytest.CaptureFixture[str]) -> None:
     assert explain(outcome, outcome.result("b")) == (
         "not funded: its supporters had already spent their shares on a"
     )
+    assert outcome.voter_payments(0) == pytest.approx({"a": 20.0})
+    assert outcome.voter_payments(3) == pytest.approx({"c": 20.0})
 
 
 def test_number_formatting() -> None:
