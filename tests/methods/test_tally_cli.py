@@ -93,8 +93,14 @@ def test_no_progress_bar_when_stderr_is_not_a_terminal(capsys: pytest.CaptureFix
 
 
 def test_progress_bar_draws_and_clears() -> None:
+    quiet = io.StringIO()
+    short = _ProgressBar(quiet)  # a count shorter than half a second shows nothing
+    short(0.5)
+    short(1.0)
+    short.close()
+    assert quiet.getvalue() == ""
     stream = io.StringIO()
-    bar = _ProgressBar(stream)
+    bar = _ProgressBar(stream, delay=0)
     bar(0.5)
     bar(1.0)
     bar.close()

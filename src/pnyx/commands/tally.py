@@ -224,15 +224,20 @@ def _text(election: Election, outcome: Outcome, explain_all: bool) -> str:
 
 
 class _ProgressBar:
-    """A one-line bar on a terminal's stderr, redrawn at most ten times a second."""
+    """A one-line bar on a terminal's stderr, shown only once a count has run for ``delay``
+    seconds (short counts print nothing), redrawn at most ten times a second."""
 
-    def __init__(self, stream: TextIO) -> None:
+    def __init__(self, stream: TextIO, delay: float = 0.5) -> None:
         self.stream = stream
+        self.start = time.monotonic()
+        self.delay = delay
         self.last = 0.0
         self.drawn = False
 
     def __call__(self, done: float) -> None:
         now = time.monotonic()
+        if now - self.start < self.delay and not self.drawn:
+            return
         if done < 1.0 and now - self.last < 0.1:
             return
         self.last = now
