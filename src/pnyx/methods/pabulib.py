@@ -378,8 +378,11 @@ def _parse_votes(
     idx_points = header.index("points") if "points" in header else -1
     idx_extra = [header.index(c) for c in extra_columns]
     known = set(costs)
+    n_columns = len(header)
+    count_distinct = with_points or min_length is not None or max_length is not None
     for line, cells in rows:
-        _check_columns(line, cells, header, header_line)
+        if len(cells) != n_columns:
+            _check_columns(line, cells, header, header_line)
         voter_id = cells[idx_id]
         if not voter_id:
             raise PabulibError(line, "empty voter_id")
@@ -399,7 +402,7 @@ def _parse_votes(
         if not known.issuperset(vote):
             unknown = next(p for p in vote if p not in known)
             raise PabulibError(line, f"vote names unknown project {unknown!r}")
-        distinct = len(set(vote))
+        distinct = len(set(vote)) if count_distinct else len(vote)
         points: tuple[Number, ...] | None = None
         if with_points:
             if distinct != len(vote):
@@ -410,7 +413,10 @@ def _parse_votes(
                 raise PabulibError(
                     line, f"{len(vote)} projects in 'vote' but {len(items)} values in 'points'"
                 )
-            points = tuple(parse_number(p, "points", line=line) for p in items)
+            points = tuple(
+                int(p) if p.isascii() and p.isdigit() else parse_number(p, "points", line=line)
+                for p in items
+            )
             for project_id, value in zip(vote, points, strict=True):
                 if min_points is not None and value < min_points:
                     raise PabulibError(
