@@ -7,6 +7,7 @@ import json
 from datetime import date
 
 import pytest
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import connection
@@ -19,6 +20,14 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 HEADER = "document_number,birth_date,district\n"
+
+
+@pytest.fixture(autouse=True)
+def fresh_attempt_counters():
+    """The verification page counts attempts per account in the cache; start each test at 0."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture
