@@ -1,5 +1,6 @@
 """Reading and writing Pabulib ``.pb`` files (pnyx.methods.pabulib)."""
 
+import random
 from fractions import Fraction
 from pathlib import Path
 
@@ -156,3 +157,42 @@ def test_min_length_and_sum_cost_are_checked_when_stated() -> None:
         parse_pb(_tiny("approval", "1;a,b\n", "max_sum_cost;5\n"))
     # an empty ballot is not checked against min_length (nothing was chosen)
     assert parse_pb(_tiny("approval", "1;\n", "min_length;2\n")).voters[0].vote == ()
+
+
+def test_mutated_files_give_pabulib_errors_or_elections_never_crashes() -> None:
+    """Seeded random damage (deleted bytes, stray separators, quotes, bad bytes, cut files,
+    repeated lines) to the valid tiny files: reading raises PabulibError or succeeds, and every
+    rule then counts or refuses with ValueError."""
+    from pnyx.methods.pb import tally
+
+    rng = random.Random(2024)
+    bases = [
+        (DATA / name).read_bytes()
+        for name in ("valid_tiny_approval.pb", "valid_tiny_cumulative.pb")
+    ]
+    inserts = [b";", b",", b"\n", b'"', b"-", b"0", b"1.5", b"none", b"\xff", b"VOTES\n", b" "]
+    for _ in range(400):
+        data = bytearray(rng.choice(bases))
+        for _ in range(rng.randint(1, 3)):
+            pos = rng.randrange(len(data)) if data else 0
+            op = rng.randrange(4)
+            if op == 0:
+                del data[pos : pos + rng.randint(1, 20)]
+            elif op == 1:
+                data[pos:pos] = rng.choice(inserts)
+            elif op == 2:
+                data = data[:pos]
+            else:
+                lines = data.split(b"\n")
+                k = rng.randrange(len(lines))
+                data = bytearray(b"\n".join([*lines[:k], lines[k], *lines[k:]]))
+        try:
+            election = read_pb(bytes(data))
+        except PabulibError as error:
+            assert error.line >= 1
+            continue
+        for rule in ("greedy", "greedy-no-skip", "greedy-cost", "phragmen"):
+            try:
+                tally(election, rule)
+            except ValueError:
+                pass
