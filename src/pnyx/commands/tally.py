@@ -119,7 +119,7 @@ def explain(outcome: Outcome, project: ProjectResult) -> str:
                 "from their equal shares"
             )
         if rule == "phragmen":
-            load = f" (each carried at most {money(project.load)})" if project.load else ""
+            load = f" (their load rose to {money(project.load)} each)" if project.load else ""
             if project.votes == 0:
                 return "funded: nobody voted for it, but it still fitted in the budget at the end"
             return (
@@ -127,6 +127,8 @@ def explain(outcome: Outcome, project: ProjectResult) -> str:
                 f"shared its cost{load}"
             )
         if rule == "greedy-cost":
+            if project.votes == 0:
+                return "funded: nobody voted for it, but it fitted in what was left"
             if project.cost == 0:
                 return "funded: it costs nothing"
             by, measure = "votes", project.votes
