@@ -63,6 +63,7 @@ __all__ = [
     "greedy",
     "greedy_cost",
     "method_of_equal_shares",
+    "ordinal_points",
     "phragmen",
     "profile_from_election",
     "random_election",
