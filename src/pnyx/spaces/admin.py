@@ -6,6 +6,7 @@ from django import forms
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from pnyx.core import audit
@@ -109,7 +110,8 @@ class SpaceAdmin(SpaceScopedAdmin):
             audit.record(
                 request.user, "role.change", form.instance,
                 summary=", ".join(
-                    f"{role.role}: account #{role.user_id}" for role in form.instance.roles.all()
+                    gettext("%(role)s: account #%(id)d") % {"role": role.role, "id": role.user_id}
+                    for role in form.instance.roles.all()
                 ),
             )
 
