@@ -58,7 +58,8 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     entries = AuditEntry.objects.select_related("actor")
     if not permissions.can_view_private_log(request.user):
         entries = entries.filter(public=True)
-    action = request.GET.get("action", "").strip()
+    # PostgreSQL cannot compare text with a NUL character (the query fails): drop it.
+    action = request.GET.get("action", "").replace("\x00", "").strip()
     if action:
         entries = entries.filter(action=action)
     fmt = request.GET.get("format")
