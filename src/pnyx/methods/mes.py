@@ -566,6 +566,9 @@ def _greedy_rest(
     rest = [j for j in range(pr.n_projects) if j not in chosen]
 
     def key(j: int) -> tuple[int, Fraction, int]:
+        # pabutools' satisfaction density: inf for cost 0 with support, 0 without support
+        if pr.total_sat[j] == 0:
+            return (2, Fraction(0), pr.prio[j])
         if pr.costs[j] == 0:
             return (0, Fraction(0), pr.prio[j])
         return (1, -Fraction(pr.total_sat[j], pr.costs[j]), pr.prio[j])
