@@ -1,0 +1,240 @@
+"""Participatory-budgeting benchmark: pnyx against pabutools on the shared Pabulib files.
+
+    python benchmarks/bench_pb.py [--data DIR] [--pabutools-timeout 600] [--only NAME]
+                                  [--rules greedy-cost,mes-add1,phragmen,greedy] [--no-pabutools]
+                                  [--pabutools-cache FILE.json] [--pabutools-only]
+
+For every file and rule it times pnyx (``pnyx.methods.pb.tally`` on arrays already built) and
+pabutools 1.2.3 (in a subprocess killed after ``--pabutools-timeout`` seconds, on pabutools
+objects built from the very same arrays, so both count the same ballots and points), checks that
+both select the same projects, prints a Markdown table and writes it to
+``benchmarks/results/pb-<date>.md``.
+
+pabutools needs about half an hour for the whole table (its MES+add1 on Budapest does not finish in
+10 minutes). ``--pabutools-cache FILE.json`` keeps pabutools' times and winners per (file, rule,
+timeout) so a re-run after changing pnyx only re-times pnyx; ``--pabutools-only`` just fills it.
+
+Rules: ``greedy-cost`` (pabutools ``greedy_utilitarian_welfare`` with ``Cost_Sat``),
+``mes-add1`` (``method_of_equal_shares`` with ``Cost_Sat`` for approval/choose-1, else
+``Additive_Cardinal_Sat``, and ``voter_budget_increment=1``), ``phragmen``
+(``sequential_phragmen``, approval only) and ``greedy`` (by score; pabutools'
+``greedy_utilitarian_welfare`` with satisfaction ``points x cost``, whose density is the score;
+pabutools would also fund projects nobody voted for if money were left, pnyx does not, so those
+are left out of the comparison). Ties: project id as a string on both sides.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+import time
+from fractions import Fraction
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+DEFAULT_DATA = Path(os.environ.get("PNYX_REFERENCE_DATA", REPO.parent / "shared" / "data")) / "pb"
+RULES = ("greedy-cost", "mes-add1", "phragmen", "greedy")
+PNYX_RULE = {
+    "greedy-cost": ("greedy-cost", "none"),
+    "mes-add1": ("mes", "add1"),
+    "phragmen": ("phragmen", "none"),
+    "greedy": ("greedy", "none"),
+}
+
+
+def load_profile(path: Path):  # type: ignore[no-untyped-def]
+    from pnyx.methods.pabulib import read_pb
+    from pnyx.methods.pb import profile_from_election
+
+    return profile_from_election(read_pb(path))
+
+
+def is_approval(profile) -> bool:  # type: ignore[no-untyped-def]
+    return profile.vote_type in ("approval", "choose-1")
+
+
+def applies(profile, rule: str) -> bool:  # type: ignore[no-untyped-def]
+    return rule != "phragmen" or is_approval(profile)
+
+
+# --- pabutools side (runs in a worker process) -------------------------------------------------
+
+
+def to_pabutools(profile):  # type: ignore[no-untyped-def]
+    import numpy as np
+    from pabutools.election import (
+        ApprovalBallot,
+        ApprovalProfile,
+        CardinalBallot,
+        CardinalProfile,
+        Instance,
+        Project,
+    )
+
+    def money(x: int) -> Fraction | int:
+        value = Fraction(int(x), profile.scale)
+        return int(value) if value.denominator == 1 else value
+
+    projects = [
+        Project(profile.project_ids[j], money(profile.costs[j])) for j in range(profile.n_projects)
+    ]
+    instance = Instance(projects, budget_limit=money(profile.budget))
+    approval = is_approval(profile)
+    prof = ApprovalProfile(instance=instance) if approval else CardinalProfile(instance=instance)
+    for row, count in zip(profile.utilities, profile.multiplicity, strict=True):
+        liked = np.flatnonzero(row)
+        for _ in range(int(count)):
+            if approval:
+                prof.append(ApprovalBallot([projects[j] for j in liked]))
+            else:
+                points = {projects[j]: Fraction(int(row[j]), profile.points_scale) for j in liked}
+                prof.append(CardinalBallot(points))
+    return instance, prof
+
+
+def pabutools_rule(profile, rule: str) -> tuple[float, list[str]]:  # type: ignore[no-untyped-def]
+    from pabutools.election import Additive_Cardinal_Sat, Cost_Sat
+    from pabutools.election.satisfaction.additivesatisfaction import AdditiveSatisfaction
+    from pabutools.rules import (
+        greedy_utilitarian_welfare,
+        method_of_equal_shares,
+        sequential_phragmen,
+    )
+
+    class PointsTimesCostSat(AdditiveSatisfaction):  # density = total points (the score)
+        def __init__(self, instance, profile, ballot):  # type: ignore[no-untyped-def]
+            def func(inst, prof, bal, project, pre):  # type: ignore[no-untyped-def]
+                if project not in bal:
+                    return 0
+                points = 1 if is_approval(profile_) else bal[project]
+                return points * project.cost
+
+            AdditiveSatisfaction.__init__(self, instance, profile, ballot, func)
+
+    profile_ = profile
+    instance, prof = to_pabutools(profile)
+    start = time.perf_counter()
+    if rule == "greedy-cost":
+        outcome = greedy_utilitarian_welfare(instance, prof, sat_class=Cost_Sat)
+    elif rule == "greedy":
+        outcome = greedy_utilitarian_welfare(instance, prof, sat_class=PointsTimesCostSat)
+    elif rule == "phragmen":
+        outcome = sequential_phragmen(instance, prof)
+    else:
+        sat = Cost_Sat if is_approval(profile) else Additive_Cardinal_Sat
+        outcome = method_of_equal_shares(instance, prof, sat_class=sat, voter_budget_increment=1)
+    seconds = time.perf_counter() - start
+    selected = [p.name for p in outcome]
+    if rule == "greedy":  # pnyx does not fund projects nobody voted for
+        score = dict(zip(profile.project_ids, profile.scores.tolist(), strict=True))
+        selected = [p for p in selected if score[p] > 0]
+    return seconds, sorted(selected)
+
+
+def worker(path: str, rule: str) -> None:
+    seconds, selected = pabutools_rule(load_profile(Path(path)), rule)
+    print(json.dumps({"seconds": seconds, "selected": selected}))
+
+
+def run_pabutools(path: Path, rule: str, timeout: float) -> tuple[float | None, list[str] | None]:
+    cmd = [sys.executable, __file__, "--worker", str(path), rule]
+    try:
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=True)
+    except subprocess.TimeoutExpired:
+        return None, None
+    except subprocess.CalledProcessError as error:
+        print(error.stderr, file=sys.stderr)
+        return float("nan"), None
+    answer = json.loads(done.stdout.strip().splitlines()[-1])
+    return float(answer["seconds"]), list(answer["selected"])
+
+
+# --- pnyx side ----------------------------------------------------------------------------------
+
+
+def run_pnyx(profile, rule: str) -> tuple[float, list[str]]:  # type: ignore[no-untyped-def]
+    from pnyx.methods.pb import tally
+
+    name, completion = PNYX_RULE[rule]
+    start = time.perf_counter()
+    outcome = tally(profile, name, completion=completion, ties="id")
+    return time.perf_counter() - start, sorted(outcome.selected)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--pabutools-timeout", type=float, default=600.0)
+    parser.add_argument("--only", help="run only files whose name contains this")
+    parser.add_argument("--rules", default=",".join(RULES))
+    parser.add_argument("--no-pabutools", action="store_true")
+    parser.add_argument("--pabutools-cache", type=Path)
+    parser.add_argument("--pabutools-only", action="store_true")
+    parser.add_argument("--worker", nargs=2, metavar=("FILE", "RULE"), help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.worker:
+        worker(*args.worker)
+        return 0
+    rules = [r for r in args.rules.split(",") if r]
+    unknown = set(rules) - set(RULES)
+    if unknown:
+        parser.error(f"unknown rules {sorted(unknown)}; choose from {', '.join(RULES)}")
+    files = sorted(args.data.glob("*.pb"), key=lambda p: p.stat().st_size)
+    if args.only:
+        files = [f for f in files if args.only in f.name]
+    header = "| instance | rule | pnyx s | pabutools s | speed-up | same winners |"
+    lines = [header, "|---|---|---:|---:|---:|---|"]
+    print(header)
+    print(lines[1])
+    mismatches = 0
+    cache: dict[str, list[object]] = {}
+    if args.pabutools_cache and args.pabutools_cache.exists():
+        cache = json.loads(args.pabutools_cache.read_text())
+    for path in files:
+        profile = load_profile(path)
+        for rule in rules:
+            if not applies(profile, rule):
+                continue
+            key = f"{path.name}|{rule}|{args.pabutools_timeout:g}"
+            if args.no_pabutools:
+                theirs, their_selected = None, None
+            elif key in cache:
+                theirs, their_selected = cache[key]  # type: ignore[assignment]
+            else:
+                theirs, their_selected = run_pabutools(path, rule, args.pabutools_timeout)
+                if args.pabutools_cache:
+                    cache[key] = [theirs, their_selected]
+                    args.pabutools_cache.write_text(json.dumps(cache, indent=1))
+            if args.pabutools_only:
+                print(f"{key}: {theirs}", flush=True)
+                continue
+            ours, selected = run_pnyx(profile, rule)
+            if theirs is None:
+                shown, speedup = f"> {args.pabutools_timeout:.0f} (timeout)", "—"
+                same = "n/a"
+            else:
+                shown, speedup = f"{theirs:.3f}", f"{theirs / max(ours, 1e-6):.0f}×"
+                same = "yes" if selected == their_selected else "**NO**"
+                mismatches += selected != their_selected
+            if args.no_pabutools:
+                shown, speedup, same = "—", "—", "n/a"
+            line = f"| {path.stem} | {rule} | {ours:.3f} | {shown} | {speedup} | {same} |"
+            lines.append(line)
+            print(line, flush=True)
+    out = REPO / "benchmarks" / "results"
+    out.mkdir(parents=True, exist_ok=True)
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = out / f"pb-{stamp}.md"
+    target.write_text(
+        f"# PB benchmark {stamp}\n\nCPU cores: {os.cpu_count()}\n\n" + "\n".join(lines) + "\n"
+    )
+    print(f"\nwritten to {target}")
+    return 1 if mismatches else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
