@@ -24,11 +24,11 @@ from pnyx.core.forms import (
     ProfileForm,
 )
 from pnyx.core.models import AuditEntry, Membership, Organisation, StaticPage, User
+from pnyx.spaces.models import Assembly, Process
 
 
 class AuthenticatedHttpRequest(HttpRequest):
     user: User
-from pnyx.spaces.models import Assembly, Process
 
 
 def home(request: HttpRequest) -> HttpResponse:

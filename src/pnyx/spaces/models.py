@@ -17,7 +17,6 @@ from pnyx.core.i18n import TranslatedField, localize
 from pnyx.core.models import District, Organisation
 from pnyx.spaces import components
 
-
 _S = TypeVar("_S", bound="Space")
 
 
