@@ -337,10 +337,11 @@ def _leading_eigenvectors(
     if n_comps == 0:
         return np.zeros((0, n_cols))
     if scipy.sparse.issparse(centred) and n_cols > 64:
-        sparse = centred
+        sparse = scipy.sparse.csr_matrix(centred)
+        transposed = scipy.sparse.csr_matrix(sparse.T)  # a CSR mat-vec is faster than a CSC one
         operator = scipy.sparse.linalg.LinearOperator(
             (n_cols, n_cols),
-            matvec=lambda v: sparse.T @ (sparse @ v),
+            matvec=lambda v: transposed @ (sparse @ v),
             dtype=np.float64,
         )
         v0 = start[0] if start is not None and np.any(start[0]) else np.ones(n_cols)
@@ -377,6 +378,40 @@ def _orient(comps: FloatArray, previous: FloatArray | None) -> FloatArray:
     return oriented
 
 
+@dataclass(frozen=True, eq=False)
+class _Cells:
+    """The voted cells of a matrix: row, column and value of each (row-major order)."""
+
+    shape: tuple[int, int]
+    rows: IntArray
+    cols: IntArray
+    values: FloatArray
+
+    @classmethod
+    def of(cls, rating: FloatArray) -> _Cells:
+        rows, cols = np.nonzero(~np.isnan(rating))
+        return cls(
+            (int(rating.shape[0]), int(rating.shape[1])),
+            rows.astype(np.int64),
+            cols.astype(np.int64),
+            rating[rows, cols].astype(np.float64),
+        )
+
+    def column_counts(self) -> IntArray:
+        counts: IntArray = np.bincount(self.cols, minlength=self.shape[1]).astype(np.int64)
+        return counts
+
+    def row_counts(self) -> IntArray:
+        counts: IntArray = np.bincount(self.rows, minlength=self.shape[0]).astype(np.int64)
+        return counts
+
+    def column_sums(self, weights: FloatArray) -> FloatArray:
+        sums: FloatArray = np.bincount(
+            self.cols, weights=weights, minlength=self.shape[1]
+        ).astype(np.float64)
+        return sums
+
+
 def pca(
     rating: FloatArray, *, n_comps: int = 2, previous_comps: FloatArray | None = None
 ) -> tuple[FloatArray, FloatArray]:
@@ -386,17 +421,21 @@ def pca(
     ``min(n_rows, n_cols)`` are zero, as in ``powerit-pca``. ``previous_comps`` (aligned on the
     same columns) only fixes the signs.
     """
-    n_rows, n_cols = rating.shape
-    voted = ~np.isnan(rating)
-    counts = voted.sum(axis=0)
-    sums = np.where(voted, rating, 0.0).sum(axis=0)
+    return _pca(_Cells.of(np.asarray(rating, dtype=np.float64)), n_comps, previous_comps)
+
+
+def _pca(
+    cells: _Cells, n_comps: int, previous_comps: FloatArray | None
+) -> tuple[FloatArray, FloatArray]:
+    n_rows, n_cols = cells.shape
+    counts = cells.column_counts()
+    sums = cells.column_sums(cells.values)
     center: FloatArray = np.divide(sums, counts, out=np.zeros(n_cols), where=counts > 0)
     # Mean-filled then centred: the missing cells become exactly 0, so the matrix is sparse.
-    rows, cols = np.nonzero(voted)
-    values = rating[rows, cols] - center[cols]
+    values = cells.values - center[cells.cols]
     keep = values != 0.0
     centred = scipy.sparse.csr_matrix(
-        (values[keep], (rows[keep], cols[keep])), shape=(n_rows, n_cols)
+        (values[keep], (cells.rows[keep], cells.cols[keep])), shape=(n_rows, n_cols)
     )
     data_dim = min(n_rows, n_cols)
     k = min(n_comps, data_dim)
@@ -410,11 +449,18 @@ def sparsity_aware_projection(
     rating: FloatArray, center: FloatArray, comps: FloatArray
 ) -> FloatArray:
     """Project each row on the components using only its votes, scaled by sqrt(n_cols / n_votes)."""
-    voted = ~np.isnan(rating)
-    deviations = np.where(voted, rating - center, 0.0)
-    projection: FloatArray = deviations @ comps.T
-    n_votes = voted.sum(axis=1)
-    scale = np.sqrt(rating.shape[1] / np.maximum(n_votes, 1))
+    return _projection(_Cells.of(np.asarray(rating, dtype=np.float64)), center, comps)
+
+
+def _projection(cells: _Cells, center: FloatArray, comps: FloatArray) -> FloatArray:
+    n_rows, n_cols = cells.shape
+    deviations = cells.values - center[cells.cols]
+    projection = np.empty((n_rows, comps.shape[0]))
+    for c in range(comps.shape[0]):
+        projection[:, c] = np.bincount(
+            cells.rows, weights=deviations * comps[c][cells.cols], minlength=n_rows
+        )
+    scale = np.sqrt(n_cols / np.maximum(cells.row_counts(), 1))
     result: FloatArray = projection * scale[:, None]
     return result
 
@@ -435,14 +481,25 @@ def _weighted_mean(points: FloatArray, weights: FloatArray) -> FloatArray:
 
 
 def _distinct_in_order(points: FloatArray) -> IntArray:
-    _, first = np.unique(points, axis=0, return_index=True)
+    """Row index of the first occurrence of each distinct point, in row order."""
+    if points.shape[1] == 2:  # a 1-D sort of x + iy is much faster than np.unique(axis=0)
+        _, first = np.unique(points[:, 0] + 1j * points[:, 1], return_index=True)
+    else:
+        _, first = np.unique(points, axis=0, return_index=True)
     ordered: IntArray = np.sort(first).astype(np.int64)
     return ordered
 
 
 def _init_clusters(points: FloatArray, k: int) -> _Clusters:
     """The first k distinct points, in row order (``init-clusters``)."""
-    first = _distinct_in_order(points)[:k]
+    seen: set[tuple[float, ...]] = set()
+    first: list[int] = []
+    for row, point in enumerate(map(tuple, points.tolist())):
+        if len(first) >= k:
+            break
+        if point not in seen:
+            seen.add(point)
+            first.append(row)
     return _Clusters(list(range(len(first))), points[first].copy())
 
 
@@ -474,9 +531,14 @@ def _kmeans_steps(
     ids, centers = clusters.ids, clusters.centers
     for iteration in range(max_iters, -1, -1):
         labels = _nearest(points, centers)
-        occupied = np.unique(labels)
-        totals = np.zeros((len(centers), 2))
-        np.add.at(totals, labels, points * weights[:, None])
+        occupied = np.flatnonzero(np.bincount(labels, minlength=len(centers)))
+        totals = np.stack(
+            [
+                np.bincount(labels, weights=points[:, c] * weights, minlength=len(centers))
+                for c in range(points.shape[1])
+            ],
+            axis=1,
+        )
         mass = np.bincount(labels, weights=weights, minlength=len(centers))
         new_centers = totals[occupied] / mass[occupied, None]
         new_ids = [ids[i] for i in occupied]
@@ -763,21 +825,33 @@ def compute_opinion_map(
 ) -> OpinionMap:
     """Run the Pol.is pipeline on ``matrix`` (warm-started from ``previous`` when given)."""
     mod_out = frozenset(int(s) for s in moderated_out)
-    raw_all = matrix.votes
-    voted = ~np.isnan(raw_all)
-    row_keep: BoolArray = np.asarray(voted.any(axis=1))
-    col_keep: BoolArray = np.asarray(voted.any(axis=0))
+    all_cells = _Cells.of(matrix.votes)
+    row_keep: BoolArray = np.bincount(all_cells.rows, minlength=all_cells.shape[0]) > 0
+    col_keep: BoolArray = np.bincount(all_cells.cols, minlength=all_cells.shape[1]) > 0
     participants = tuple(
         p for p, k in zip(matrix.participants, row_keep.tolist(), strict=True) if k
     )
     statements = tuple(s for s, k in zip(matrix.statements, col_keep.tolist(), strict=True) if k)
-    raw = raw_all[np.ix_(row_keep, col_keep)]
-    n_rows, n_cols = raw.shape
+    n_rows, n_cols = len(participants), len(statements)
+    # Renumber rows and columns to the kept ones (cells keep their row-major order).
+    raw = _Cells(
+        (n_rows, n_cols),
+        (np.cumsum(row_keep) - 1)[all_cells.rows],
+        (np.cumsum(col_keep) - 1)[all_cells.cols],
+        all_cells.values,
+    )
     excluded = np.array([s in mod_out for s in statements], dtype=bool)
-    rating = raw.copy()
-    rating[:, excluded] = 0.0
+    # Pol.is' rating matrix: moderated-out columns set to 0 for every row (voted or not).
+    kept = ~excluded[raw.cols]
+    zero_cols = np.flatnonzero(excluded)
+    rating = _Cells(
+        raw.shape,
+        np.concatenate([raw.rows[kept], np.repeat(np.arange(n_rows), len(zero_cols))]),
+        np.concatenate([raw.cols[kept], np.tile(zero_cols, n_rows)]),
+        np.concatenate([raw.values[kept], np.zeros(n_rows * len(zero_cols))]),
+    )
 
-    vote_counts = (~np.isnan(raw)).sum(axis=1).astype(np.int64)
+    vote_counts = raw.row_counts()
     in_conv = _in_conv(
         participants,
         vote_counts,
@@ -793,8 +867,8 @@ def compute_opinion_map(
         for j, s in enumerate(statements):
             if s in old:
                 previous_comps[:, j] = previous.pca.comps[:, old[s]]
-    center, comps = pca(rating, previous_comps=previous_comps)
-    projection = sparsity_aware_projection(rating, center, comps)
+    center, comps = _pca(rating, 2, previous_comps)
+    projection = _projection(rating, center, comps)
 
     # Base clusters over the in-conversation participants, in row order.
     in_rows = np.array([p in in_conv for p in participants], dtype=bool)
@@ -860,21 +934,27 @@ def compute_opinion_map(
     # Vote counts per group (raw matrix, in-conversation members).
     row_of = {p: i for i, p in enumerate(participants)}
     group_ids = tuple(g.id for g in group_clusters)
-    g_agree = np.zeros((len(group_ids), n_cols))
-    g_disagree = np.zeros((len(group_ids), n_cols))
-    g_seen = np.zeros((len(group_ids), n_cols))
-    for n, gid in enumerate(group_ids):
-        rows = [row_of[p] for p, g in groups.items() if g == gid]
-        block = raw[rows]
-        g_agree[n] = (block == AGREE).sum(axis=0)
-        g_disagree[n] = (block == DISAGREE).sum(axis=0)
-        g_seen[n] = (~np.isnan(block)).sum(axis=0)
+    position = {gid: n for n, gid in enumerate(group_ids)}
+    row_group = np.full(n_rows, len(group_ids), dtype=np.int64)  # past the end: no group
+    for p, g in groups.items():
+        row_group[row_of[p]] = position[g]
+    flat = row_group[raw.rows] * n_cols + raw.cols
+    size = (len(group_ids) + 1) * n_cols
+
+    def per_group(mask: BoolArray | None) -> FloatArray:
+        counts = np.bincount(flat if mask is None else flat[mask], minlength=size)
+        result: FloatArray = counts.reshape(len(group_ids) + 1, n_cols)[:-1].astype(np.float64)
+        return result
+
+    g_agree = per_group(raw.values == AGREE)
+    g_disagree = per_group(raw.values == DISAGREE)
+    g_seen = per_group(None)
 
     repness = _repness(g_agree, g_disagree, g_seen, statements, excluded, group_ids, options)
     consensus = _consensus(
-        (rating == AGREE).sum(axis=0).astype(np.float64),
-        (rating == DISAGREE).sum(axis=0).astype(np.float64),
-        (~np.isnan(rating)).sum(axis=0).astype(np.float64),
+        rating.column_sums((rating.values == AGREE).astype(np.float64)),
+        rating.column_sums((rating.values == DISAGREE).astype(np.float64)),
+        rating.column_counts().astype(np.float64),
         statements,
         excluded,
         options,
