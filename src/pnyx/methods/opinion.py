@@ -406,9 +406,9 @@ class _Cells:
         return counts
 
     def column_sums(self, weights: FloatArray) -> FloatArray:
-        sums: FloatArray = np.bincount(
-            self.cols, weights=weights, minlength=self.shape[1]
-        ).astype(np.float64)
+        sums: FloatArray = np.bincount(self.cols, weights=weights, minlength=self.shape[1]).astype(
+            np.float64
+        )
         return sums
 
 
