@@ -15,6 +15,7 @@ from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -229,6 +230,7 @@ class MembershipInline(RoleInlineMixin, admin.TabularInline):  # type: ignore[ty
 
 @admin.register(Organisation, site=site)
 class OrganisationAdmin(RoleAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "kind", "district", "is_verified"]
     list_filter = ["kind", "district"]
     search_fields = ["name"]

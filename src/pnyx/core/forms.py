@@ -54,6 +54,8 @@ class DeleteAccountForm(forms.Form):
 
 
 class OrganisationForm(forms.ModelForm):  # type: ignore[type-arg]
+    website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
+
     class Meta:
         model = Organisation
         fields = ["name", "slug", "kind", "description", "website", "logo", "district"]

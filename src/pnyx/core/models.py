@@ -10,6 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -222,6 +223,11 @@ class StaffRole(models.Model):
         return f"{self.user}: {self.get_role_display()}"
 
 
+colour_validator = RegexValidator(
+    r"^#[0-9a-fA-F]{6}$", _("Write the colour as # followed by six hexadecimal digits.")
+)
+
+
 class SiteSettings(models.Model):
     """The council's identity: one row."""
 
@@ -229,10 +235,12 @@ class SiteSettings(models.Model):
     tagline = TranslatedField(_("tagline"), max_length=200, blank=True)
     logo = models.ImageField(_("logo"), upload_to="site/", blank=True)
     primary_colour = models.CharField(
-        _("primary colour"), max_length=7, default="#1d4f91",
+        _("primary colour"), max_length=7, default="#1d4f91", validators=[colour_validator],
         help_text=_("A dark colour: white text is written on it."),
     )
-    accent_colour = models.CharField(_("accent colour"), max_length=7, default="#b3541e")
+    accent_colour = models.CharField(
+        _("accent colour"), max_length=7, default="#b3541e", validators=[colour_validator]
+    )
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
 
     class Meta:
