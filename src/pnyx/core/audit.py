@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import models, transaction
+from django.utils.translation import gettext_lazy as _
 
 from pnyx.core.models import GENESIS_HASH, AuditEntry
 
@@ -69,3 +70,27 @@ def verify_chain(entries: Iterator[AuditEntry] | None = None) -> ChainBreak | No
         previous_hash = entry.entry_hash
         expected_sequence += 1
     return None
+
+
+ACTION_LABELS = {
+    "space.create": _("Created"),
+    "space.edit": _("Edited"),
+    "space.publish": _("Published"),
+    "space.unpublish": _("Unpublished"),
+    "person.verify": _("Verified a person"),
+    "person.unverify": _("Withdrew a verification"),
+    "census.import": _("Imported the census"),
+    "role.grant": _("Granted a role"),
+    "role.change": _("Changed roles"),
+    "organisation.verify": _("Verified an organisation"),
+    "organisation.member_add": _("Added a member to an organisation"),
+}
+VERB_LABELS = {"create": _("Created"), "edit": _("Edited"), "delete": _("Deleted")}
+
+
+def action_label(action: str) -> str:
+    """What an action code means, in the reader's language."""
+    if action in ACTION_LABELS:
+        return str(ACTION_LABELS[action])
+    verb = action.rsplit(".", 1)[-1]
+    return str(VERB_LABELS.get(verb, action))

@@ -5,6 +5,7 @@ from typing import Any
 from django import template
 from django.utils.translation import get_language
 
+from pnyx.core.audit import action_label
 from pnyx.core.i18n import localize
 
 register = template.Library()
@@ -14,6 +15,11 @@ register = template.Library()
 def translate_content(value: Any) -> str:
     """Staff-written multilingual content in the reader's language, with fallback."""
     return localize(value, get_language())
+
+
+@register.filter(name="action_label")
+def audit_action_label(action: str) -> str:
+    return action_label(action)
 
 
 @register.simple_tag(takes_context=True)
