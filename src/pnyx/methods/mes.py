@@ -154,6 +154,8 @@ class _Problem:
         else:
             util = np.where(support, utilities, 0).astype(np.int64)
         self.util = util
+        # column-major int64 copy: the exact sums gather one funded project's column at a time
+        self.util_cols = np.asfortranarray(util)
         bound = max(1, int(util.max(initial=0))) * max(1, self.n_voters)
         if bound >= 2**62:
             raise ValueError("utilities times voters exceed 64-bit integers; rescale")
@@ -177,6 +179,11 @@ class _Problem:
             self.sup_mu.append(m * u)
             self.sup_muf.append((m * u).astype(np.float64))
             self.total_sat.append(int((m * u).sum()))
+        self.cost_utility = cost_utility
+        self.sup_count = [int(m.sum()) for m in self.sup_m]
+        # overlap[j, k]: some ballot supports both j and k (funding k changes j's supporters)
+        s32 = support.astype(np.float32)
+        self.overlap = (s32.T @ s32) > 0
         # pabutools: only projects with supporters take part; cost 0 ones are funded up front
         self.candidates = [
             j for j in range(self.n_projects) if self.total_sat[j] > 0 and self.costs[j] > 0
@@ -216,7 +223,25 @@ class _State:
         self.rho_scaled: list[int] = []
         self.payments: list[tuple[int, IndexArray, FloatArray]] = []
         self.lb: dict[int, float] = {}
+        # clean[j]: no supporter of j has paid anything yet, so all of them hold exactly b
+        self.clean = np.ones(pr.n_projects, dtype=np.bool_)
         self.remaining: set[int] = set(pr.candidates)
+        # per round: positions (in the funded project's supporters) of those who paid everything,
+        # and the state before the round (for the affine certificate)
+        self.pays_all: list[IndexArray] = []
+        self.snapshots: list[tuple[FloatArray, BoolArray, BoolArray, int, list[int], int]] = []
+
+    def at_round(self, t: int) -> _State:
+        """A copy of this run's state at the start of round ``t`` (0-based)."""
+        beta, exhausted, clean, b_scaled, rho_scaled, den = self.snapshots[t]
+        other = _State.__new__(_State)
+        other.pr, other.b, other.bf, other.delta = self.pr, self.b, self.bf, self.delta
+        other.beta, other.exhausted, other.clean = beta.copy(), exhausted.copy(), clean.copy()
+        other.rounds = self.rounds[:t]
+        other.denominator, other.b_scaled, other.rho_scaled = den, b_scaled, list(rho_scaled)
+        other.payments, other.lb, other.remaining = [], {}, set()
+        other.pays_all, other.snapshots = [], []
+        return other
 
     # --- exact quantities -------------------------------------------------------------------
     def _exact_sum(self, rows: IndexArray) -> Fraction:
@@ -235,12 +260,11 @@ class _State:
             return 0, 1
         pr = self.pr
         num = self.b_scaled * int(pr.mult[rows].sum())
-        if self.rounds:
-            cols = np.array([j for j, _ in self.rounds], dtype=np.intp)
-            agg = pr.mult[rows] @ pr.util[np.ix_(rows, cols)]
-            for w, a in zip(self.rho_scaled, agg.tolist(), strict=True):
-                if a:
-                    num -= w * a
+        mult = pr.mult[rows]
+        for w, (j, _) in zip(self.rho_scaled, self.rounds, strict=True):
+            a = int(mult @ pr.util_cols[rows, j])  # int64: n * max utility < 2**62 (checked)
+            if a:
+                num -= w * a
         return num, self.denominator
 
     def _exact_budgets(self, rows: IndexArray) -> list[Fraction]:
@@ -292,8 +316,12 @@ class _State:
         """Exact rho of an affordable project and the supporter positions that pay everything
         (budget <= rho u, exhausted ones included)."""
         pr = self.pr
-        assert ev.order is not None
         sup = pr.sup[j]
+        if ev.split < 0:  # clean project under cost utility (see evaluate)
+            share = Fraction(1, pr.sup_count[j])
+            every = pr.costs[j] * self.b.denominator == self.b.numerator * pr.sup_count[j]
+            return share, np.arange(sup.size if every else 0, dtype=np.intp)
+        assert ev.order is not None
         poor_pos = ev.order[: ev.split]
         rich_pos = ev.order[ev.split :]
         rich_sat = int(pr.sup_mu[j][rich_pos].sum())
@@ -301,7 +329,7 @@ class _State:
         if rich_sat > 0:
             num, den = self._exact_sum_scaled(sup[poor_pos])
             rho = Fraction(pr.costs[j] * den - num, rich_sat * den)
-            if rho <= 0:
+            if rho.numerator <= 0:
                 rho = None
         if rho is not None:
             ok, pays_all = self._check_split(j, rho, poor_pos, rich_pos)
@@ -347,17 +375,64 @@ class _State:
 
     # --- float evaluation -------------------------------------------------------------------
     def evaluate(self, j: int) -> _Eval:
+        """Float evaluation of project ``j`` with certified bounds ``lo <= rho_j <= hi``.
+
+        ``rho`` solves ``f(rho) = c`` by the poor/rich iteration (all rich, then move the
+        supporters who cannot pay ``rho u`` to the poor side and recompute, as in pabutools'
+        ``affordability_poor_rich``); no sort. ``f`` is concave, so from the float solution and
+        the slope ``R`` of the strictly rich supporters, ``rho - (err + excess) / R`` is below the
+        solution of ``f = c - err``; the upper bound solves ``f = c + err``."""
+        pr = self.pr
+        if pr.cost_utility and self.clean[j]:
+            # every supporter holds b and would pay c / M: rho = 1 / M, exactly
+            if self.b * pr.sup_count[j] < pr.costs[j]:
+                return _Eval(0)
+            rho_f = 1.0 / pr.sup_count[j]
+            return _Eval(1, rho_f * (1 - 1e-15), rho_f * (1 + 1e-15), None, -1)
+        sup = pr.sup[j]
+        c = float(pr.costs[j])
+        beta = self.beta[sup]
+        mf = pr.sup_mf[j]
+        err = 2.0 * float(mf.sum()) * self.delta + _REL * c
+        mb = mf * beta
+        avail = float(mb.sum())
+        if avail < c - err:
+            return _Eval(0)
+        if avail <= c + err and not self.exact_affordable(j):
+            return _Eval(0)
+        uf = pr.sup_uf[j]
+        muf = pr.sup_muf[j]
+        solved = _solve(beta, uf, mb, muf, c, None)
+        if solved is None:
+            return self._evaluate_sorted(j)
+        rho, poor, value = solved
+        strictly_rich = beta > rho * uf * (1 + 1e-12) + 1e-300
+        slope = float(muf[strictly_rich].sum())
+        if slope <= 0:
+            return self._evaluate_sorted(j)
+        lo = rho - (err + max(0.0, value - c)) / slope
+        lo = lo * (1 - 1e-12) - 1e-300
+        if c + err <= avail:
+            up = _solve(beta, uf, mb, muf, c + err, poor.copy())
+            if up is None:
+                return self._evaluate_sorted(j)
+            hi = up[0]
+        else:
+            hi = float(((beta + 2 * self.delta) / uf).max())
+        hi = hi * (1 + 1e-12) + 1e-300
+        poor_pos = np.flatnonzero(poor)
+        rich_pos = np.flatnonzero(~poor)
+        order = np.concatenate((poor_pos, rich_pos))
+        return _Eval(1, max(lo, 0.0), hi, order, int(poor_pos.size))
+
+    def _evaluate_sorted(self, j: int) -> _Eval:
+        """Like :meth:`evaluate`, by sorting the supporters (fallback for degenerate cases)."""
         pr = self.pr
         sup = pr.sup[j]
         c = float(pr.costs[j])
         beta = self.beta[sup]
         mf = pr.sup_mf[j]
         err = 2.0 * float(mf.sum()) * self.delta + _REL * c
-        avail = float(mf @ beta)
-        if avail < c - err:
-            return _Eval(0)
-        if avail <= c + err and not self.exact_affordable(j):
-            return _Eval(0)
         uf = pr.sup_uf[j]
         ratio = beta / uf
         order = np.argsort(ratio, kind="stable")
@@ -386,6 +461,17 @@ class _State:
     def fund(self, j: int, rho: Fraction, pays_all: IndexArray) -> None:
         pr = self.pr
         sup = pr.sup[j]
+        self.snapshots.append(
+            (
+                self.beta.copy(),
+                self.exhausted.copy(),
+                self.clean.copy(),
+                self.b_scaled,
+                self.rho_scaled,
+                self.denominator,
+            )
+        )
+        self.pays_all.append(pays_all)
         rf = float(rho)
         pay = np.minimum(self.beta[sup], rf * pr.sup_uf[j])
         pay[pays_all] = self.beta[sup[pays_all]]
@@ -395,12 +481,13 @@ class _State:
         self.beta[sup] = newb
         self.exhausted[sup[pays_all]] = True
         self.rounds.append((j, rho))
+        self.clean &= ~self.pr.overlap[j]
         new_den = self.denominator * rho.denominator // gcd(self.denominator, rho.denominator)
         factor = new_den // self.denominator
         if factor != 1:
             self.b_scaled *= factor
             self.rho_scaled = [w * factor for w in self.rho_scaled]
-        self.rho_scaled.append(rho.numerator * (new_den // rho.denominator))
+        self.rho_scaled = [*self.rho_scaled, rho.numerator * (new_den // rho.denominator)]
         self.denominator = new_den
         self.remaining.discard(j)
         self.lb.pop(j, None)
@@ -415,6 +502,36 @@ class _State:
             if np.any(mask[rows] & (pay > 0)):
                 out.append(k)
         return tuple(out)
+
+
+def _solve(
+    beta: FloatArray,
+    uf: FloatArray,
+    mb: FloatArray,
+    muf: FloatArray,
+    target: float,
+    poor: BoolArray | None,
+) -> tuple[float, BoolArray, float] | None:
+    """Float ``rho`` with ``sum m min(beta, rho u) = target`` by the poor/rich iteration, the
+    poor supporters, and the value of the sum at ``rho``; None if it does not settle quickly."""
+    if poor is None:
+        poor = np.zeros(beta.size, dtype=np.bool_)
+        poor_mass = 0.0
+        rich = float(muf.sum())
+    else:
+        poor_mass = float(mb[poor].sum())
+        rich = float(muf.sum() - muf[poor].sum())
+    for _ in range(64):
+        if rich <= 0:
+            return None
+        rho = (target - poor_mass) / rich
+        new = (beta < rho * uf) & ~poor
+        if not new.any():
+            return rho, poor, poor_mass + rho * rich
+        poor |= new
+        poor_mass += float(mb[new].sum())
+        rich -= float(muf[new].sum())
+    return None
 
 
 def _choose(state: _State) -> tuple[int, Fraction, IndexArray] | None:
@@ -456,13 +573,36 @@ def _run(pr: _Problem, b: Fraction) -> _State:
     return state
 
 
-def _certify(pr: _Problem, base: _State, b: Fraction) -> _State | None:
-    """The MES run at ``b`` if MES funds exactly ``base``'s sequence for every per-voter budget
-    in [base.b, b] (checked by the certificate of the module docstring), else None."""
+def _ahead(rho: Fraction, prio: int, other: Fraction, other_prio: int) -> bool:
+    """``(rho, prio) > (other, other_prio)``, exactly; floats first when they already decide."""
+    a, b = float(rho), float(other)
+    if a > b * (1 + 1e-9) + 1e-300:
+        return True
+    if a < b * (1 - 1e-9) - 1e-300:
+        return False
+    return (rho, prio) > (other, other_prio)
+
+
+def _certify(pr: _Problem, base: _State, b: Fraction) -> tuple[_State | None, Fraction | None]:
+    """``(run, None)`` with ``run`` the MES run at ``b`` if MES funds exactly ``base``'s sequence
+    for every per-voter budget in ``[base.b, b]`` (the certificate of the module docstring),
+    else ``(None, hint)``: ``hint``, when known, is a budget before which the sequence is likely
+    (not certainly) unchanged — where a competitor's affine price factor meets the winner's."""
     state = _State(pr, b)
-    for j_t, theta in base.rounds:
+    same_prefix = True  # every round so far has the same poor supporters at base.b and at b
+    for t, (j_t, theta) in enumerate(base.rounds):
+        ev_t = state.evaluate(j_t)
+        if ev_t.status == 0:  # impossible by the monotonicity lemma
+            return None, None
+        rho_t, pays_t = state.exact_rho(j_t, ev_t)
+        same_prefix = (
+            same_prefix
+            and np.array_equal(pays_t, base.pays_all[t])
+            and pays_t.size < pr.sup[j_t].size
+        )
         theta_hi = float(np.nextafter(float(theta), np.inf))
         theta_lo = float(np.nextafter(float(theta), -np.inf))
+        base_t: _State | None = None
         for j in sorted(state.remaining):
             if j == j_t or state.lb.get(j, 0.0) > theta_hi:
                 continue
@@ -474,21 +614,45 @@ def _certify(pr: _Problem, base: _State, b: Fraction) -> _State | None:
             state.lb[j] = ev.lo
             if ev.lo > theta_hi:
                 continue
-            if ev.hi < theta_lo:
-                return None
-            rho, _ = state.exact_rho(j, ev)
-            if (rho, pr.prio[j]) <= (theta, pr.prio[j_t]):
-                return None
+            if ev.hi < theta_lo and not same_prefix:
+                return None, None
+            rho, pays = state.exact_rho(j, ev)
             state.lb[j] = max(ev.lo, float(np.nextafter(float(rho), -np.inf)))
-        ev = state.evaluate(j_t)
-        if ev.status == 0:  # impossible by the monotonicity lemma
-            return None
-        rho, pays_all = state.exact_rho(j_t, ev)
-        state.fund(j_t, rho, pays_all)
+            if _ahead(rho, pr.prio[j], theta, pr.prio[j_t]):
+                continue  # monotone certificate
+            # affine certificate: same poor sets at both ends => prices affine in between
+            if base_t is None:
+                base_t = base.at_round(t)
+            ev_x = base_t.evaluate(j)
+            if ev_x.status == 0:
+                return None, None
+            rho_x, pays_x = base_t.exact_rho(j, ev_x)
+            ahead = _ahead(rho, pr.prio[j], rho_t, pr.prio[j_t])
+            if (
+                ahead
+                and same_prefix
+                and pays.size < pr.sup[j].size
+                and np.array_equal(pays_x, pays)
+                and _ahead(rho_x, pr.prio[j], theta, pr.prio[j_t])
+            ):
+                continue
+            # not certified; guess where j's price meets j_t's (secant between the two ends)
+            gap_x, gap_b = rho_x - theta, rho - rho_t
+            if ahead or gap_x <= gap_b or gap_x < 0:
+                return None, None
+            return None, base.b + (b - base.b) * gap_x / (gap_x - gap_b)
+        state.fund(j_t, rho_t, pays_t)
     for j in list(state.remaining):
         if state.evaluate(j).status != 0:
-            return None
-    return state
+            # j becomes affordable after the last round somewhere in (base.b, b]: guess where,
+            # from its supporters' money at both ends (it grows with the budget)
+            sup, mf = pr.sup[j], pr.sup_mf[j]
+            at_x, at_b = float(mf @ base.beta[sup]), float(mf @ state.beta[sup])
+            if at_b <= at_x or at_x >= pr.costs[j]:
+                return None, None
+            share = (pr.costs[j] - at_x) / (at_b - at_x)
+            return None, base.b + (b - base.b) * Fraction(share)
+    return state, None
 
 
 def _cost(pr: _Problem, projects: list[int]) -> int:
@@ -542,11 +706,21 @@ def _complete(
                 state, k = nxt, k + 1
                 continue
             # O_{k+1} = ... = O_{k+step} = O_k, certified: jump (and gallop)
-            certified = _certify(pr, state, budget_at(k + step))
+            certified, hint = _certify(pr, state, budget_at(k + step))
             if certified is not None:
                 state, k = certified, k + step
                 step *= 2
                 continue
+            if hint is not None:
+                # last k' with b_k' < hint: -((start - hint) // increment) - 1
+                k_hint = -((start - hint) // increment) - 1
+                if k < k_hint < k + step:
+                    certified, _ = _certify(pr, state, budget_at(k_hint))
+                    if certified is not None:
+                        state, k, step = certified, k_hint, 1
+                        continue
+                if k_hint <= k:
+                    step = 1
             if step > 1:
                 step = max(1, step // 4)
                 continue
