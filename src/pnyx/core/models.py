@@ -100,9 +100,10 @@ class Organisation(models.Model):
     )
     verified_at = models.DateTimeField(_("verified on"), null=True, blank=True)
     verified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name=_("verified by"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("registered on"), auto_now_add=True)
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="Membership", related_name="organisations"
     )
@@ -125,10 +126,14 @@ class Membership(models.Model):
         MEMBER = "member", _("Member")
         ADMIN = "admin", _("Organisation administrator")
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.CASCADE
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("account"), on_delete=models.CASCADE
+    )
     role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.MEMBER)
-    joined_at = models.DateTimeField(auto_now_add=True)
+    joined_at = models.DateTimeField(_("joined on"), auto_now_add=True)
 
     class Meta:
         constraints = [
@@ -149,7 +154,7 @@ class CensusEntry(models.Model):
         District, verbose_name=_("district"), null=True, blank=True, on_delete=models.SET_NULL
     )
     batch = models.CharField(_("import"), max_length=64, blank=True)
-    imported_at = models.DateTimeField(auto_now_add=True)
+    imported_at = models.DateTimeField(_("imported on"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("census entry")
@@ -171,7 +176,8 @@ class Verification(models.Model):
     )
     method = models.CharField(_("method"), max_length=10, choices=Method.choices)
     census_entry = models.OneToOneField(
-        CensusEntry, null=True, blank=True, on_delete=models.SET_NULL, related_name="verification"
+        CensusEntry, verbose_name=_("census entry"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="verification",
     )
     district = models.ForeignKey(
         District, verbose_name=_("district"), null=True, blank=True, on_delete=models.SET_NULL
@@ -179,7 +185,8 @@ class Verification(models.Model):
     verified_at = models.DateTimeField(_("verified on"), default=timezone.now)
     expires_at = models.DateTimeField(_("expires on"), null=True, blank=True)
     verified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name=_("verified by"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
     )
 
     class Meta:
@@ -209,10 +216,11 @@ class StaffRole(models.Model):
         DATA_PUBLISHER = "data_publisher", _("Data publisher")
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_roles"
+        settings.AUTH_USER_MODEL, verbose_name=_("account"), on_delete=models.CASCADE,
+        related_name="staff_roles",
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
-    granted_at = models.DateTimeField(auto_now_add=True)
+    granted_at = models.DateTimeField(_("granted on"), auto_now_add=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "role"], name="unique_staff_role")]
@@ -261,7 +269,7 @@ class StaticPage(models.Model):
     title = TranslatedField(_("title"), max_length=200)
     body = TranslatedField(_("text"), textarea=True, blank=True)
     show_in_footer = models.BooleanField(_("show in footer"), default=True)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -280,10 +288,11 @@ class AuditEntry(models.Model):
     """One administrative act. ``entry_hash`` chains the previous entry's hash, so an edit in the
     database is detected by ``pnyx audit verify``."""
 
-    sequence = models.PositiveBigIntegerField(unique=True, editable=False)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    sequence = models.PositiveBigIntegerField(_("number"), unique=True, editable=False)
+    created_at = models.DateTimeField(_("when"), default=timezone.now, editable=False)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name=_("who"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
     )
     actor_ref = models.CharField(max_length=40, editable=False)
     action = models.CharField(_("action"), max_length=40)

@@ -136,7 +136,7 @@ class Phase(models.Model):
     description = TranslatedField(_("description"), textarea=True, blank=True)
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"))
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
     is_active = models.BooleanField(_("active phase"), default=False)
 
     class Meta:
@@ -193,10 +193,11 @@ class AssemblyMember(models.Model):
 
     assembly = models.ForeignKey(Assembly, on_delete=models.CASCADE, related_name="members")
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+        settings.AUTH_USER_MODEL, verbose_name=_("account"), null=True, blank=True,
+        on_delete=models.SET_NULL,
     )
     full_name = models.CharField(_("name"), max_length=150)
-    position = TranslatedField(_("position"), max_length=120)
+    position = TranslatedField(_("role in the assembly"), max_length=120)
     selection = models.CharField(_("how chosen"), max_length=12, choices=Selection.choices)
     organisation = models.ForeignKey(
         Organisation, verbose_name=_("organisation"), null=True, blank=True,
@@ -221,7 +222,7 @@ class ComponentInstance(models.Model):
     space = models.ForeignKey(Space, on_delete=models.CASCADE, related_name="components")
     component = models.CharField(_("component"), max_length=40)
     title = TranslatedField(_("title"), max_length=200)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
     published = models.BooleanField(_("published"), default=False)
     settings = models.JSONField(_("settings"), default=dict, blank=True)
     # {"<phase id>": ["create", "support"], "default": [...]} — which actions are open when.
@@ -262,7 +263,8 @@ class SpaceRole(models.Model):
 
     space = models.ForeignKey(Space, on_delete=models.CASCADE, related_name="roles")
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="space_roles"
+        settings.AUTH_USER_MODEL, verbose_name=_("account"), on_delete=models.CASCADE,
+        related_name="space_roles",
     )
     role = models.CharField(_("role"), max_length=12, choices=Role.choices)
 
