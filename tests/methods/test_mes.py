@@ -164,7 +164,7 @@ def random_instance(seed: int):
     n_ballots = int(rng.integers(1, 14))
     approval = bool(rng.integers(0, 2))
     costs = rng.integers(0 if rng.random() < 0.2 else 1, 40, size=n_projects)
-    costs = costs * int(rng.choice([1, 1, 5, 100]))
+    costs = costs * int(rng.choice([1, 1, 5, 20]))
     if approval:
         utilities = (rng.random((n_ballots, n_projects)) < rng.uniform(0.1, 0.8)).astype(np.int64)
     else:

@@ -184,6 +184,7 @@ class _Problem:
         # overlap[j, k]: some ballot supports both j and k (funding k changes j's supporters)
         s32 = support.astype(np.float32)
         self.overlap = (s32.T @ s32) > 0
+        self.support_f32 = s32  # for the (untrusted) forecasts of the fast completion
         # pabutools: only projects with supporters take part; cost 0 ones are funded up front
         self.candidates = [
             j for j in range(self.n_projects) if self.total_sat[j] > 0 and self.costs[j] > 0
@@ -584,16 +585,20 @@ def _ahead(rho: Fraction, prio: int, other: Fraction, other_prio: int) -> bool:
 
 
 def _certify(pr: _Problem, base: _State, b: Fraction) -> tuple[_State | None, Fraction | None]:
-    """``(run, None)`` with ``run`` the MES run at ``b`` if MES funds exactly ``base``'s sequence
-    for every per-voter budget in ``[base.b, b]`` (the certificate of the module docstring),
-    else ``(None, hint)``: ``hint``, when known, is a budget before which the sequence is likely
-    (not certainly) unchanged — where a competitor's affine price factor meets the winner's."""
+    """``(run, forecast)`` with ``run`` the MES run at ``b`` if MES funds exactly ``base``'s
+    sequence for every per-voter budget in ``[base.b, b]`` (the certificate of the module
+    docstring), else ``(None, hint)``. ``hint``/``forecast``, when known, is a guess (never
+    trusted, only used to choose the next budget to try) of the first budget where the sequence
+    changes: where a competitor's price factor meets the winner's, or where a project left out
+    becomes affordable, by secants between the two ends."""
     state = _State(pr, b)
+    hints: list[Fraction] = []
+    failed = False
     same_prefix = True  # every round so far has the same poor supporters at base.b and at b
     for t, (j_t, theta) in enumerate(base.rounds):
         ev_t = state.evaluate(j_t)
         if ev_t.status == 0:  # impossible by the monotonicity lemma
-            return None, None
+            raise AssertionError("a funded project became unaffordable with more money")
         rho_t, pays_t = state.exact_rho(j_t, ev_t)
         same_prefix = (
             same_prefix
@@ -601,7 +606,6 @@ def _certify(pr: _Problem, base: _State, b: Fraction) -> tuple[_State | None, Fr
             and pays_t.size < pr.sup[j_t].size
         )
         theta_hi = float(np.nextafter(float(theta), np.inf))
-        theta_lo = float(np.nextafter(float(theta), -np.inf))
         base_t: _State | None = None
         for j in sorted(state.remaining):
             if j == j_t or state.lb.get(j, 0.0) > theta_hi:
@@ -614,8 +618,6 @@ def _certify(pr: _Problem, base: _State, b: Fraction) -> tuple[_State | None, Fr
             state.lb[j] = ev.lo
             if ev.lo > theta_hi:
                 continue
-            if ev.hi < theta_lo and not same_prefix:
-                return None, None
             rho, pays = state.exact_rho(j, ev)
             state.lb[j] = max(ev.lo, float(np.nextafter(float(rho), -np.inf)))
             if _ahead(rho, pr.prio[j], theta, pr.prio[j_t]):
@@ -625,7 +627,8 @@ def _certify(pr: _Problem, base: _State, b: Fraction) -> tuple[_State | None, Fr
                 base_t = base.at_round(t)
             ev_x = base_t.evaluate(j)
             if ev_x.status == 0:
-                return None, None
+                failed = True
+                continue
             rho_x, pays_x = base_t.exact_rho(j, ev_x)
             ahead = _ahead(rho, pr.prio[j], rho_t, pr.prio[j_t])
             if (
@@ -637,22 +640,30 @@ def _certify(pr: _Problem, base: _State, b: Fraction) -> tuple[_State | None, Fr
             ):
                 continue
             # not certified; guess where j's price meets j_t's (secant between the two ends)
+            failed = True
             gap_x, gap_b = rho_x - theta, rho - rho_t
-            if ahead or gap_x <= gap_b or gap_x < 0:
-                return None, None
-            return None, base.b + (b - base.b) * gap_x / (gap_x - gap_b)
+            if not ahead and gap_x > gap_b and gap_x >= 0:
+                hints.append(base.b + (b - base.b) * gap_x / (gap_x - gap_b))
         state.fund(j_t, rho_t, pays_t)
-    for j in list(state.remaining):
-        if state.evaluate(j).status != 0:
-            # j becomes affordable after the last round somewhere in (base.b, b]: guess where,
-            # from its supporters' money at both ends (it grows with the budget)
-            sup, mf = pr.sup[j], pr.sup_mf[j]
-            at_x, at_b = float(mf @ base.beta[sup]), float(mf @ state.beta[sup])
-            if at_b <= at_x or at_x >= pr.costs[j]:
-                return None, None
-            share = (pr.costs[j] - at_x) / (at_b - at_x)
-            return None, base.b + (b - base.b) * Fraction(share)
-    return state, None
+    forecast: list[float] = []
+    funded = {j for j, _ in base.rounds}
+    # the money of each project's supporters after the last round grows with the budget; guess
+    # (secant) where it reaches the project's cost
+    mf = pr.mult.astype(np.float32)
+    money_x = (mf * base.beta.astype(np.float32)) @ pr.support_f32
+    money_b = (mf * state.beta.astype(np.float32)) @ pr.support_f32
+    for j in pr.candidates:
+        if j in funded:
+            continue
+        at_x, at_b = float(money_x[j]), float(money_b[j])
+        if at_b > at_x and at_x < pr.costs[j]:
+            forecast.append((pr.costs[j] - at_x) / (at_b - at_x))
+        if not failed and j in state.remaining and state.evaluate(j).status != 0:
+            failed = True
+    if forecast and (not failed or min(forecast) <= 1):
+        hints.append(base.b + (b - base.b) * Fraction(min(forecast)))
+    guess = min(hints) if hints else None
+    return (None, guess) if failed else (state, guess)
 
 
 def _cost(pr: _Problem, projects: list[int]) -> int:
@@ -707,18 +718,22 @@ def _complete(
                 continue
             # O_{k+1} = ... = O_{k+step} = O_k, certified: jump (and gallop)
             certified, hint = _certify(pr, state, budget_at(k + step))
+            # last k' with b_k' < hint: -((start - hint) // increment) - 1
+            k_hint = None if hint is None else int(-((start - hint) // increment) - 1)
             if certified is not None:
                 state, k = certified, k + step
                 step *= 2
+                if k_hint is not None and k_hint > k:
+                    step = min(step, k_hint - k)  # do not jump past a forecast change
                 continue
-            if hint is not None:
-                # last k' with b_k' < hint: -((start - hint) // increment) - 1
-                k_hint = -((start - hint) // increment) - 1
+            if k_hint is not None:
                 if k < k_hint < k + step:
                     certified, _ = _certify(pr, state, budget_at(k_hint))
                     if certified is not None:
                         state, k, step = certified, k_hint, 1
                         continue
+                    step = max(1, (k_hint - k) // 2)
+                    continue
                 if k_hint <= k:
                     step = 1
             if step > 1:
