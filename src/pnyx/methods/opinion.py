@@ -55,8 +55,10 @@ Deliberate differences from Pol.is (each one small, each one for determinism or 
   Pol.is CSV exports do), so Pnyx' PCA centre and coordinates are the negation of Pol.is' blob
   values up to the arbitrary component signs.
 - Row and column order: Pol.is orders rows and columns by first vote; Pnyx keeps the order of the
-  input matrix (the Pol.is CSV reader sorts ids). Order only matters for the cold-start k-means
-  initialisation ("first k distinct points") and for exact ties.
+  input matrix (``VoteMatrix.from_votes`` on votes in time order gives Pol.is' order; the Pol.is
+  CSV reader sorts ids). Order only matters for the cold-start k-means initialisation ("first k
+  distinct points") and for exact ties; on the red-dwarf fixture below-100-ptpts it decides the
+  from-scratch groups (first-vote order reproduces Pol.is' 3 groups exactly).
 - Ties: Clojure's ``min-key``/``max-key`` resolve exact ties to the later candidate; Pnyx takes the
   first (numpy ``argmin``), except for the choice of k, where the Clojure rule is kept.
 - Degenerate inputs that make Pol.is throw (fewer than two distinct base clusters, a group
