@@ -73,17 +73,33 @@ affordable at ``b''`` is affordable at ``b'`` (lemma) and ``rho_j^t(b'') >= rho_
 prio_{j_t})``, so MES picks ``j_t``. After round ``m``, anything affordable at ``b''`` would be
 affordable at ``b'``, contradicting (C2), so MES stops. QED.
 
-Moreover if the certificate holds for ``b'`` it holds for every ``b'''`` in ``[b, b']`` (the
-same inequalities, by the lemma), so the set of budgets it certifies is an interval starting at
-``b``. The fast completion runs MES at ``b_k``; if the scan would stop there (overspent, or
-exhaustive for ``add1``) it returns the same as the scan. Otherwise it finds, by galloping and
-bisection over ``s``, a large ``s`` for which the certificate holds at ``b_{k+s}``: then
-``O_{k+1} = ... = O_{k+s} = O_k``, which neither overspends nor is exhaustive, so the scan would
-not stop at any of them either, and the next index to examine is ``k+s+1``. When the scan stops at
-``k`` because ``O_k`` overspends and ``O_{k-1}`` was certified rather than run, MES is run at
-``b_{k-1}`` to report its exact payments. Hence the fast completion returns exactly the scan's
-outcome; it needs one MES run per change of outcome plus a logarithmic number of forced runs.
-(The tests also compare it with a unit-by-unit scan, ``scan="unit"``.)
+Affine certificate. In round ``t`` call ``P_j(b)`` the supporters who pay everything for ``j``
+(``beta_i <= rho_j u_ij``). Along the forced run ``beta_i^{t-1}(b) - rho_j^t(b) u_ij`` grows with
+``b`` (lemma), so ``P_j(b2)`` lies between ``P_j(b')`` and ``P_j(b)`` for ``b <= b2 <= b'``. If
+the funded projects of rounds ``1..t`` have the same sets at ``b`` and ``b'`` (each with some
+supporter who does not pay everything), every budget and ``rho_{j_t}^t`` is an affine function of
+``b2`` on ``[b, b']`` (``rho = (c - sum_P m beta) / sum_{not P} m u`` with fixed sets); if ``j``
+also has the same set at both ends, so is ``rho_j^t``, and ``rho_j^t - rho_{j_t}^t`` then keeps
+on ``[b, b']`` the sign it has at both ends. So (C1) may also be shown, project by project, by
+``(rho_j^t(b), prio_j) > (rho_{j_t}^t(b), prio_{j_t})`` and the same at ``b'``, with equal sets.
+
+The algorithm. The forced run at a certified ``b'`` *is* the MES run there. The fast completion
+runs MES at ``b_k``; if the scan would stop there (overspent, or exhaustive for ``add1``) it
+returns what the scan returns. Otherwise it tries to certify ``[b_k, b_{k+s}]`` for some
+``s >= 1``: then ``O_{k+1} = ... = O_{k+s} = O_k``, which neither overspends nor is exhaustive, so
+the scan would not stop at any of them, and it continues from ``k + s`` with the certified run as
+the new base. When no ``s >= 1`` is certified it runs MES at ``b_{k+1}`` (where the scan looks
+next) and, if that overspends, returns ``O_k`` with its own payments. Hence the result is exactly
+the unit-by-unit scan's. Which ``s`` to try only matters for speed: it gallops (doubling after a
+success, quartering after a failure) and follows *guesses* of the next change (secants between
+the two ends of a competitor's and the winner's price factors, or of the money of a project's
+supporters against its cost), which are never trusted, only certified. Each change of outcome
+costs one MES run and a few forced runs. The tests compare it with a unit-by-unit scan
+(``scan="unit"``) and with pabutools.
+
+Limits: when the funding *order* changes at almost every unit (Toulouse 2024: about a hundred
+rounds, two close projects swapping somewhere at nearly every step) there is little to skip and
+the completion costs about one MES run per unit, as pabutools does.
 """
 
 from __future__ import annotations
