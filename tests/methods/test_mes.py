@@ -314,3 +314,34 @@ def test_city_outcome_is_reproduced(reference_data: Path, name: str, completion:
     assert {profile.project_ids[j] for j in result.selected} == official
     assert result.spent <= profile.budget
     assert result.final_budget >= Fraction(profile.budget, profile.n_voters)
+
+
+def test_payments_cover_each_funded_project_exactly():
+    costs, budget, utilities, mult, prio, approval = random_instance(5)
+    for completion in COMPLETIONS:
+        result = equal_shares(costs, budget, utilities, mult, prio, cost_utility=approval,
+                              completion=completion, increment=1)
+        paid = (result.payments * mult[:, None]).sum(axis=0)
+        mes_funded = [j for j in result.selected if paid[j] > 0]
+        for j in mes_funded:
+            assert paid[j] == pytest.approx(costs[j])
+
+
+def test_greedy_completion_marks_what_did_not_fit():
+    # add1 funds A (cost 6) for voter 0 ... B and C each too dear for their single supporter
+    # within budget 10; greedy then adds the best that fits and marks the other
+    result = mes([6, 3, 5], 10, [[1, 0, 0], [0, 1, 0], [0, 0, 1]], completion="add1-greedy")
+    assert result.spent <= 10
+    for j, (kind, _) in result.reasons.items():
+        assert kind in ("did-not-fit", "unaffordable", "no-supporters")
+    assert all(result.reasons[j][0] == "did-not-fit"
+               for j in range(3) if j not in result.selected)
+
+
+def test_progress_is_reported_from_zero_to_one():
+    seen: list[float] = []
+    equal_shares(np.array([10, 20]), 25, np.array([[1, 0], [1, 1], [0, 1]]), np.ones(3, np.int64),
+                 np.arange(2), cost_utility=True, completion="add1", increment=1,
+                 progress=seen.append)
+    assert seen[0] == 0.0 and seen[-1] == 1.0
+    assert all(0.0 <= x <= 1.0 for x in seen)
