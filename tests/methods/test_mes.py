@@ -332,7 +332,7 @@ def test_greedy_completion_marks_what_did_not_fit():
     # within budget 10; greedy then adds the best that fits and marks the other
     result = mes([6, 3, 5], 10, [[1, 0, 0], [0, 1, 0], [0, 0, 1]], completion="add1-greedy")
     assert result.spent <= 10
-    for j, (kind, _) in result.reasons.items():
+    for kind, _ in result.reasons.values():
         assert kind in ("did-not-fit", "unaffordable", "no-supporters")
     assert all(result.reasons[j][0] == "did-not-fit"
                for j in range(3) if j not in result.selected)
