@@ -717,6 +717,7 @@ def _complete(
 
     k = 0
     step = 1
+    last_run = 0  # where MES was last run: the distance between runs sets the first jump
     while True:
         state = _run(pr, budget_at(k))
         if _outcome_cost(pr, state) > pr.budget:
@@ -760,6 +761,7 @@ def _complete(
             if _outcome_cost(pr, nxt) > pr.budget:
                 return state
             state, k = nxt, k + 1
+            step, last_run = max(1, (k - last_run) // 4), k
 
 
 def _greedy_rest(
