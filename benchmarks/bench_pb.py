@@ -3,6 +3,7 @@
     python benchmarks/bench_pb.py [--data DIR] [--pabutools-timeout 600] [--only NAME]
                                   [--rules greedy-cost,mes-add1,phragmen,greedy] [--no-pabutools]
                                   [--pabutools-cache FILE.json] [--pabutools-only]
+                                  [--skip-uncached]
 
 For every file and rule it times pnyx (``pnyx.methods.pb.tally`` on arrays already built) and
 pabutools 1.2.3 (in a subprocess killed after ``--pabutools-timeout`` seconds, on pabutools
@@ -12,7 +13,9 @@ both select the same projects, prints a Markdown table and writes it to
 
 pabutools needs about half an hour for the whole table (its MES+add1 on Budapest does not finish in
 10 minutes). ``--pabutools-cache FILE.json`` keeps pabutools' times and winners per (file, rule,
-timeout) so a re-run after changing pnyx only re-times pnyx; ``--pabutools-only`` just fills it.
+timeout) so a re-run after changing pnyx only re-times pnyx; ``--pabutools-only`` just fills it
+(run it in the background) and ``--skip-uncached`` leaves out the (file, rule) pairs it does not
+hold yet.
 
 Rules: ``greedy-cost`` (pabutools ``greedy_utilitarian_welfare`` with ``Cost_Sat``),
 ``mes-add1`` (``method_of_equal_shares`` with ``Cost_Sat`` for approval/choose-1, else
@@ -174,6 +177,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-pabutools", action="store_true")
     parser.add_argument("--pabutools-cache", type=Path)
     parser.add_argument("--pabutools-only", action="store_true")
+    parser.add_argument("--skip-uncached", action="store_true")
     parser.add_argument("--worker", nargs=2, metavar=("FILE", "RULE"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
@@ -204,6 +208,8 @@ def main(argv: list[str] | None = None) -> int:
                 theirs, their_selected = None, None
             elif key in cache:
                 theirs, their_selected = cache[key]  # type: ignore[assignment]
+            elif args.skip_uncached:
+                continue
             else:
                 theirs, their_selected = run_pabutools(path, rule, args.pabutools_timeout)
                 if args.pabutools_cache:
