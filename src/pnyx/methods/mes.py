@@ -261,12 +261,12 @@ class _State:
         return other
 
     # --- exact quantities -------------------------------------------------------------------
-    def _exact_sum(self, rows: IndexArray) -> Fraction:
-        """Exact sum of ``m_i beta_i`` over the given ballots."""
-        num, den = self._exact_sum_scaled(rows)
+    def _exact_sum(self, rows: IndexArray, project: int) -> Fraction:
+        """Exact sum of ``m_i beta_i`` over the given supporters of ``project``."""
+        num, den = self._exact_sum_scaled(rows, project)
         return Fraction(num, den)
 
-    def _exact_sum_scaled(self, rows: IndexArray) -> tuple[int, int]:
+    def _exact_sum_scaled(self, rows: IndexArray, project: int) -> tuple[int, int]:
         """``(N, D)`` with ``N / D`` the exact sum of ``m_i beta_i`` over the given ballots.
 
         Budgets share the common denominator ``D`` (multiple of the denominators of ``b`` and of
@@ -278,7 +278,10 @@ class _State:
         pr = self.pr
         num = self.b_scaled * int(pr.mult[rows].sum())
         mult = pr.mult[rows]
+        overlap = pr.overlap[project]
         for w, (j, _) in zip(self.rho_scaled, self.rounds, strict=True):
+            if not overlap[j]:  # no supporter of ``project`` paid for j
+                continue
             a = int(mult @ pr.util_cols[rows, j])  # int64: n * max utility < 2**62 (checked)
             if a:
                 num -= w * a
@@ -309,7 +312,7 @@ class _State:
         return out
 
     def exact_affordable(self, j: int) -> bool:
-        return self._exact_sum(self.pr.sup[j]) >= self.pr.costs[j]
+        return self._exact_sum(self.pr.sup[j], j) >= self.pr.costs[j]
 
     def _exact_rho_slow(self, j: int) -> Fraction:
         """Least rho with sum m_i min(beta_i, rho u_i) >= c, all in Fractions."""
@@ -344,7 +347,7 @@ class _State:
         rich_sat = int(pr.sup_mu[j][rich_pos].sum())
         rho: Fraction | None = None
         if rich_sat > 0:
-            num, den = self._exact_sum_scaled(sup[poor_pos])
+            num, den = self._exact_sum_scaled(sup[poor_pos], j)
             rho = Fraction(pr.costs[j] * den - num, rich_sat * den)
             if rho.numerator <= 0:
                 rho = None
@@ -718,6 +721,8 @@ def _complete(
     k = 0
     step = 1
     last_run = 0  # where MES was last run: the distance between runs sets the first jump
+    adjacent = 0  # consecutive runs at neighbouring budgets (the outcome changes at every unit)
+    plain, plain_len = 0, 8  # while ``plain`` > 0, run MES unit by unit without certifying
     while True:
         state = _run(pr, budget_at(k))
         if _outcome_cost(pr, state) > pr.budget:
@@ -727,11 +732,13 @@ def _complete(
                 progress(min(0.99, _outcome_cost(pr, state) / max(1, pr.budget)))
             if stops(state):
                 return state
-            if scan == "unit":
+            if scan == "unit" or plain > 0:
+                plain = max(0, plain - 1)
                 nxt = _run(pr, budget_at(k + 1))
                 if _outcome_cost(pr, nxt) > pr.budget:
                     return state
                 state, k = nxt, k + 1
+                last_run, step = k, 1
                 continue
             # O_{k+1} = ... = O_{k+step} = O_k, certified: jump (and gallop)
             certified, hint = _certify(pr, state, budget_at(k + step))
@@ -761,6 +768,11 @@ def _complete(
             if _outcome_cost(pr, nxt) > pr.budget:
                 return state
             state, k = nxt, k + 1
+            adjacent = adjacent + 1 if k - last_run == 1 else 0
+            if adjacent >= 3:  # certificates keep failing at once: stop paying for them a while
+                plain, plain_len, adjacent = plain_len, 2 * plain_len, 0
+            elif k - last_run > 8:
+                plain_len = 8
             step, last_run = max(1, (k - last_run) // 4), k
 
 
