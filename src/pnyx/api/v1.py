@@ -162,13 +162,7 @@ def list_processes(
     status: Literal["active", "upcoming", "past"] | None = None,
     district: str | None = None,
 ) -> Any:
-    processes = _processes()
-    if status == "active":
-        processes = processes.active()
-    elif status == "upcoming":
-        processes = processes.upcoming()
-    elif status == "past":
-        processes = processes.past()
+    processes = _processes().with_status(status)
     if district:
         processes = processes.filter(district__code=district)
     return processes

@@ -89,6 +89,13 @@ class ProcessQuerySet(SpaceQuerySet["Process"]):
     def past(self, today: date | None = None) -> Self:
         return self.filter(end_date__lt=today or timezone.localdate())
 
+    def with_status(self, status: str | None, today: date | None = None) -> Self:
+        """Filter by "active", "upcoming" or "past"; anything else leaves the list whole."""
+        if status in ("active", "upcoming", "past"):
+            filtered: Self = getattr(self, status)(today)
+            return filtered
+        return self
+
 
 class Process(Space):
     start_date = models.DateField(_("start date"))

@@ -22,14 +22,9 @@ STATUSES = ("active", "upcoming", "past")
 def process_list(request: HttpRequest) -> HttpResponse:
     processes = Process.objects.published().select_related("district").prefetch_related("phases")
     status = request.GET.get("status", "")
-    if status == "active":
-        processes = processes.active()
-    elif status == "upcoming":
-        processes = processes.upcoming()
-    elif status == "past":
-        processes = processes.past()
-    else:
+    if status not in STATUSES:
         status = ""
+    processes = processes.with_status(status)
     district_code = request.GET.get("district", "")
     districts = list(District.objects.all())
     if district_code:
