@@ -201,6 +201,13 @@ class _Problem:
         s32 = support.astype(np.float32)
         self.overlap = (s32.T @ s32) > 0
         self.support_f32 = s32  # for the (untrusted) forecasts of the fast completion
+        # all supporters of all projects in one flat list (vectorised sums over every project)
+        sizes = np.array([idx.size for idx in self.sup], dtype=np.intp)
+        self.flat_rows = np.concatenate([*self.sup, np.zeros(0, dtype=np.intp)])
+        self.flat_proj = np.repeat(np.arange(self.n_projects, dtype=np.intp), sizes)
+        self.flat_mf = np.concatenate([*self.sup_mf, np.zeros(0, dtype=np.float64)])
+        self.sup_countf = [float(m) for m in self.sup_count]
+        self.costs_f = np.asarray(self.costs, dtype=np.float64)
         # pabutools: only projects with supporters take part; cost 0 ones are funded up front
         self.candidates = [
             j for j in range(self.n_projects) if self.total_sat[j] > 0 and self.costs[j] > 0
@@ -394,6 +401,41 @@ class _State:
         return True, np.flatnonzero(pays_all)
 
     # --- float evaluation -------------------------------------------------------------------
+    def money(self) -> FloatArray:
+        """Float money ``sum_i m_i beta_i`` of every project's supporters (error at most
+        ``2 M_j delta + 1e-9 c_j`` near ``c_j``: ``M_j`` float budgets and a naive sum)."""
+        pr = self.pr
+        weights = pr.flat_mf * self.beta[pr.flat_rows]
+        money = np.bincount(pr.flat_proj, weights=weights, minlength=pr.n_projects)
+        return money.astype(np.float64, copy=False)
+
+    def screen(self, j: int, x: float) -> tuple[int, float]:
+        """One pass over ``j``'s supporters: ``(0, 0)`` if ``j`` is certainly unaffordable,
+        ``(1, lo)`` if certainly ``rho_j > x`` (``lo`` a lower bound of ``rho_j``), ``(2, 0)`` if
+        undecided.
+
+        ``rho_j > x`` iff ``f(x) < c`` (``f`` non-decreasing, ``rho_j`` its least solution of
+        ``f >= c``); the float ``f(x)`` is within ``err`` of the exact one (as in
+        :meth:`evaluate`). ``f`` is concave, so ``f(rho) <= f(x) + S (rho - x)`` for ``rho >= x``
+        with ``S`` the slope right of ``x`` (here over-estimated: every supporter who may be rich),
+        which gives ``lo``; ``S = 0`` means every supporter is poor at ``x``, so ``f(x)`` is all
+        their money and ``j`` is unaffordable."""
+        pr = self.pr
+        sup = pr.sup[j]
+        c = float(pr.costs[j])
+        err = 2.0 * pr.sup_countf[j] * self.delta + 8 * _REL * c
+        beta = self.beta[sup]
+        xu = x * pr.sup_uf[j]
+        value = float(pr.sup_mf[j] @ np.minimum(beta, xu))
+        if not value < c - err:
+            return 2, 0.0
+        rich = (beta + 2 * self.delta) > xu * (1 - 1e-12)
+        slope = float(pr.sup_muf[j] @ rich)
+        if slope <= 0:
+            return 0, 0.0
+        lo = x + (c - value - err) / (slope * (1 + 1e-12))
+        return 1, max(0.0, lo * (1 - 1e-12) - 1e-300)
+
     def evaluate(self, j: int) -> _Eval:
         """Float evaluation of project ``j`` with certified bounds ``lo <= rho_j <= hi``.
 
@@ -562,6 +604,15 @@ def _choose(state: _State) -> tuple[int, Fraction, IndexArray] | None:
     for j in sorted(state.remaining, key=lambda p: (state.lb.get(p, 0.0), pr.prio[p])):
         if state.lb.get(j, 0.0) > best_hi:
             break
+        if best_hi < float("inf") and not (pr.cost_utility and state.clean[j]):
+            kind, lo = state.screen(j, best_hi)
+            if kind == 0:
+                state.remaining.discard(j)
+                state.lb.pop(j, None)
+                continue
+            if kind == 1:  # rho_j > best_hi >= the rho of some project evaluated already
+                state.lb[j] = max(lo, state.lb.get(j, 0.0))
+                continue
         ev = state.evaluate(j)
         if ev.status == 0:
             state.remaining.discard(j)
@@ -629,6 +680,15 @@ def _certify(pr: _Problem, base: _State, b: Fraction) -> tuple[_State | None, Fr
         for j in sorted(state.remaining):
             if j == j_t or state.lb.get(j, 0.0) > theta_hi:
                 continue
+            if not (pr.cost_utility and state.clean[j]):
+                kind, lo = state.screen(j, theta_hi)
+                if kind == 0:
+                    state.remaining.discard(j)
+                    state.lb.pop(j, None)
+                    continue
+                if kind == 1:  # rho_j > theta_hi >= theta: monotone certificate
+                    state.lb[j] = max(lo, state.lb.get(j, 0.0))
+                    continue
             ev = state.evaluate(j)
             if ev.status == 0:
                 state.remaining.discard(j)
@@ -668,17 +728,21 @@ def _certify(pr: _Problem, base: _State, b: Fraction) -> tuple[_State | None, Fr
     funded = {j for j, _ in base.rounds}
     # the money of each project's supporters after the last round grows with the budget; guess
     # (secant) where it reaches the project's cost
-    mf = pr.mult.astype(np.float32)
-    money_x = (mf * base.beta.astype(np.float32)) @ pr.support_f32
-    money_b = (mf * state.beta.astype(np.float32)) @ pr.support_f32
+    money_x = base.money()
+    money_b = state.money()
     for j in pr.candidates:
         if j in funded:
             continue
         at_x, at_b = float(money_x[j]), float(money_b[j])
         if at_b > at_x and at_x < pr.costs[j]:
             forecast.append((pr.costs[j] - at_x) / (at_b - at_x))
-        if not failed and j in state.remaining and state.evaluate(j).status != 0:
-            failed = True
+        if not failed and j in state.remaining:
+            # (C2): is j affordable at b? floats when they decide, else exactly
+            err = 2.0 * pr.sup_countf[j] * state.delta + 1e-9 * pr.costs[j]
+            if at_b > pr.costs[j] + err:
+                failed = True
+            elif at_b >= pr.costs[j] - err and state.exact_affordable(j):
+                failed = True
     if forecast and (not failed or min(forecast) <= 1):
         hints.append(base.b + (b - base.b) * Fraction(min(forecast)))
     guess = min(hints) if hints else None
