@@ -164,6 +164,7 @@ class _Problem:
         self.mult = np.asarray(multiplicity, dtype=np.int64)
         self.n_voters = int(self.mult.sum())
         self.prio = [int(p) for p in tie_priority]
+        self.prio_arr = np.asarray(self.prio, dtype=np.int64)
         support = utilities > 0
         if cost_utility:
             util = np.where(support, np.asarray(costs, dtype=np.int64)[None, :], 0)
@@ -246,7 +247,8 @@ class _State:
         self.b_scaled = b.numerator
         self.rho_scaled: list[int] = []
         self.payments: list[tuple[int, IndexArray, FloatArray]] = []
-        self.lb: dict[int, float] = {}
+        # lb[j]: certified lower bound of j's price factor (rho only grows along a run)
+        self.lb = np.zeros(pr.n_projects, dtype=np.float64)
         # clean[j]: no supporter of j has paid anything yet, so all of them hold exactly b
         self.clean = np.ones(pr.n_projects, dtype=np.bool_)
         self.remaining: set[int] = set(pr.candidates)
@@ -263,7 +265,8 @@ class _State:
         other.beta, other.exhausted, other.clean = beta.copy(), exhausted.copy(), clean.copy()
         other.rounds = self.rounds[:t]
         other.denominator, other.b_scaled, other.rho_scaled = den, b_scaled, list(rho_scaled)
-        other.payments, other.lb, other.remaining = [], {}, set()
+        other.payments, other.remaining = [], set()
+        other.lb = np.zeros(self.pr.n_projects, dtype=np.float64)
         other.pays_all, other.snapshots = [], []
         return other
 
@@ -286,6 +289,16 @@ class _State:
         num = self.b_scaled * int(pr.mult[rows].sum())
         mult = pr.mult[rows]
         overlap = pr.overlap[project]
+        if rows.size * len(self.rounds) <= 100_000:  # small: one gather and one product
+            sel = [s for s, (j, _) in enumerate(self.rounds) if overlap[j]]
+            if not sel:
+                return num, self.denominator
+            cols = np.array([self.rounds[s][0] for s in sel], dtype=np.intp)
+            aggregates = (mult @ pr.util[np.ix_(rows, cols)]).tolist()  # int64, < 2**62
+            for s, a in zip(sel, aggregates, strict=True):
+                if a:
+                    num -= self.rho_scaled[s] * a
+            return num, self.denominator
         for w, (j, _) in zip(self.rho_scaled, self.rounds, strict=True):
             if not overlap[j]:  # no supporter of ``project`` paid for j
                 continue
@@ -552,7 +565,6 @@ class _State:
         self.rho_scaled = [*self.rho_scaled, rho.numerator * (new_den // rho.denominator)]
         self.denominator = new_den
         self.remaining.discard(j)
-        self.lb.pop(j, None)
 
     def spent_by_supporters(self, j: int) -> tuple[int, ...]:
         """Funded projects (in funding order) that some supporter of ``j`` paid for."""
@@ -601,22 +613,22 @@ def _choose(state: _State) -> tuple[int, Fraction, IndexArray] | None:
     pr = state.pr
     evals: dict[int, _Eval] = {}
     best_hi = float("inf")
-    for j in sorted(state.remaining, key=lambda p: (state.lb.get(p, 0.0), pr.prio[p])):
-        if state.lb.get(j, 0.0) > best_hi:
+    lb = state.lb
+    rem = np.fromiter(state.remaining, dtype=np.intp, count=len(state.remaining))
+    for j in rem[np.lexsort((pr.prio_arr[rem], lb[rem]))].tolist():
+        if lb[j] > best_hi:
             break
         if best_hi < float("inf") and not (pr.cost_utility and state.clean[j]):
             kind, lo = state.screen(j, best_hi)
             if kind == 0:
                 state.remaining.discard(j)
-                state.lb.pop(j, None)
                 continue
             if kind == 1:  # rho_j > best_hi >= the rho of some project evaluated already
-                state.lb[j] = max(lo, state.lb.get(j, 0.0))
+                state.lb[j] = max(lo, state.lb[j])
                 continue
         ev = state.evaluate(j)
         if ev.status == 0:
             state.remaining.discard(j)
-            state.lb.pop(j, None)
             continue
         state.lb[j] = ev.lo
         evals[j] = ev
@@ -677,22 +689,21 @@ def _certify(pr: _Problem, base: _State, b: Fraction) -> tuple[_State | None, Fr
         )
         theta_hi = float(np.nextafter(float(theta), np.inf))
         base_t: _State | None = None
-        for j in sorted(state.remaining):
-            if j == j_t or state.lb.get(j, 0.0) > theta_hi:
+        rem = np.array(sorted(state.remaining), dtype=np.intp)
+        for j in rem[state.lb[rem] <= theta_hi].tolist():
+            if j == j_t:
                 continue
             if not (pr.cost_utility and state.clean[j]):
                 kind, lo = state.screen(j, theta_hi)
                 if kind == 0:
                     state.remaining.discard(j)
-                    state.lb.pop(j, None)
                     continue
                 if kind == 1:  # rho_j > theta_hi >= theta: monotone certificate
-                    state.lb[j] = max(lo, state.lb.get(j, 0.0))
+                    state.lb[j] = max(lo, state.lb[j])
                     continue
             ev = state.evaluate(j)
             if ev.status == 0:
                 state.remaining.discard(j)
-                state.lb.pop(j, None)
                 continue
             state.lb[j] = ev.lo
             if ev.lo > theta_hi:
