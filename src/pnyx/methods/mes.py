@@ -111,6 +111,7 @@ from math import gcd
 
 import numpy as np
 import numpy.typing as npt
+import scipy.sparse as sparse
 
 __all__ = ["COMPLETIONS", "MesResult", "equal_shares"]
 
@@ -176,6 +177,12 @@ class _Problem:
         bound = max(1, int(util.max(initial=0))) * max(1, self.n_voters)
         if bound >= 2**62:
             raise ValueError("utilities times voters exceed 64-bit integers; rescale")
+        # below 2**53 every partial sum of m_i u_ij is an integer a double holds exactly, so the
+        # exact sums may use float dot products
+        self.util_cols_f: FloatArray | None = (
+            self.util_cols.astype(np.float64) if bound < 2**53 else None
+        )
+        self.mult_f = self.mult.astype(np.float64)
         self.sup: list[IndexArray] = []
         self.sup_u: list[IntArray] = []
         self.sup_uf: list[FloatArray] = []
@@ -209,6 +216,11 @@ class _Problem:
         self.flat_mf = np.concatenate([*self.sup_mf, np.zeros(0, dtype=np.float64)])
         self.sup_countf = [float(m) for m in self.sup_count]
         self.costs_f = np.asarray(self.costs, dtype=np.float64)
+        # money_matrix @ beta: the money of every project's supporters
+        self.money_matrix = sparse.csr_matrix(
+            (self.flat_mf, (self.flat_proj, self.flat_rows)),
+            shape=(self.n_projects, self.n_ballots),
+        )
         # pabutools: only projects with supporters take part; cost 0 ones are funded up front
         self.candidates = [
             j for j in range(self.n_projects) if self.total_sat[j] > 0 and self.costs[j] > 0
@@ -249,6 +261,7 @@ class _State:
         self.payments: list[tuple[int, IndexArray, FloatArray]] = []
         # lb[j]: certified lower bound of j's price factor (rho only grows along a run)
         self.lb = np.zeros(pr.n_projects, dtype=np.float64)
+        self._money: tuple[int, FloatArray] | None = None  # (rounds, money) cache
         # clean[j]: no supporter of j has paid anything yet, so all of them hold exactly b
         self.clean = np.ones(pr.n_projects, dtype=np.bool_)
         self.remaining: set[int] = set(pr.candidates)
@@ -267,6 +280,7 @@ class _State:
         other.denominator, other.b_scaled, other.rho_scaled = den, b_scaled, list(rho_scaled)
         other.payments, other.remaining = [], set()
         other.lb = np.zeros(self.pr.n_projects, dtype=np.float64)
+        other._money = None
         other.pays_all, other.snapshots = [], []
         return other
 
@@ -299,10 +313,15 @@ class _State:
                 if a:
                     num -= self.rho_scaled[s] * a
             return num, self.denominator
+        cols_f = pr.util_cols_f
+        mult_f = pr.mult_f.take(rows) if cols_f is not None else None
         for w, (j, _) in zip(self.rho_scaled, self.rounds, strict=True):
             if not overlap[j]:  # no supporter of ``project`` paid for j
                 continue
-            a = int(mult @ pr.util_cols[rows, j])  # int64: n * max utility < 2**62 (checked)
+            if cols_f is not None and mult_f is not None:  # exact: integers below 2**53
+                a = int(mult_f @ cols_f[:, j].take(rows))
+            else:  # int64: n * max utility < 2**62 (checked)
+                a = int(mult @ pr.util_cols[:, j].take(rows))
             if a:
                 num -= w * a
         return num, self.denominator
@@ -389,7 +408,7 @@ class _State:
         pr = self.pr
         sup = pr.sup[j]
         rf = float(rho)
-        gap = self.beta[sup] - rf * pr.sup_uf[j]  # beta - rho u
+        gap = self.beta.take(sup) - rf * pr.sup_uf[j]  # beta - rho u
         tol = 2 * self.delta + _REL * rf * pr.sup_uf[j]
         exh = self.exhausted[sup]
         # poor must have beta <= rho u; rich beta >= rho u
@@ -417,10 +436,10 @@ class _State:
     def money(self) -> FloatArray:
         """Float money ``sum_i m_i beta_i`` of every project's supporters (error at most
         ``2 M_j delta + 1e-9 c_j`` near ``c_j``: ``M_j`` float budgets and a naive sum)."""
-        pr = self.pr
-        weights = pr.flat_mf * self.beta[pr.flat_rows]
-        money = np.bincount(pr.flat_proj, weights=weights, minlength=pr.n_projects)
-        return money.astype(np.float64, copy=False)
+        if self._money is None or self._money[0] != len(self.rounds):
+            money = np.asarray(self.pr.money_matrix @ self.beta, dtype=np.float64)
+            self._money = (len(self.rounds), money)
+        return self._money[1]
 
     def screen(self, j: int, x: float) -> tuple[int, float]:
         """One pass over ``j``'s supporters: ``(0, 0)`` if ``j`` is certainly unaffordable,
@@ -437,7 +456,7 @@ class _State:
         sup = pr.sup[j]
         c = float(pr.costs[j])
         err = 2.0 * pr.sup_countf[j] * self.delta + 8 * _REL * c
-        beta = self.beta[sup]
+        beta = self.beta.take(sup)
         xu = x * pr.sup_uf[j]
         value = float(pr.sup_mf[j] @ np.minimum(beta, xu))
         if not value < c - err:
@@ -466,7 +485,7 @@ class _State:
             return _Eval(1, rho_f * (1 - 1e-15), rho_f * (1 + 1e-15), None, -1)
         sup = pr.sup[j]
         c = float(pr.costs[j])
-        beta = self.beta[sup]
+        beta = self.beta.take(sup)
         mf = pr.sup_mf[j]
         err = 2.0 * float(mf.sum()) * self.delta + _REL * c
         mb = mf * beta
@@ -505,7 +524,7 @@ class _State:
         pr = self.pr
         sup = pr.sup[j]
         c = float(pr.costs[j])
-        beta = self.beta[sup]
+        beta = self.beta.take(sup)
         mf = pr.sup_mf[j]
         err = 2.0 * float(mf.sum()) * self.delta + _REL * c
         uf = pr.sup_uf[j]
@@ -548,10 +567,10 @@ class _State:
         )
         self.pays_all.append(pays_all)
         rf = float(rho)
-        pay = np.minimum(self.beta[sup], rf * pr.sup_uf[j])
+        pay = np.minimum(self.beta.take(sup), rf * pr.sup_uf[j])
         pay[pays_all] = self.beta[sup[pays_all]]
         self.payments.append((j, sup, pay))
-        newb = self.beta[sup] - rf * pr.sup_uf[j]
+        newb = self.beta.take(sup) - rf * pr.sup_uf[j]
         newb[pays_all] = 0.0
         self.beta[sup] = newb
         self.exhausted[sup[pays_all]] = True
