@@ -665,7 +665,11 @@ def _choose(state: _State) -> tuple[int, Fraction, IndexArray] | None:
 
 
 def _run(pr: _Problem, b: Fraction) -> _State:
-    state = _State(pr, b)
+    return _finish(_State(pr, b))
+
+
+def _finish(state: _State) -> _State:
+    """Play the remaining MES rounds of a run that is MES so far."""
     while state.remaining:
         choice = _choose(state)
         if choice is None:
@@ -685,13 +689,21 @@ def _ahead(rho: Fraction, prio: int, other: Fraction, other_prio: int) -> bool:
     return (rho, prio) > (other, other_prio)
 
 
-def _certify(pr: _Problem, base: _State, b: Fraction) -> tuple[_State | None, Fraction | None]:
+def _certify(
+    pr: _Problem, base: _State, b: Fraction, resume: bool = False
+) -> tuple[_State | None, Fraction | None, _State | None]:
     """``(run, forecast)`` with ``run`` the MES run at ``b`` if MES funds exactly ``base``'s
     sequence for every per-voter budget in ``[base.b, b]`` (the certificate of the module
     docstring), else ``(None, hint)``. ``hint``/``forecast``, when known, is a guess (never
     trusted, only used to choose the next budget to try) of the first budget where the sequence
     changes: where a competitor's price factor meets the winner's, or where a project left out
-    becomes affordable, by secants between the two ends."""
+    becomes affordable, by secants between the two ends.
+
+    With ``resume``, a failure stops at once and the MES run at ``b`` is finished from there
+    (warm start): ``(None, None, run)``; otherwise the third item is None. This is exact: (C1) held in every earlier round for ``[base.b,
+    b]``, so MES at ``b`` funds ``base``'s projects in those rounds (its state is the forced
+    run's), and what the failing round learnt (unaffordable projects dropped, lower bounds of
+    price factors) holds for MES at ``b`` as well."""
     state = _State(pr, b)
     hints: list[Fraction] = []
     failed = False
@@ -736,6 +748,8 @@ def _certify(pr: _Problem, base: _State, b: Fraction) -> tuple[_State | None, Fr
                 base_t = base.at_round(t)
             ev_x = base_t.evaluate(j)
             if ev_x.status == 0:
+                if resume:
+                    return None, None, _finish(state)
                 failed = True
                 continue
             rho_x, pays_x = base_t.exact_rho(j, ev_x)
@@ -749,6 +763,8 @@ def _certify(pr: _Problem, base: _State, b: Fraction) -> tuple[_State | None, Fr
             ):
                 continue
             # not certified; guess where j's price meets j_t's (secant between the two ends)
+            if resume:
+                return None, None, _finish(state)
             failed = True
             gap_x, gap_b = rho_x - theta, rho - rho_t
             if not ahead and gap_x > gap_b and gap_x >= 0:
@@ -776,7 +792,9 @@ def _certify(pr: _Problem, base: _State, b: Fraction) -> tuple[_State | None, Fr
     if forecast and (not failed or min(forecast) <= 1):
         hints.append(base.b + (b - base.b) * Fraction(min(forecast)))
     guess = min(hints) if hints else None
-    return (None, guess) if failed else (state, guess)
+    if failed and resume:
+        return None, None, _finish(state)
+    return (None, guess, None) if failed else (state, guess, None)
 
 
 def _cost(pr: _Problem, projects: list[int]) -> int:
@@ -835,7 +853,7 @@ def _complete(
                 last_run, step = k, 1
                 continue
             # O_{k+1} = ... = O_{k+step} = O_k, certified: jump (and gallop)
-            certified, hint = _certify(pr, state, budget_at(k + step))
+            certified, hint, resumed = _certify(pr, state, budget_at(k + step), step == 1)
             # last k' with b_k' < hint: -((start - hint) // increment) - 1
             k_hint = None if hint is None else int(-((start - hint) // increment) - 1)
             if certified is not None:
@@ -846,7 +864,7 @@ def _complete(
                 continue
             if k_hint is not None:
                 if k < k_hint < k + step:
-                    certified, _ = _certify(pr, state, budget_at(k_hint))
+                    certified, _, _ = _certify(pr, state, budget_at(k_hint))
                     if certified is not None:
                         state, k, step = certified, k_hint, 1
                         continue
@@ -857,8 +875,9 @@ def _complete(
             if step > 1:
                 step = max(1, step // 4)
                 continue
-            # the outcome may change at k + 1: run MES there
-            nxt = _run(pr, budget_at(k + 1))
+            # the outcome may change at k + 1: run MES there (finished from the failed
+            # certificate's prefix when it was tried at k + 1)
+            nxt = resumed if resumed is not None else _run(pr, budget_at(k + 1))
             if _outcome_cost(pr, nxt) > pr.budget:
                 return state
             state, k = nxt, k + 1
