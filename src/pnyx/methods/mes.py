@@ -627,14 +627,18 @@ def _solve(
     return None
 
 
-def _choose(state: _State) -> tuple[int, Fraction, IndexArray] | None:
+def _choose(state: _State, first: int = -1) -> tuple[int, Fraction, IndexArray] | None:
     """One MES round: the affordable project with least (rho, priority), exactly; None if none."""
     pr = state.pr
     evals: dict[int, _Eval] = {}
     best_hi = float("inf")
     lb = state.lb
     rem = np.fromiter(state.remaining, dtype=np.intp, count=len(state.remaining))
-    for j in rem[np.lexsort((pr.prio_arr[rem], lb[rem]))].tolist():
+    order = rem[np.lexsort((pr.prio_arr[rem], lb[rem]))].tolist()
+    if first in state.remaining:  # the expected winner first: a tight bound to screen with
+        order.remove(first)
+        order.insert(0, first)
+    for j in order:
         if lb[j] > best_hi:
             break
         if best_hi < float("inf") and not (pr.cost_utility and state.clean[j]):
@@ -664,14 +668,17 @@ def _choose(state: _State) -> tuple[int, Fraction, IndexArray] | None:
     return best[2], best[0], best[3]
 
 
-def _run(pr: _Problem, b: Fraction) -> _State:
-    return _finish(_State(pr, b))
+def _run(pr: _Problem, b: Fraction, expect: _State | None = None) -> _State:
+    return _finish(_State(pr, b), expect)
 
 
-def _finish(state: _State) -> _State:
-    """Play the remaining MES rounds of a run that is MES so far."""
+def _finish(state: _State, expect: _State | None = None) -> _State:
+    """Play the remaining MES rounds of a run that is MES so far (``expect``: a run whose
+    project of each round is evaluated first, which only affects speed)."""
+    seq = [] if expect is None else [j for j, _ in expect.rounds]
     while state.remaining:
-        choice = _choose(state)
+        t = len(state.rounds)
+        choice = _choose(state, seq[t] if t < len(seq) else -1)
         if choice is None:
             break
         j, rho, pays_all = choice
@@ -749,7 +756,7 @@ def _certify(
             ev_x = base_t.evaluate(j)
             if ev_x.status == 0:
                 if resume:
-                    return None, None, _finish(state)
+                    return None, None, _finish(state, base)
                 failed = True
                 continue
             rho_x, pays_x = base_t.exact_rho(j, ev_x)
@@ -764,7 +771,7 @@ def _certify(
                 continue
             # not certified; guess where j's price meets j_t's (secant between the two ends)
             if resume:
-                return None, None, _finish(state)
+                return None, None, _finish(state, base)
             failed = True
             gap_x, gap_b = rho_x - theta, rho - rho_t
             if not ahead and gap_x > gap_b and gap_x >= 0:
@@ -793,7 +800,7 @@ def _certify(
         hints.append(base.b + (b - base.b) * Fraction(min(forecast)))
     guess = min(hints) if hints else None
     if failed and resume:
-        return None, None, _finish(state)
+        return None, None, _finish(state, base)
     return (None, guess, None) if failed else (state, guess, None)
 
 
@@ -846,7 +853,7 @@ def _complete(
                 return state
             if scan == "unit" or plain > 0:
                 plain = max(0, plain - 1)
-                nxt = _run(pr, budget_at(k + 1))
+                nxt = _run(pr, budget_at(k + 1), state)
                 if _outcome_cost(pr, nxt) > pr.budget:
                     return state
                 state, k = nxt, k + 1
@@ -877,7 +884,7 @@ def _complete(
                 continue
             # the outcome may change at k + 1: run MES there (finished from the failed
             # certificate's prefix when it was tried at k + 1)
-            nxt = resumed if resumed is not None else _run(pr, budget_at(k + 1))
+            nxt = resumed if resumed is not None else _run(pr, budget_at(k + 1), state)
             if _outcome_cost(pr, nxt) > pr.budget:
                 return state
             state, k = nxt, k + 1
