@@ -177,12 +177,6 @@ class _Problem:
         bound = max(1, int(util.max(initial=0))) * max(1, self.n_voters)
         if bound >= 2**62:
             raise ValueError("utilities times voters exceed 64-bit integers; rescale")
-        # below 2**53 every partial sum of m_i u_ij is an integer a double holds exactly, so the
-        # exact sums may use float dot products
-        self.util_cols_f: FloatArray | None = (
-            self.util_cols.astype(np.float64) if bound < 2**53 else None
-        )
-        self.mult_f = self.mult.astype(np.float64)
         self.sup: list[IndexArray] = []
         self.sup_u: list[IntArray] = []
         self.sup_uf: list[FloatArray] = []
@@ -313,15 +307,10 @@ class _State:
                 if a:
                     num -= self.rho_scaled[s] * a
             return num, self.denominator
-        cols_f = pr.util_cols_f
-        mult_f = pr.mult_f.take(rows) if cols_f is not None else None
         for w, (j, _) in zip(self.rho_scaled, self.rounds, strict=True):
             if not overlap[j]:  # no supporter of ``project`` paid for j
                 continue
-            if cols_f is not None and mult_f is not None:  # exact: integers below 2**53
-                a = int(mult_f @ cols_f[:, j].take(rows))
-            else:  # int64: n * max utility < 2**62 (checked)
-                a = int(mult @ pr.util_cols[:, j].take(rows))
+            a = int(mult @ pr.util_cols[:, j].take(rows))  # int64: n * max utility < 2**62
             if a:
                 num -= w * a
         return num, self.denominator
