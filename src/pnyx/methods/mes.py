@@ -45,6 +45,10 @@ Fractions. In particular a project's exact ``rho`` is computed from the float po
 ``(c - sum_poor m_i beta_i) / sum_rich m_i u_i`` (the poor sums come from exact integer aggregates
 of the utilities of the funded projects) and the split is then checked exactly for the voters whose
 float margin is too small; should it be wrong, ``rho`` is recomputed fully in Fractions.
+Before a full evaluation a competitor is *screened*: ``f(x) < c - err`` in one pass over its
+supporters proves ``rho > x`` (``x`` = a certified upper bound of the best price so far, or the
+``theta_t`` of a certificate), and concavity of ``f`` gives a lower bound of ``rho`` kept for the
+next rounds (prices only grow along a run).
 
 Fast completion, and why it equals the unit-by-unit scan
 --------------------------------------------------------
@@ -94,7 +98,9 @@ the unit-by-unit scan's. Which ``s`` to try only matters for speed: it gallops (
 success, quartering after a failure) and follows *guesses* of the next change (secants between
 the two ends of a competitor's and the winner's price factors, or of the money of a project's
 supporters against its cost), which are never trusted, only certified. Each change of outcome
-costs one MES run and a few forced runs. The tests compare it with a unit-by-unit scan
+costs one MES run and a few forced runs. A certificate tried at ``b_{k+1}`` that fails in round
+``t`` has shown (C1) for rounds ``1..t-1``, so its forced state is MES at ``b_{k+1}`` after
+``t - 1`` rounds: the run there is finished from it instead of started afresh. The tests compare it with a unit-by-unit scan
 (``scan="unit"``) and with pabutools.
 
 Limits: when the funding *order* changes at almost every unit (Toulouse 2024: about a hundred
