@@ -391,12 +391,14 @@ class _Cells:
 
     @classmethod
     def of(cls, rating: FloatArray) -> _Cells:
-        rows, cols = np.nonzero(~np.isnan(rating))
+        n_rows, n_cols = (int(rating.shape[0]), int(rating.shape[1]))
+        flat = np.flatnonzero(~np.isnan(rating))  # row-major, as np.nonzero, but faster
+        rows, cols = np.divmod(flat, max(n_cols, 1))
         return cls(
-            (int(rating.shape[0]), int(rating.shape[1])),
+            (n_rows, n_cols),
             rows.astype(np.int64),
             cols.astype(np.int64),
-            rating[rows, cols].astype(np.float64),
+            np.ascontiguousarray(rating).ravel()[flat].astype(np.float64),
         )
 
     def column_counts(self) -> IntArray:
@@ -454,7 +456,11 @@ def sparsity_aware_projection(
     return _projection(_Cells.of(np.asarray(rating, dtype=np.float64)), center, comps)
 
 
-def _projection(cells: _Cells, center: FloatArray, comps: FloatArray) -> FloatArray:
+def _projection(
+    cells: _Cells, center: FloatArray, comps: FloatArray, zeroed_columns: int = 0
+) -> FloatArray:
+    """``zeroed_columns``: columns zeroed for every row but left out of ``cells``; their cells
+    (0 minus a centre of 0) add exactly nothing to the sums but count as votes in the scaling."""
     n_rows, n_cols = cells.shape
     deviations = cells.values - center[cells.cols]
     projection = np.empty((n_rows, comps.shape[0]))
@@ -462,7 +468,7 @@ def _projection(cells: _Cells, center: FloatArray, comps: FloatArray) -> FloatAr
         projection[:, c] = np.bincount(
             cells.rows, weights=deviations * comps[c][cells.cols], minlength=n_rows
         )
-    scale = np.sqrt(n_cols / np.maximum(cells.row_counts(), 1))
+    scale = np.sqrt(n_cols / np.maximum(cells.row_counts() + zeroed_columns, 1))
     result: FloatArray = projection * scale[:, None]
     return result
 
@@ -752,25 +758,38 @@ def _repness(
         )
 
     columns = np.flatnonzero(~excluded)
+    column_list = columns.tolist()
+    # Sort key of a statement on its better side, with the float32 rounding ``finalize`` applies.
+    agree_side = rat > rdt
+    key = (
+        np.where(agree_side, ra, rd)
+        * np.where(agree_side, rat, rdt).astype(np.float32).astype(np.float64)
+        * np.where(agree_side, pa, pd)
+        * np.where(agree_side, pat, pdt)
+    )
     result: dict[int, tuple[RepresentativeStatement, ...]] = {}
     for g, gid in enumerate(group_ids):
+        # Python floats (IEEE doubles, same arithmetic) make the sequential loop much faster.
+        a_g, d_g = agree[g].tolist(), disagree[g].tolist()
+        ra_g, rat_g, pa_g, pat_g = ra[g].tolist(), rat[g].tolist(), pa[g].tolist(), pat[g].tolist()
         best_agree: int | None = None
-        for j in columns:  # beats-best-agr?, a sequential (non-transitive) comparison
-            if agree[g, j] == 0 and disagree[g, j] == 0:
+        for j in column_list:  # beats-best-agr?, a sequential (non-transitive) comparison
+            if a_g[j] == 0 and d_g[j] == 0:
                 continue
-            if best_agree is not None and ra[g, best_agree] > 1.0:
-                beats = (ra[g, j] * rat[g, j] * pa[g, j] * pat[g, j]) > (
-                    ra[g, best_agree] * rat[g, best_agree] * pa[g, best_agree] * pat[g, best_agree]
+            if best_agree is not None and ra_g[best_agree] > 1.0:
+                b = best_agree
+                beats = (ra_g[j] * rat_g[j] * pa_g[j] * pat_g[j]) > (
+                    ra_g[b] * rat_g[b] * pa_g[b] * pat_g[b]
                 )
             elif best_agree is not None:
-                beats = (pa[g, j] * pat[g, j]) > (pa[g, best_agree] * pat[g, best_agree])
+                beats = (pa_g[j] * pat_g[j]) > (pa_g[best_agree] * pat_g[best_agree])
             else:
-                beats = bool(pat[g, j] > z or (ra[g, j] > 1.0 and pa[g, j] > 0.5))
+                beats = bool(pat_g[j] > z or (ra_g[j] > 1.0 and pa_g[j] > 0.5))
             if beats:
-                best_agree = int(j)
-        sufficient = [int(j) for j in columns if passes[g, j]]
+                best_agree = j
+        sufficient = columns[passes[g, columns]]
         head = [finalize(g, best_agree, best_agree=True)] if best_agree is not None else []
-        if not sufficient:
+        if not len(sufficient):
             if head:
                 result[gid] = tuple(head)
             elif len(columns):
@@ -779,8 +798,10 @@ def _repness(
             else:
                 result[gid] = ()
             continue
-        chosen = [finalize(g, j) for j in sufficient if j != best_agree]
-        chosen.sort(key=lambda r: -(r.repness * r.repness_test * r.p_success * r.p_test))
+        others = sufficient[sufficient != best_agree] if best_agree is not None else sufficient
+        # A stable sort on the negated key, as list.sort(key=-...) before.
+        ranked = others[np.argsort(-key[g, others], kind="stable")]
+        chosen = [finalize(g, int(j)) for j in ranked[: max(options.pick_max - len(head), 0)]]
         picked = (head + chosen)[: options.pick_max]
         result[gid] = tuple(
             [r for r in picked if r.repful_for == "agree"]
@@ -843,15 +864,13 @@ def compute_opinion_map(
         all_cells.values,
     )
     excluded = np.array([s in mod_out for s in statements], dtype=bool)
-    # Pol.is' rating matrix: moderated-out columns set to 0 for every row (voted or not).
+    # Pol.is' rating matrix: moderated-out columns set to 0 for every row (voted or not). Those
+    # cells are not materialised: a zeroed column has centre 0, so its centred cells are exactly
+    # 0 (absent from the PCA matrix, nothing added to a projection); they only count as votes in
+    # the projection's scaling (``zeroed``) and as "seen" in the consensus counts.
     kept = ~excluded[raw.cols]
-    zero_cols = np.flatnonzero(excluded)
-    rating = _Cells(
-        raw.shape,
-        np.concatenate([raw.rows[kept], np.repeat(np.arange(n_rows), len(zero_cols))]),
-        np.concatenate([raw.cols[kept], np.tile(zero_cols, n_rows)]),
-        np.concatenate([raw.values[kept], np.zeros(n_rows * len(zero_cols))]),
-    )
+    zeroed = int(excluded.sum())
+    rating = _Cells(raw.shape, raw.rows[kept], raw.cols[kept], raw.values[kept])
 
     vote_counts = raw.row_counts()
     in_conv = _in_conv(
@@ -870,7 +889,7 @@ def compute_opinion_map(
             if s in old:
                 previous_comps[:, j] = previous.pca.comps[:, old[s]]
     center, comps = _pca(rating, 2, previous_comps)
-    projection = _projection(rating, center, comps)
+    projection = _projection(rating, center, comps, zeroed)
 
     # Base clusters over the in-conversation participants, in row order.
     in_rows = np.array([p in in_conv for p in participants], dtype=bool)
@@ -956,7 +975,7 @@ def compute_opinion_map(
     consensus = _consensus(
         rating.column_sums((rating.values == AGREE).astype(np.float64)),
         rating.column_sums((rating.values == DISAGREE).astype(np.float64)),
-        rating.column_counts().astype(np.float64),
+        np.where(excluded, n_rows, rating.column_counts()).astype(np.float64),
         statements,
         excluded,
         options,
