@@ -1,0 +1,82 @@
+"""The two exact Phragmén counts (pure-Python integers, and numpy-screened Fractions) agree, and
+the per-profile caches behind the lean greedy paths give the same as fresh computations."""
+
+import numpy as np
+import pytest
+
+from pnyx.methods.pb import (
+    _phragmen_integers,
+    _phragmen_screened,
+    _priority,
+    profile_from_election,
+    random_election,
+    tally,
+    tie_priority,
+)
+
+from .test_pb_greedy import election
+
+
+def _both(profile, ties):  # type: ignore[no-untyped-def]
+    priority = _priority(profile, ties)
+    return (
+        _phragmen_integers(profile, priority, None),
+        _phragmen_screened(profile, priority, None),
+    )
+
+
+@pytest.mark.parametrize("ties", ["id", "cost", "votes"])
+@pytest.mark.parametrize("vote_type", ["approval", "choose-1"])
+def test_phragmen_integer_and_screened_counts_agree(ties: str, vote_type: str) -> None:
+    for seed in range(60):
+        e = random_election(
+            seed,
+            n_projects=2 + seed % 12,
+            n_voters=5 + 7 * seed,
+            vote_type=vote_type,
+            budget_share=0.2 + (seed % 7) / 10,
+            zero_cost=seed % 5 == 0,
+        )
+        (sel_i, det_i), (sel_s, det_s) = _both(profile_from_election(e), ties)
+        assert sel_i == sel_s, seed
+        assert det_i == det_s, seed  # the same reasons, remaining money and exact loads
+
+
+def test_phragmen_integer_count_with_ties_and_repeated_loads() -> None:
+    # b and c tie at exactly 1/2 after a; equal loads from different denominators
+    e = election("a:1 b:2 c:1", "a,b\na,b\na,b\nb\nb\nb\nc\nc", budget="4")
+    profile = profile_from_election(e)
+    for ties in ("id", "cost", "votes"):
+        (sel_i, det_i), (sel_s, det_s) = _both(profile, ties)
+        assert (sel_i, det_i) == (sel_s, det_s)
+
+
+def test_phragmen_large_profiles_take_the_screened_count(monkeypatch: pytest.MonkeyPatch) -> None:
+    import pnyx.methods.pb as pb
+
+    e = random_election(7, n_projects=12, n_voters=300)
+    small = tally(e, "phragmen")
+    monkeypatch.setattr(pb, "PHRAGMEN_INTEGER_CELLS", 0)
+    monkeypatch.setattr(pb, "PHRAGMEN_INTEGER_MEAN_LENGTH", 0)
+    assert tally(e, "phragmen") == small
+
+
+@pytest.mark.parametrize("ties", ["id", "cost", "votes"])
+def test_cached_tie_priority_matches_a_fresh_sort(ties: str) -> None:
+    for seed in range(20):
+        profile = profile_from_election(random_election(seed, n_projects=1 + seed, n_voters=50))
+        ids = profile.project_ids
+        id_rank = np.argsort(np.argsort(np.array(ids, dtype=object), kind="stable"))
+        key = {"id": np.zeros(len(ids)), "cost": profile.costs, "votes": -profile.votes}[ties]
+        order = np.lexsort((id_rank, key))
+        expected = np.empty(len(ids), dtype=np.int64)
+        expected[order] = np.arange(len(ids))
+        assert tie_priority(profile, ties).tolist() == expected.tolist()
+        assert tie_priority(profile, ties).tolist() == expected.tolist()  # cached
+
+
+def test_repeated_tallies_on_one_profile_are_equal() -> None:
+    profile = profile_from_election(random_election(3, n_projects=9, n_voters=80))
+    for rule in ("greedy", "greedy-no-skip", "greedy-cost", "phragmen"):
+        for ties in ("id", "cost", "votes"):
+            assert tally(profile, rule, ties=ties) == tally(profile, rule, ties=ties)
