@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 
@@ -51,6 +52,10 @@ def test_import_then_export_gives_back_the_same_matrix_of_last_votes(
     from_pv = read_polis_export(participants_only)
     assert from_pv.matrix.participants == conversation.matrix.participants
     assert_same_matrix(from_pv.matrix.votes, conversation.matrix.votes)
+    # Rows come in Pol.is' own order, the row order of its participants-votes.csv.
+    with (folder / "participants-votes.csv").open(newline="", encoding="utf-8") as file:
+        pol_is_order = [int(record[0]) for record in list(csv.reader(file))[1:]]
+    assert list(conversation.matrix.participants) == pol_is_order
     assert dict(from_pv.polis_groups) == dict(conversation.polis_groups)
 
     write_polis_export(tmp_path / "out", conversation)
@@ -61,6 +66,23 @@ def test_import_then_export_gives_back_the_same_matrix_of_last_votes(
     assert again.moderated_out == conversation.moderated_out
     assert [s.text for s in again.statements] == [s.text for s in conversation.statements]
     assert dict(again.polis_groups) == dict(conversation.polis_groups)
+
+
+def test_participants_in_pol_is_order_first_statement_voted_then_id(tmp_path: Path) -> None:
+    """Pol.is loads votes sorted by comment id, then participant id: a participant's row comes
+    at the first statement they voted on, whatever the time or file order of the votes."""
+    folder = tmp_path / "conv"
+    folder.mkdir()
+    (folder / "comments.csv").write_text(
+        "timestamp,datetime,comment-id,author-id,agrees,disagrees,moderated,comment-body\n"
+        + "".join(f"0,,{s},1,0,0,1,statement {s}\n" for s in (3, 5, 8))
+    )
+    votes = [(1, 8, 9, 1), (2, 5, 4, -1), (3, 3, 7, 0), (4, 8, 2, 1), (5, 3, 9, 1), (6, 5, 1, 1)]
+    (folder / "votes.csv").write_text(
+        "timestamp,datetime,comment-id,voter-id,vote\n"
+        + "".join(f"{t},,{s},{p},{v}\n" for t, s, p, v in votes)
+    )
+    assert read_polis_export(folder).matrix.participants == (7, 9, 1, 4, 2)
 
 
 def test_export_writes_pnyx_groups_into_group_id(tmp_path: Path) -> None:

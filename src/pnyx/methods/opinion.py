@@ -41,6 +41,15 @@ statement matrix of last votes (1 agree, -1 disagree, 0 pass, NaN not voted):
 ``update_opinion_map(previous, new_votes)`` adds a batch of votes to the previous state and
 recomputes, warm-starting the PCA sign, the base clusters, the group clusterings and the k
 smoother from it, which is how Pol.is updates a conversation after each batch of votes.
+``compute_opinion_map`` without a previous state is what Pol.is computes when it loads a whole
+conversation into a new state (one batch of all votes). Pol.is' published groups are usually
+the end of a long history instead: its math worker polls the votes table every second and
+updates each conversation with the votes that arrived since (batches merge while an update
+runs), and a restart of the worker reloads the base clusters, the in-conversation set and the
+PCA but neither the per-k group clusterings nor the k smoother (so groups restart from the first
+k base clusters and k is the silhouette's best at once). k-means being warm-started all along,
+the published groups are one of several local optima, chosen by that history, which the
+exports do not record (restarts, moderation times, update durations).
 
 Deliberate differences from Pol.is (each one small, each one for determinism or clarity):
 
@@ -54,11 +63,18 @@ Deliberate differences from Pol.is (each one small, each one for determinism or 
 - Vote sign: Pol.is' math stores agree as -1 internally; Pnyx uses 1 = agree everywhere (as the
   Pol.is CSV exports do), so Pnyx' PCA centre and coordinates are the negation of Pol.is' blob
   values up to the arbitrary component signs.
-- Row and column order: Pol.is orders rows and columns by first vote; Pnyx keeps the order of the
-  input matrix (``VoteMatrix.from_votes`` on votes in time order gives Pol.is' order; the Pol.is
-  CSV reader sorts ids). Order only matters for the cold-start k-means initialisation ("first k
-  distinct points") and for exact ties; on the red-dwarf fixture below-100-ptpts it decides the
-  from-scratch groups (first-vote order reproduces Pol.is' 3 groups exactly).
+- Row and column order: Pnyx keeps the order of the input matrix. Pol.is' named matrix appends
+  a participant (a statement) at their first vote in the order votes reach it, and its database
+  queries sort every batch by comment id, then participant id. A conversation loaded in one
+  batch (a full recompute, or a restart of the math worker, which rebuilds the matrix from all
+  votes) therefore has its rows by first statement voted on, then id: the row order of the
+  export's participants-votes.csv, which the Pol.is CSV reader (``polis_format``) reproduces. A
+  live conversation's rows come batch by batch, roughly in order of first vote
+  (``VoteMatrix.from_votes`` on votes in time order). Order only matters for the cold-start
+  k-means initialisation ("first k distinct points") and for exact ties; on the red-dwarf
+  fixture below-100-ptpts it decides the from-scratch groups (first-vote order reproduces
+  Pol.is' 3 groups exactly), on bowling-green it decides k (2 as Pol.is in export order, 4
+  with rows sorted by id).
 - Ties: Clojure's ``min-key``/``max-key`` resolve exact ties to the later candidate; Pnyx takes the
   first (numpy ``argmin``), except for the choice of k, where the Clojure rule is kept.
 - Degenerate inputs that make Pol.is throw (fewer than two distinct base clusters, a group
@@ -340,7 +356,7 @@ def _leading_eigenvectors(
         return np.zeros((0, n_cols))
     if scipy.sparse.issparse(centred) and n_cols > 64:
         sparse = scipy.sparse.csr_matrix(centred)
-        transposed = scipy.sparse.csr_matrix(sparse.T)  # a CSR mat-vec is faster than a CSC one
+        transposed = sparse.T  # a CSC view: its mat-vec is as fast as a converted CSR's
         operator = scipy.sparse.linalg.LinearOperator(
             (n_cols, n_cols),
             matvec=lambda v: transposed @ (sparse @ v),
@@ -396,9 +412,9 @@ class _Cells:
         rows, cols = np.divmod(flat, max(n_cols, 1))
         return cls(
             (n_rows, n_cols),
-            rows.astype(np.int64),
-            cols.astype(np.int64),
-            np.ascontiguousarray(rating).ravel()[flat].astype(np.float64),
+            rows.astype(np.int64, copy=False),
+            cols.astype(np.int64, copy=False),
+            np.ascontiguousarray(rating).ravel()[flat].astype(np.float64, copy=False),
         )
 
     def column_counts(self) -> IntArray:
@@ -438,8 +454,11 @@ def _pca(
     # Mean-filled then centred: the missing cells become exactly 0, so the matrix is sparse.
     values = cells.values - center[cells.cols]
     keep = values != 0.0
+    # Cells are in row-major order, so the CSR arrays are the kept cells themselves.
+    indptr = np.zeros(n_rows + 1, dtype=np.int64)
+    np.cumsum(np.bincount(cells.rows[keep], minlength=n_rows), out=indptr[1:])
     centred = scipy.sparse.csr_matrix(
-        (values[keep], (cells.rows[keep], cells.cols[keep])), shape=(n_rows, n_cols)
+        (values[keep], cells.cols[keep], indptr), shape=(n_rows, n_cols)
     )
     data_dim = min(n_rows, n_cols)
     k = min(n_comps, data_dim)
@@ -859,8 +878,8 @@ def compute_opinion_map(
     # Renumber rows and columns to the kept ones (cells keep their row-major order).
     raw = _Cells(
         (n_rows, n_cols),
-        (np.cumsum(row_keep) - 1)[all_cells.rows],
-        (np.cumsum(col_keep) - 1)[all_cells.cols],
+        all_cells.rows if n_rows == len(row_keep) else (np.cumsum(row_keep) - 1)[all_cells.rows],
+        all_cells.cols if n_cols == len(col_keep) else (np.cumsum(col_keep) - 1)[all_cells.cols],
         all_cells.values,
     )
     excluded = np.array([s in mod_out for s in statements], dtype=bool)

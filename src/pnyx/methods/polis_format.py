@@ -256,7 +256,8 @@ def read_summary(path: Path) -> dict[str, str]:
 def read_polis_export(folder: Path | str) -> PolisConversation:
     """Read a Pol.is export folder (``comments.csv`` and ``votes.csv`` and/or
     ``participants-votes.csv``; ``summary.csv`` optional). The matrix comes from ``votes.csv``
-    when present, else from ``participants-votes.csv``; participants and statements sorted by id.
+    when present, else from ``participants-votes.csv``; statements sorted by id, participants in
+    Pol.is' order (first statement voted on, then id; the order of participants-votes.csv).
     """
     root = Path(folder)
     if not (root / COMMENTS).is_file():
@@ -278,10 +279,19 @@ def read_polis_export(folder: Path | str) -> PolisConversation:
         cells = read_votes(root / VOTES, known)
     summary = read_summary(root / SUMMARY) if (root / SUMMARY).is_file() else {}
     participants.update(pid for pid, _ in cells)
-    pids = sorted(participants)
     sids = [s.id for s in statements]
-    row = {p: i for i, p in enumerate(pids)}
     col = {s: j for j, s in enumerate(sids)}
+    # Rows in the order Pol.is' named matrix gives them when it loads a conversation's votes (its
+    # queries sort votes by comment id, then participant id): by the first statement voted on,
+    # then by id. It is also the row order of participants-votes.csv. It matters for the cold
+    # start of k-means (the first k distinct points).
+    first_column: dict[int, int] = {}
+    for pid, sid in cells:
+        j = col[sid]
+        if j < first_column.get(pid, len(sids)):
+            first_column[pid] = j
+    pids = sorted(participants, key=lambda p: (first_column.get(p, len(sids)), p))
+    row = {p: i for i, p in enumerate(pids)}
     votes = np.full((len(pids), len(sids)), np.nan)
     if cells:
         keys = np.array(list(cells), dtype=np.int64)
