@@ -80,3 +80,20 @@ def test_repeated_tallies_on_one_profile_are_equal() -> None:
     for rule in ("greedy", "greedy-no-skip", "greedy-cost", "phragmen"):
         for ties in ("id", "cost", "votes"):
             assert tally(profile, rule, ties=ties) == tally(profile, rule, ties=ties)
+
+
+def test_results_built_without_init_equal_the_dataclass_constructor() -> None:
+    from dataclasses import fields
+
+    from pnyx.methods.pb import Outcome, ProjectResult
+
+    e = election("a:6 b:4 c:3", "a,c\na\na\nb,c", budget="10")
+    for rule in ("greedy", "greedy-cost", "phragmen", "mes"):
+        outcome = tally(e, rule)
+        rebuilt = Outcome(**{f.name: getattr(outcome, f.name) for f in fields(Outcome)})
+        assert rebuilt == outcome and repr(rebuilt) == repr(outcome)
+        for result in outcome.projects:
+            values = {f.name: getattr(result, f.name) for f in fields(ProjectResult)}
+            assert vars(result) == values  # every field set, nothing else
+            again = ProjectResult(**values)
+            assert again == result and hash(again) == hash(result)
