@@ -554,17 +554,49 @@ def _same_clustering(a: FloatArray, b: FloatArray, threshold: float = 0.01) -> b
 def _kmeans_steps(
     points: FloatArray, weights: FloatArray, clusters: _Clusters, max_iters: int
 ) -> tuple[_Clusters, IntArray]:
-    """Lloyd steps as ``kmeans``: empty clusters vanish; stop when no centre moved by 0.01."""
+    """Lloyd steps as ``kmeans``: empty clusters vanish; stop when no centre moved by 0.01.
+
+    With many points and centres (the base clusters) the assignment keeps Hamerly's bounds: an
+    upper bound on each point's distance to its centre and a lower bound on its distance to
+    every other centre, both moved by how far the centres moved, and half the distance from its
+    centre to the nearest other centre. A point whose upper bound stays below both (by a margin
+    far above rounding) provably keeps its centre; only the others are searched in the k-d tree.
+    Same labels as searching every point, in a fraction of the time once few centres move.
+    """
     ids, centers = clusters.ids, clusters.centers
+    weighted = [points[:, c] * weights for c in range(points.shape[1])]
+    bounded = len(centers) > 8 and len(points) > 256
+    labels: IntArray | None = None
+    upper = lower = shift = np.zeros(0)
     for iteration in range(max_iters, -1, -1):
-        labels = _nearest(points, centers)
+        if bounded and len(centers) > 8:
+            tree = scipy.spatial.cKDTree(centers)
+            if labels is None:
+                distances, found = tree.query(points, k=2)
+                labels = np.asarray(found[:, 0], dtype=np.int64)
+                upper, lower = distances[:, 0].copy(), distances[:, 1].copy()
+            else:
+                upper = upper + shift[labels]
+                largest = int(np.argmax(shift))
+                others_moved = np.full(len(shift), shift[largest])
+                others_moved[largest] = np.max(np.delete(shift, largest))
+                lower = lower - others_moved[labels]
+                half = 0.5 * tree.query(centers, k=2)[0][:, 1]
+                bound = np.maximum(lower, half[labels])
+                check = np.flatnonzero(upper >= bound - 1e-9 * (1.0 + upper))
+                if len(check):  # tighten the upper bound to the exact distance, test again
+                    own = points[check] - centers[labels[check]]
+                    upper[check] = np.sqrt((own * own).sum(axis=1))
+                    check = check[upper[check] >= bound[check] - 1e-9 * (1.0 + upper[check])]
+                if len(check):
+                    distances, found = tree.query(points[check], k=2)
+                    labels[check] = found[:, 0]
+                    upper[check], lower[check] = distances[:, 0], distances[:, 1]
+        else:
+            labels = _nearest(points, centers)
         occupied = np.flatnonzero(np.bincount(labels, minlength=len(centers)))
         totals = np.stack(
-            [
-                np.bincount(labels, weights=points[:, c] * weights, minlength=len(centers))
-                for c in range(points.shape[1])
-            ],
-            axis=1,
+            [np.bincount(labels, weights=w, minlength=len(centers)) for w in weighted], axis=1
         )
         mass = np.bincount(labels, weights=weights, minlength=len(centers))
         new_centers = totals[occupied] / mass[occupied, None]
@@ -573,9 +605,12 @@ def _kmeans_steps(
         remap[occupied] = np.arange(len(occupied))
         labels = remap[labels]
         done = iteration == 0 or _same_clustering(centers, new_centers)
+        if bounded:
+            shift = np.linalg.norm(new_centers - centers[occupied], axis=1)
         ids, centers = new_ids, new_centers
         if done:
             break
+    assert labels is not None
     return _Clusters(ids, centers), labels
 
 
@@ -652,14 +687,16 @@ def kmeans(
     start = _clean_start(points, names, w, previous, k) if previous else _init_clusters(points, k)
     result, labels = _kmeans_steps(points, w, start, max_iters)
     order = np.argsort(np.asarray(result.ids), kind="stable")
+    # Members of each cluster in row order: a stable sort of the rows by label, cut by counts.
+    by_label = np.asarray(names, dtype=np.int64)[np.argsort(labels, kind="stable")].tolist()
+    ends = np.cumsum(np.bincount(labels, minlength=len(result.ids))).tolist()
     clusters = []
-    for position in order:
-        rows = np.flatnonzero(labels == position)
+    for position in order.tolist():
         center = result.centers[position]
         clusters.append(
             Cluster(
                 id=int(result.ids[position]),
-                members=tuple(int(names[int(r)]) for r in rows),
+                members=tuple(by_label[(ends[position - 1] if position else 0) : ends[position]]),
                 center=(float(center[0]), float(center[1])),
             )
         )
