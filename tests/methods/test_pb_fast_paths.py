@@ -1,12 +1,12 @@
-"""The two exact Phragmén counts (pure-Python integers, and numpy-screened Fractions) agree, and
-the per-profile caches behind the lean greedy paths give the same as fresh computations."""
+"""The two exact Phragmén counts (ballot by ballot, and grouped by load level with numpy) agree,
+and the per-profile caches and record building behind the lean paths change no result."""
 
 import numpy as np
 import pytest
 
 from pnyx.methods.pb import (
+    _phragmen_grouped,
     _phragmen_integers,
-    _phragmen_screened,
     _priority,
     profile_from_election,
     random_election,
@@ -21,13 +21,13 @@ def _both(profile, ties):  # type: ignore[no-untyped-def]
     priority = _priority(profile, ties)
     return (
         _phragmen_integers(profile, priority, None),
-        _phragmen_screened(profile, priority, None),
+        _phragmen_grouped(profile, priority, None),
     )
 
 
 @pytest.mark.parametrize("ties", ["id", "cost", "votes"])
 @pytest.mark.parametrize("vote_type", ["approval", "choose-1"])
-def test_phragmen_integer_and_screened_counts_agree(ties: str, vote_type: str) -> None:
+def test_phragmen_ballot_by_ballot_and_grouped_counts_agree(ties: str, vote_type: str) -> None:
     for seed in range(60):
         e = random_election(
             seed,
@@ -51,13 +51,12 @@ def test_phragmen_integer_count_with_ties_and_repeated_loads() -> None:
         assert (sel_i, det_i) == (sel_s, det_s)
 
 
-def test_phragmen_large_profiles_take_the_screened_count(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_phragmen_large_profiles_take_the_grouped_count(monkeypatch: pytest.MonkeyPatch) -> None:
     import pnyx.methods.pb as pb
 
     e = random_election(7, n_projects=12, n_voters=300)
     small = tally(e, "phragmen")
-    monkeypatch.setattr(pb, "PHRAGMEN_INTEGER_CELLS", 0)
-    monkeypatch.setattr(pb, "PHRAGMEN_INTEGER_MEAN_LENGTH", 0)
+    monkeypatch.setattr(pb, "PHRAGMEN_BALLOT_BY_BALLOT_CELLS", 0)
     assert tally(e, "phragmen") == small
 
 
@@ -97,3 +96,14 @@ def test_results_built_without_init_equal_the_dataclass_constructor() -> None:
             assert vars(result) == values  # every field set, nothing else
             again = ProjectResult(**values)
             assert again == result and hash(again) == hash(result)
+
+
+def test_phragmen_counts_agree_on_long_ballots_and_many_rounds() -> None:
+    for seed in range(4):
+        e = random_election(
+            100 + seed, n_projects=30, n_voters=1500, max_length=12, budget_share=0.9
+        )
+        for ties in ("id", "votes"):
+            (sel_i, det_i), (sel_g, det_g) = _both(profile_from_election(e), ties)
+            assert len(sel_i) > 10
+            assert (sel_i, det_i) == (sel_g, det_g), seed

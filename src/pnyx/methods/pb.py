@@ -164,16 +164,16 @@ class Profile:
         )
 
     @cached_property
-    def _approvals(self) -> tuple[list[list[int]], list[list[int]], IntArray]:
-        """For each distinct ballot the projects it gives points to, for each project the
-        ballots that do (Phragmén walks these), and the ballot of each such pair."""
+    def _approvals(self) -> tuple[list[list[int]], list[list[int]]]:
+        """For each distinct ballot the projects it gives points to, and for each project the
+        ballots that do (Phragmén walks these on small profiles)."""
         rows, cols = np.nonzero(self.utilities > 0)
         ballot_projects: list[list[int]] = [[] for _ in range(len(self.multiplicity))]
         project_ballots: list[list[int]] = [[] for _ in range(self.n_projects)]
         for b, j in zip(rows.tolist(), cols.tolist(), strict=True):
             ballot_projects[b].append(j)
             project_ballots[j].append(b)
-        return ballot_projects, project_ballots, rows
+        return ballot_projects, project_ballots
 
 
 class _Lists(NamedTuple):
@@ -513,20 +513,20 @@ def greedy(
     priority = _priority(profile, ties)
     lists = profile._lists
     costs, scores = lists.costs, lists.scores
-    # priorities are distinct, so this is a total order (numpy's lexsort gave the same)
-    ranking = sorted(range(profile.n_projects), key=lambda j: (-scores[j], priority[j]))
-    remaining = profile.budget
+    ranking = _by_key_then_priority([-x for x in scores], priority)
+    remaining = budget = profile.budget
     # score < threshold * points_scale, in integers: score * den < num
     limit = None if threshold is None else Fraction(threshold) * profile.points_scale
     num, den = (0, 1) if limit is None else (limit.numerator, limit.denominator)
     money = profile.money
+    left = money(remaining)
     selected: list[int] = []
     details: dict[int, dict[str, Any]] = {}
     stopped_at: int | None = None
     for position, j in enumerate(ranking, start=1):
         cost = costs[j]
         score = scores[j]
-        info: dict[str, Any] = {"rank": position, "remaining": money(remaining)}
+        info: dict[str, Any] = {"rank": position, "remaining": left}
         details[j] = info
         if limit is not None and score * den < num:
             info["reason"] = "below-threshold"
@@ -538,8 +538,9 @@ def greedy(
         elif cost <= remaining:
             selected.append(j)
             remaining -= cost
+            left = money(remaining)
         else:
-            info["reason"] = "over-budget" if cost > profile.budget else "did-not-fit"
+            info["reason"] = "over-budget" if cost > budget else "did-not-fit"
             if not skip:
                 stopped_at = j
     name = rule or (
@@ -555,6 +556,14 @@ def greedy(
     return _outcome(profile, name, ties, selected, details, threshold=shown)
 
 
+def _by_key_then_priority(key: list[int], priority: list[int]) -> list[int]:
+    """Project indices by ascending ``key``, ties by ``priority`` (a permutation of
+    ``0..n-1``, so the order is total): one integer key ``key * n + priority`` per project."""
+    n = len(priority)
+    combined = [k * n + p for k, p in zip(key, priority, strict=True)]
+    return sorted(range(n), key=combined.__getitem__)
+
+
 def greedy_cost(profile: Profile, *, ties: str = "id") -> Outcome:
     """pabutools' ``greedy_utilitarian_welfare`` with ``Cost_Sat`` (additive scheme, resolute):
     order by total cost-satisfaction per unit of cost — ``votes`` for a project costing more than
@@ -562,20 +571,26 @@ def greedy_cost(profile: Profile, *, ties: str = "id") -> Outcome:
     priority = _priority(profile, ties)
     lists = profile._lists
     costs = lists.costs
-    density = [v if c > 0 and v > 0 else 0 for c, v in zip(costs, lists.votes, strict=True)]
-    ranking = sorted(range(profile.n_projects), key=lambda j: (-density[j], priority[j]))
-    remaining = profile.budget
+    density = [-v if c > 0 and v > 0 else 0 for c, v in zip(costs, lists.votes, strict=True)]
+    ranking = _by_key_then_priority(density, priority)
+    remaining = budget = profile.budget
     money = profile.money
+    left = money(remaining)
     selected: list[int] = []
     details: dict[int, dict[str, Any]] = {}
     for position, j in enumerate(ranking, start=1):
         cost = costs[j]
-        details[j] = {"rank": position, "remaining": money(remaining)}
         if cost <= remaining:
+            details[j] = {"rank": position, "remaining": left}
             selected.append(j)
             remaining -= cost
+            left = money(remaining)
         else:
-            details[j]["reason"] = "over-budget" if cost > profile.budget else "did-not-fit"
+            details[j] = {
+                "rank": position,
+                "remaining": left,
+                "reason": "over-budget" if cost > budget else "did-not-fit",
+            }
     return _outcome(profile, "greedy-cost", ties, selected, details)
 
 
@@ -593,33 +608,28 @@ def phragmen(profile: Profile, *, ties: str = "id", progress: Progress | None = 
     projects costing more than the budget are never considered; projects nobody approved have
     an infinite load (so they come last, in tie order, while they all fit).
 
-    Exact throughout, by one of two equivalent counts: :func:`_phragmen_integers` (all loads as
-    integers over one common denominator, compared by cross-multiplying) on small profiles —
-    and on choose-1 ballots, where no supporter of a project ever supports another — and
-    :func:`_phragmen_screened` (loads screened in floats by numpy, then the near-minimal ones
-    recomputed as Fractions) on large ones, where per-ballot Python loops would be slower.
+    Exact throughout: all loads are integers over one common denominator, compared by
+    cross-multiplying (:func:`_phragmen_integers`). Small profiles — and choose-1 ballots, whose
+    supporters of a project never support another — update those integers ballot by ballot;
+    large ones group the update by load level, counted by numpy (:func:`_phragmen_grouped`).
 
     Deliberate difference: pabutools breaks ``cost``/``votes`` ties among projects equal on that
     key in set-iteration order (it varies with ``PYTHONHASHSEED``); here by project id."""
     if profile.vote_type not in ("approval", "choose-1"):
         raise ValueError("sequential Phragmén needs approval (or choose-1) ballots")
     priority = _priority(profile, ties)
-    n_ballots = len(profile.multiplicity)
-    short = len(profile._approvals[2]) <= PHRAGMEN_INTEGER_MEAN_LENGTH * n_ballots
-    if short or n_ballots * profile.n_projects <= PHRAGMEN_INTEGER_CELLS:
+    cells = len(profile.multiplicity) * profile.n_projects
+    if profile.vote_type == "choose-1" or cells <= PHRAGMEN_BALLOT_BY_BALLOT_CELLS:
         selected, details = _phragmen_integers(profile, priority, progress)
     else:
-        selected, details = _phragmen_screened(profile, priority, progress)
+        selected, details = _phragmen_grouped(profile, priority, progress)
     return _outcome(profile, "phragmen", ties, selected, details)
 
 
-PHRAGMEN_INTEGER_CELLS = 20_000
-"""Distinct ballots x projects up to which :func:`phragmen` counts in pure-Python integers."""
-PHRAGMEN_INTEGER_MEAN_LENGTH = 8
-"""... and whatever their number, when distinct ballots approve at most this many projects on
-average (its work grows with the square of ballot length; measured on the shared files: 2-3x
-faster than the screened count on Toulouse, Łódź, Warszawa 2026, 2-6x slower on Amsterdam and
-Mokotów, whose ballots list 10-12 projects)."""
+PHRAGMEN_BALLOT_BY_BALLOT_CELLS = 20_000
+"""Distinct ballots x projects up to which :func:`phragmen` updates loads ballot by ballot
+(below it numpy's per-call overhead costs more than it saves; Budapest, Warszawa 2026 and
+Mokotów are 2-3x faster grouped)."""
 
 
 def _stop_details(
@@ -661,7 +671,7 @@ def _phragmen_integers(
     lists = profile._lists
     costs, approvals = lists.costs, lists.votes
     mult = profile.multiplicity.tolist()
-    ballot_projects, project_ballots, _ = profile._approvals
+    ballot_projects, project_ballots = profile._approvals
     budget = profile.budget
     level_of = [0] * len(mult)  # each distinct ballot's load, as an index into ``levels``
     levels = [0]  # load numerators over ``denominator``
@@ -727,80 +737,91 @@ def _phragmen_integers(
     return selected, details
 
 
-def _phragmen_screened(
-    profile: Profile, priority_list: list[int], progress: Progress | None
+def _phragmen_grouped(
+    profile: Profile, priority: list[int], progress: Progress | None
 ) -> tuple[list[int], dict[int, dict[str, Any]]]:
-    """Sequential Phragmén, new loads screened in floats by numpy, decided in Fractions.
+    """:func:`_phragmen_integers` with the update after each purchase grouped by load level.
 
-    Every voter's load is one of few levels (the load at which a project they support was
-    bought), kept as Fractions. Each round computes all new loads in floats (one matrix-vector
-    product over distinct ballots), then recomputes exactly, from the levels, only the projects
-    within 1e-9 of the float minimum, and picks among those."""
-    support = profile.utilities > 0
-    support_f = support.astype(np.float64)
-    mult = profile.multiplicity
-    mult_f = mult.astype(np.float64)
-    approvals = profile.votes
-    costs = [int(c) for c in profile.costs]
-    costs_f = profile.costs.astype(np.float64)
+    The supporters of the winner ``w`` move from their old levels to the new one; ``x[j]`` gains
+    ``sum over old levels l of (new - N_l) * C[l, j]``, where ``C[l, j]`` counts the voters at
+    level ``l`` who approve both ``w`` and ``j``. numpy counts ``C`` (one weighted bincount over
+    the approvals of ``w``'s supporters; counts of voters, exact in float64 below 2**53), so
+    Python only does one big-integer product per (level, project) pair instead of one addition
+    per approval."""
+    lists = profile._lists
+    costs, approvals = lists.costs, lists.votes
     n = profile.n_projects
-    level = np.zeros(len(mult), dtype=np.int64)
-    loads: list[Fraction] = [Fraction(0)]
-    loads_f = np.zeros(1, dtype=np.float64)
-    carried_f = np.zeros(n, dtype=np.float64)  # sum of supporters' loads (with multiplicity)
-
-    def exact_load(j: int) -> Fraction:
-        rows = support[:, j]
-        per_level = np.bincount(level[rows], weights=mult_f[rows], minlength=len(loads))
-        carried = sum(
-            (int(round(c)) * loads[lv] for lv, c in enumerate(per_level.tolist()) if c),
-            start=Fraction(0),
-        )
-        return (carried + costs[j]) / int(approvals[j])
-
-    candidates = [j for j in range(n) if costs[j] <= profile.budget]
+    mult_f = profile.multiplicity.astype(np.float64)
+    rows, cols = np.nonzero(profile.utilities > 0)  # row-major: sorted by ballot
+    indptr = np.searchsorted(rows, np.arange(len(mult_f) + 1))
+    by_project = np.argsort(cols, kind="stable")
+    project_ptr = np.searchsorted(cols[by_project], np.arange(n + 1))
+    project_rows = rows[by_project]
+    budget = profile.budget
+    level_of = np.zeros(len(mult_f), dtype=np.int64)
+    levels = [0]
+    denominator = 1
+    x = list(costs)
+    candidates = [j for j in range(n) if costs[j] <= budget]
     details: dict[int, dict[str, Any]] = {
-        j: {"reason": "over-budget", "remaining": profile.money(profile.budget)}
+        j: {"reason": "over-budget", "remaining": profile.money(budget)}
         for j in range(n)
-        if costs[j] > profile.budget
+        if costs[j] > budget
     }
     spent = 0
     selected: list[int] = []
     total_rounds = len(candidates)
     while candidates:
-        cand = np.array(candidates, dtype=np.int64)
-        supported = approvals[cand] > 0
-        best: Fraction | None = None
-        if supported.any():
-            live = cand[supported]
-            values = (carried_f[live] + costs_f[live]) / approvals[live]
-            low = float(values.min())
-            near = live[values <= low + 1e-9 * max(abs(low), 1.0)].tolist()
-            exact = {j: exact_load(j) for j in near}
-            best = min(exact.values())
-            tied = [j for j in near if exact[j] == best]
-        else:  # only projects nobody approved are left: all tied at an infinite load
+        best = -1
+        tied: list[int] = []
+        best_x = best_a = 0
+        for j in candidates:
+            a = approvals[j]
+            if a == 0:
+                continue
+            if best < 0:
+                best, best_x, best_a, tied = j, x[j], a, [j]
+                continue
+            lhs, rhs = x[j] * best_a, best_x * a
+            if lhs < rhs:
+                best, best_x, best_a, tied = j, x[j], a, [j]
+            elif lhs == rhs:
+                tied.append(j)
+        if best < 0:
             tied = list(candidates)
-        remaining = profile.budget - spent
+        remaining = budget - spent
         too_dear = [j for j in tied if costs[j] > remaining]
         if too_dear:
-            _stop_details(profile, candidates, too_dear, priority_list, remaining, details)
+            _stop_details(profile, candidates, too_dear, priority, remaining, details)
             break
-        winner = min(tied, key=priority_list.__getitem__)
-        details[winner] = {
-            "remaining": profile.money(remaining),
-            "load": None if best is None else best / profile.scale,
-        }
+        winner = min(tied, key=priority.__getitem__)
+        info: dict[str, Any] = {"remaining": profile.money(remaining), "load": None}
+        details[winner] = info
         selected.append(winner)
         candidates.remove(winner)
         spent += costs[winner]
-        if best is not None:
-            rows = np.flatnonzero(support[:, winner])
-            delta = (float(best) - loads_f[level[rows]]) * mult_f[rows]
-            carried_f += delta @ support_f[rows]
-            level[rows] = len(loads)
-            loads.append(best)
-            loads_f = np.append(loads_f, float(best))
+        if best >= 0:
+            g = gcd(best_x, best_a)
+            factor, load = best_a // g, best_x // g
+            info["load"] = Fraction(load, denominator * factor * profile.scale)
+            if factor != 1:
+                denominator *= factor
+                levels = [v * factor for v in levels]
+                for j in candidates:
+                    x[j] *= factor
+            supporters = project_rows[project_ptr[winner] : project_ptr[winner + 1]]
+            lengths = indptr[supporters + 1] - indptr[supporters]
+            firsts = indptr[supporters] - (np.cumsum(lengths) - lengths)
+            entries = np.repeat(firsts, lengths) + np.arange(int(lengths.sum()))
+            key = np.repeat(level_of[supporters] * n, lengths) + cols[entries]
+            counts = np.bincount(key, weights=np.repeat(mult_f[supporters], lengths))
+            steps = [load - v for v in levels]
+            hit = np.flatnonzero(counts)
+            for k, c in zip(hit.tolist(), counts[hit].tolist(), strict=True):
+                lv, j = divmod(k, n)
+                x[j] += steps[lv] * int(c)
+            level_of[supporters] = len(levels)
+            levels.append(load)
         if progress is not None:
             progress(len(selected) / max(1, total_rounds))
     return selected, details
