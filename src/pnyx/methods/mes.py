@@ -182,39 +182,38 @@ class _Problem:
         bound = max(1, int(util.max(initial=0))) * max(1, self.n_voters)
         if bound >= 2**62:
             raise ValueError("utilities times voters exceed 64-bit integers; rescale")
-        self.sup: list[IndexArray] = []
-        self.sup_u: list[IntArray] = []
-        self.sup_uf: list[FloatArray] = []
-        self.sup_m: list[IntArray] = []
-        self.sup_mf: list[FloatArray] = []
-        self.sup_mu: list[IntArray] = []
-        self.sup_muf: list[FloatArray] = []
-        self.total_sat: list[int] = []
-        for j in range(self.n_projects):
-            idx = np.flatnonzero(util[:, j] > 0)
-            u = util[idx, j]
-            m = self.mult[idx]
-            self.sup.append(idx)
-            self.sup_u.append(u)
-            self.sup_uf.append(u.astype(np.float64))
-            self.sup_m.append(m)
-            self.sup_mf.append(m.astype(np.float64))
-            self.sup_mu.append(m * u)
-            self.sup_muf.append((m * u).astype(np.float64))
-            self.total_sat.append(int((m * u).sum()))
+        # below 2**53 every partial sum of m_i u_ij is an exactly representable float
+        self.float_exact = bound < 2**53
+        # supporters project by project, from one nonzero pass over the column-major copy
+        proj_of, row_of = np.nonzero(self.util_cols.T)
+        sizes = np.bincount(proj_of, minlength=self.n_projects)
+        bounds = np.concatenate(([0], np.cumsum(sizes))).tolist()
+        flat_u = util[row_of, proj_of]
+        flat_m = self.mult[row_of]
+        flat_mu = flat_m * flat_u
+        self.sup = [row_of[bounds[j] : bounds[j + 1]] for j in range(self.n_projects)]
+        self.sup_u = [flat_u[bounds[j] : bounds[j + 1]] for j in range(self.n_projects)]
+        self.sup_uf = [u.astype(np.float64) for u in self.sup_u]
+        self.sup_m = [flat_m[bounds[j] : bounds[j + 1]] for j in range(self.n_projects)]
+        self.sup_mf = [m.astype(np.float64) for m in self.sup_m]
+        self.sup_mu = [flat_mu[bounds[j] : bounds[j + 1]] for j in range(self.n_projects)]
+        self.sup_muf = [mu.astype(np.float64) for mu in self.sup_mu]
+        self.total_sat = [int(mu.sum()) for mu in self.sup_mu]
+        # the same entries ballot by ballot (CSR): exact aggregates of a set of ballots
+        by_row = np.argsort(row_of, kind="stable")
+        self.row_proj = proj_of[by_row].astype(np.intp)
+        self.row_muf = flat_mu[by_row].astype(np.float64)
+        self.row_ptr = np.zeros(self.n_ballots + 1, dtype=np.intp)
+        np.cumsum(np.bincount(row_of, minlength=self.n_ballots), out=self.row_ptr[1:])
         self.cost_utility = cost_utility
         self.sup_count = [int(m.sum()) for m in self.sup_m]
         # overlap[j, k]: some ballot supports both j and k (funding k changes j's supporters)
-        s32 = support.astype(np.float32)
-        self.overlap = (s32.T @ s32) > 0
-        self.support_f32 = s32  # for the (untrusted) forecasts of the fast completion
+        self.overlap = _overlap(util > 0)
         # all supporters of all projects in one flat list (vectorised sums over every project)
-        sizes = np.array([idx.size for idx in self.sup], dtype=np.intp)
-        self.flat_rows = np.concatenate([*self.sup, np.zeros(0, dtype=np.intp)])
-        self.flat_proj = np.repeat(np.arange(self.n_projects, dtype=np.intp), sizes)
-        self.flat_mf = np.concatenate([*self.sup_mf, np.zeros(0, dtype=np.float64)])
+        self.flat_rows = row_of
+        self.flat_proj = proj_of
+        self.flat_mf = flat_m.astype(np.float64)
         self.sup_countf = [float(m) for m in self.sup_count]
-        self.costs_f = np.asarray(self.costs, dtype=np.float64)
         # pabutools: only projects with supporters take part; cost 0 ones are funded up front
         self.candidates = [
             j for j in range(self.n_projects) if self.total_sat[j] > 0 and self.costs[j] > 0
@@ -223,6 +222,21 @@ class _Problem:
             (j for j in range(self.n_projects) if self.total_sat[j] > 0 and self.costs[j] == 0),
             key=lambda j: self.prio[j],
         )
+
+
+def _overlap(support: BoolArray) -> BoolArray:
+    """``out[j, k]``: some ballot supports both ``j`` and ``k``, from the support columns packed
+    64 ballots to a word (a float matrix product was slow on many ballots)."""
+    n, p = support.shape
+    packed = np.packbits(support, axis=0)  # ceil(n / 8) x p
+    pad = (-packed.shape[0]) % 8
+    if pad:
+        packed = np.concatenate((packed, np.zeros((pad, p), dtype=np.uint8)))
+    words = np.ascontiguousarray(packed.T).view(np.uint64)  # p x ceil(n / 64)
+    out = np.zeros((p, p), dtype=np.bool_)
+    for j in range(p):
+        out[j] = (words & words[j]).any(axis=1)
+    return out
 
 
 @dataclass
@@ -294,8 +308,26 @@ class _State:
         if rows.size == 0:
             return 0, 1
         pr = self.pr
-        num = self.b_scaled * int(pr.mult[rows].sum())
         mult = pr.mult[rows]
+        num = self.b_scaled * int(mult.sum())
+        if not self.rounds:
+            return num, self.denominator
+        starts = pr.row_ptr.take(rows)
+        lens = pr.row_ptr.take(rows + 1) - starts
+        ends = np.cumsum(lens)
+        if pr.float_exact and int(ends[-1]) < rows.size * len(self.rounds):
+            # sum_i m_i u_ij for every project j at once, over the ballots' own entries (CSR;
+            # less to read than one column per round): partial sums of integers below 2**53
+            # are exact in float64
+            pos = np.repeat(starts - (ends - lens), lens) + np.arange(int(ends[-1]))
+            agg = np.bincount(
+                pr.row_proj.take(pos), weights=pr.row_muf.take(pos), minlength=pr.n_projects
+            )
+            cols = np.fromiter((j for j, _ in self.rounds), dtype=np.intp, count=len(self.rounds))
+            for w, a in zip(self.rho_scaled, agg.take(cols).tolist(), strict=True):
+                if a:
+                    num -= w * int(a)
+            return num, self.denominator
         overlap = pr.overlap[project]
         if rows.size * len(self.rounds) <= 100_000:  # small: one gather and one product
             sel = [s for s, (j, _) in enumerate(self.rounds) if overlap[j]]

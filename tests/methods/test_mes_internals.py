@@ -1,0 +1,71 @@
+"""Internal helpers of the MES module checked against plain computations: the support overlap,
+the exact sums of budgets (every code path), and elections with utilities too large for exact
+float sums."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import numpy as np
+import pytest
+
+from pnyx.methods import mes
+
+
+@pytest.mark.parametrize(
+    ("n", "p", "density"),
+    [(0, 3, 0.5), (1, 1, 1.0), (7, 5, 0.3), (64, 4, 0.2), (65, 9, 0.1), (300, 12, 0.05)],
+)
+def test_overlap_equals_the_support_product(n, p, density):
+    rng = np.random.default_rng(n * 31 + p)
+    support = rng.random((n, p)) < density
+    expected = (support.T.astype(np.int64) @ support.astype(np.int64)) > 0
+    np.testing.assert_array_equal(mes._overlap(support), expected)
+
+
+def _problem(seed: int, cost_utility: bool, scale: int = 1) -> mes._Problem:
+    rng = np.random.default_rng(seed)
+    n_ballots, n_projects = int(rng.integers(5, 40)), int(rng.integers(2, 9))
+    costs = rng.integers(1, 50, size=n_projects) * scale
+    utilities = rng.integers(0, 4, size=(n_ballots, n_projects))
+    utilities *= rng.random((n_ballots, n_projects)) < 0.5
+    mult = rng.integers(1, 4, size=n_ballots)
+    budget = int(costs.sum()) * 2 // 3 + 1
+    return mes._Problem(costs, budget, utilities, mult, rng.permutation(n_projects), cost_utility)
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_exact_sums_agree_on_every_path(seed):
+    pr = _problem(seed, cost_utility=bool(seed % 2))
+    state = mes._run(pr, Fraction(pr.budget, pr.n_voters) + seed % 3)
+    rng = np.random.default_rng(seed)
+    for j in range(pr.n_projects):
+        rows = pr.sup[j]
+        if rows.size == 0:
+            continue
+        rows = rows[rng.random(rows.size) < 0.7]
+        betas = state._exact_budgets(rows)
+        expected = sum(
+            (int(pr.mult[r]) * beta for r, beta in zip(rows.tolist(), betas, strict=True)),
+            Fraction(0),
+        )
+        assert state._exact_sum(rows, j) == expected
+        pr.float_exact = False  # the int64 paths
+        assert state._exact_sum(rows, j) == expected
+        pr.float_exact = True
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_utilities_beyond_exact_float_sums_match_the_unit_scan(seed):
+    rng = np.random.default_rng(seed)
+    n_ballots, n_projects = 6, 4
+    costs = rng.integers(1, 30, size=n_projects).astype(np.int64) * 10**15
+    utilities = (rng.random((n_ballots, n_projects)) < 0.6).astype(np.int64)
+    mult = rng.integers(1, 4, size=n_ballots).astype(np.int64)
+    prio = rng.permutation(n_projects).astype(np.int64)
+    budget = int(costs.sum()) // 2
+    kwargs = dict(cost_utility=True, completion="add1", increment=10**14)
+    fast = mes.equal_shares(costs, budget, utilities, mult, prio, **kwargs)
+    unit = mes.equal_shares(costs, budget, utilities, mult, prio, **kwargs, scan="unit")
+    assert fast.selected == unit.selected
+    assert fast.final_budget == unit.final_budget
