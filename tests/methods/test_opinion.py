@@ -10,6 +10,7 @@ from pnyx.methods.opinion import (
     OpinionError,
     Vote,
     VoteMatrix,
+    _choose_k,
     _smooth_k,
     compute_opinion_map,
     prop_test,
@@ -151,6 +152,15 @@ def test_k_changes_only_after_winning_four_updates_in_a_row() -> None:
         assert state.smoothed_k == 2 and state.last_k_count == count
     state = _smooth_k(3, state, 4)
     assert state.smoothed_k == 3
+
+
+def test_k_choice_breaks_silhouette_ties_as_clojure_max_key() -> None:
+    # (apply max-key f [2 3 4 5]): the last of equal best scores wins.
+    assert _choose_k({2: 0.5, 3: 0.5}) == 3
+    assert _choose_k({2: 0.5, 3: 0.5, 4: 0.5}) == 4
+    assert _choose_k({2: 0.5, 3: 0.4, 4: 0.5, 5: 0.1}) == 4
+    assert _choose_k({2: 0.6, 3: 0.5, 4: 0.5}) == 2
+    assert _choose_k({2: 0.1, 3: 0.7, 4: 0.2}) == 3
 
 
 def test_pol_is_statistics() -> None:

@@ -646,7 +646,7 @@ def _clean_start(
     for cid, rows, center in zip(ids, members, centers, strict=True):  # uniqify-clusters
         for n, other in enumerate(merged_centers):
             if np.array_equal(other, center):
-                if len(rows) > len(merged_members[n]):
+                if len(rows) >= len(merged_members[n]):  # max-key: a tie goes to the later
                     merged_ids[n] = cid
                 merged_members[n] = merged_members[n] + rows
                 break
@@ -665,7 +665,7 @@ def _clean_start(
             break
         distances = np.linalg.norm(points[:, None, :] - centers[None, :, :], axis=2)
         nearest = distances.min(axis=1)
-        outlier = int(np.argmax(nearest))
+        outlier = len(nearest) - 1 - int(np.argmax(nearest[::-1]))  # max-key: ties to the last
         if nearest[outlier] <= 0.0:
             break
         members = [[r for r in m if r != outlier] for m in members]
@@ -753,13 +753,14 @@ def _in_conv(
 
 
 def _choose_k(silhouettes: Mapping[int, float]) -> int:
-    """Clojure ``(apply max-key f ks)``: ties go to the second candidate, then stay."""
+    """Clojure ``(apply max-key f ks)``: the first two compare strictly (a tie goes to the second),
+    each later candidate wins ties (``>=``): among equal best scores the last k is chosen."""
     keys = list(silhouettes)
     best = keys[0]
     if len(keys) > 1:
         best = keys[0] if silhouettes[keys[0]] > silhouettes[keys[1]] else keys[1]
         for key in keys[2:]:
-            if not silhouettes[best] >= silhouettes[key]:
+            if silhouettes[key] >= silhouettes[best]:
                 best = key
     return best
 
