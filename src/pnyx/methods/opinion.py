@@ -75,8 +75,10 @@ Deliberate differences from Pol.is (each one small, each one for determinism or 
   fixture below-100-ptpts it decides the from-scratch groups (first-vote order reproduces
   Pol.is' 3 groups exactly), on bowling-green it decides k (2 as Pol.is in export order, 4
   with rows sorted by id).
-- Ties: Clojure's ``min-key``/``max-key`` resolve exact ties to the later candidate; Pnyx takes the
-  first (numpy ``argmin``), except for the choice of k, where the Clojure rule is kept.
+- Ties: Clojure's ``min-key``/``max-key`` resolve exact ties to the later candidate. Pnyx keeps
+  that rule for the choice of k, the id kept when two identical clusters merge and the most
+  distal point of a warm start; for a point equidistant from two centres it takes the k-d
+  tree's (or numpy ``argmin``'s) answer, where Pol.is takes the later in its hash-map order.
 - Degenerate inputs that make Pol.is throw (fewer than two distinct base clusters, a group
   clustering that collapses to one cluster) give a single group here, and a k with a single
   cluster scores silhouette -1.
