@@ -13,6 +13,7 @@ from pnyx.methods.opinion import (
     _choose_k,
     _smooth_k,
     compute_opinion_map,
+    kmeans,
     prop_test,
     two_prop_test,
     update_opinion_map,
@@ -178,3 +179,34 @@ def test_bad_vote_value_is_rejected() -> None:
         VoteMatrix((1,), (1,), np.array([[2.0]]))
     with pytest.raises(OpinionError, match="vote 0"):
         VoteMatrix.from_votes([Vote(1, 1, 5)])
+
+
+def reference_kmeans(points: np.ndarray, k: int, max_iters: int) -> list[frozenset[int]]:
+    """Plain Lloyd steps as Pol.is' ``kmeans``: first k distinct points, every distance computed,
+    empty clusters dropped, stop when the sorted centres moved less than 0.01."""
+    _, first = np.unique(points, axis=0, return_index=True)
+    centers = points[np.sort(first)[:k]]
+    for iteration in range(max_iters, -1, -1):
+        distances = ((points[:, None, :] - centers[None, :, :]) ** 2).sum(axis=2)
+        labels = distances.argmin(axis=1)
+        used = np.unique(labels)
+        new = np.array([points[labels == c].mean(axis=0) for c in used])
+        old_sorted = centers[np.lexsort(centers.T[::-1])]
+        new_sorted = new[np.lexsort(new.T[::-1])]
+        n = min(len(old_sorted), len(new_sorted))
+        done = np.all(np.linalg.norm(old_sorted[:n] - new_sorted[:n], axis=1) < 0.01)
+        centers = new
+        if iteration == 0 or done:
+            break
+    return [frozenset(np.flatnonzero(labels == c).tolist()) for c in used]
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_base_kmeans_with_bounds_gives_the_plain_lloyd_clusters(seed: int) -> None:
+    # Many points and centres: the bounded assignment (Hamerly) must not change any label.
+    rng = np.random.default_rng(seed)
+    points = np.concatenate([rng.normal(c, 0.6, size=(300, 2)) for c in ((0, 0), (3, 1), (1, 4))])
+    clusters = kmeans(points, list(range(len(points))), 100, max_iters=100)
+    ours = {frozenset(c.members) for c in clusters}
+    assert ours == set(reference_kmeans(points, 100, 100))
+    assert len(clusters) > 8
