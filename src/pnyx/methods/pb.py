@@ -153,14 +153,21 @@ class Profile:
         id_rank = [0] * self.n_projects
         for rank, j in enumerate(by_id):
             id_rank[j] = rank
+        votes = self.votes.tolist()
+        results = [
+            {
+                **_RESULT_DEFAULTS,
+                "id": self.project_ids[j],
+                "name": self.names[j],
+                "cost": self.money(costs[j]),
+                "votes": votes[j],
+                "score": self.points(scores[j]),
+                "selected": False,
+            }
+            for j in range(self.n_projects)
+        ]
         return _Lists(
-            costs=costs,
-            votes=self.votes.tolist(),
-            scores=scores,
-            cost_money=[self.money(c) for c in costs],
-            score_points=[self.points(x) for x in scores],
-            id_rank=id_rank,
-            priority={},
+            costs=costs, votes=votes, scores=scores, id_rank=id_rank, priority={}, results=results
         )
 
     @cached_property
@@ -180,10 +187,9 @@ class _Lists(NamedTuple):
     costs: list[int]
     votes: list[int]
     scores: list[int]
-    cost_money: list[Number]
-    score_points: list[Number]
     id_rank: list[int]
     priority: dict[str, list[int]]  # tie-breaking rank per ``ties``, filled on first use
+    results: list[dict[str, Any]]  # the fields of each ProjectResult a rule does not change
 
 
 def _decimals(value: Number) -> int:
@@ -439,26 +445,22 @@ def _outcome(
 ) -> Outcome:
     lists = profile._lists
     order = {j: k + 1 for k, j in enumerate(selected)}
-    ids, names, votes = profile.project_ids, profile.names, lists.votes
-    cost_money, score_points = lists.cost_money, lists.score_points
-    empty: dict[str, Any] = {}
+    ids = profile.project_ids
+    new, set_fields = object.__new__, object.__setattr__
     results = []
-    for j in range(profile.n_projects):
+    for j, base in enumerate(lists.results):
+        values = base.copy()
+        info = details.get(j)
+        if info:
+            values.update(info)
         rank = order.get(j)
-        values = {
-            **_RESULT_DEFAULTS,
-            "id": ids[j],
-            "name": names[j],
-            "cost": cost_money[j],
-            "votes": votes[j],
-            "score": score_points[j],
-            "selected": rank is not None,
-            "order": rank,
-            **details.get(j, empty),
-        }
         if rank is not None:
-            values["reason"] = "funded"
-        results.append(_frozen(ProjectResult, values))
+            values.update(selected=True, order=rank, reason="funded")
+        elif "reason" not in values:
+            raise ValueError(f"no reason recorded for project {ids[j]!r}")
+        result = new(ProjectResult)  # as _frozen(ProjectResult, values), inlined
+        set_fields(result, "__dict__", values)
+        results.append(result)
     costs = lists.costs
     spent = sum(costs[j] for j in selected)
     return _frozen(
