@@ -754,11 +754,11 @@ def _phragmen_grouped(
     costs, approvals = lists.costs, lists.votes
     n = profile.n_projects
     mult_f = profile.multiplicity.astype(np.float64)
-    rows, cols = np.nonzero(profile.utilities > 0)  # row-major: sorted by ballot
+    support = profile.utilities > 0
+    rows, cols = np.nonzero(support)  # sorted by ballot
     indptr = np.searchsorted(rows, np.arange(len(mult_f) + 1))
-    by_project = np.argsort(cols, kind="stable")
-    project_ptr = np.searchsorted(cols[by_project], np.arange(n + 1))
-    project_rows = rows[by_project]
+    project_of, project_rows = np.nonzero(support.T)  # sorted by project
+    project_ptr = np.searchsorted(project_of, np.arange(n + 1))
     budget = profile.budget
     level_of = np.zeros(len(mult_f), dtype=np.int64)
     levels = [0]
