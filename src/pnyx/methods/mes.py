@@ -48,7 +48,9 @@ float margin is too small; should it be wrong, ``rho`` is recomputed fully in Fr
 Before a full evaluation a competitor is *screened*: ``f(x) < c - err`` in one pass over its
 supporters proves ``rho > x`` (``x`` = a certified upper bound of the best price so far, or the
 ``theta_t`` of a certificate), and concavity of ``f`` gives a lower bound of ``rho`` kept for the
-next rounds (prices only grow along a run).
+next rounds (prices only grow along a run); every run starts from the static bounds
+``rho_j >= c_j / sum_i m_i u_ij`` (as ``f_j(rho) <= rho sum_i m_i u_ij``), so a project whose
+bound exceeds the best price found is skipped without a pass over its supporters.
 
 Fast completion, and why it equals the unit-by-unit scan
 --------------------------------------------------------
@@ -214,6 +216,12 @@ class _Problem:
         self.flat_proj = proj_of
         self.flat_mf = flat_m.astype(np.float64)
         self.sup_countf = [float(m) for m in self.sup_count]
+        # rho_j >= c_j / sum_i m_i u_ij in every state (f_j(rho) <= rho sum_i m_i u_ij): a lower
+        # bound for the first rounds' screening, rounded down
+        sat = np.asarray(self.total_sat, dtype=np.float64)
+        costs_f = np.asarray(self.costs, dtype=np.float64)
+        lb0 = costs_f / np.where(sat > 0, sat, 1.0)
+        self.lb0 = np.where(sat > 0, np.maximum(lb0 * (1 - 1e-12) - 1e-300, 0.0), 0.0)
         # pabutools: only projects with supporters take part; cost 0 ones are funded up front
         self.candidates = [
             j for j in range(self.n_projects) if self.total_sat[j] > 0 and self.costs[j] > 0
@@ -268,7 +276,7 @@ class _State:
         self.rho_scaled: list[int] = []
         self.payments: list[tuple[int, IndexArray, FloatArray]] = []
         # lb[j]: certified lower bound of j's price factor (rho only grows along a run)
-        self.lb = np.zeros(pr.n_projects, dtype=np.float64)
+        self.lb = pr.lb0.copy()
         self._money: tuple[int, FloatArray] | None = None  # (rounds, money) cache
         # clean[j]: no supporter of j has paid anything yet, so all of them hold exactly b
         self.clean = np.ones(pr.n_projects, dtype=np.bool_)
@@ -287,7 +295,7 @@ class _State:
         other.rounds = self.rounds[:t]
         other.denominator, other.b_scaled, other.rho_scaled = den, b_scaled, list(rho_scaled)
         other.payments, other.remaining = [], set()
-        other.lb = np.zeros(self.pr.n_projects, dtype=np.float64)
+        other.lb = self.pr.lb0.copy()
         other._money = None
         other.pays_all, other.snapshots = [], []
         return other
