@@ -78,8 +78,8 @@ HISTORY_DEPENDENT = {
         " set depend on the update history"
     ),
     "canadian-electoral-reform": (
-        "ARI 0.17, k 3 vs 2; forced k 2: -0.03; seeded: 1.00 (a fixed point); replay in 1-minute"
-        " or hourly batches: 0.90, k 2 (but 287 participants clustered vs Pol.is' 281):"
+        "ARI 0.17, k 3 vs 2; forced k 2: -0.03; seeded: 1.00 (a fixed point); replay in 1-s,"
+        " 1-minute or hourly batches: 0.90, k 2 (but 287 participants clustered vs Pol.is' 281):"
         " history-dependent local optimum and k"
     ),
     "football-concussions": (
