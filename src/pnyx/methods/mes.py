@@ -254,8 +254,9 @@ class _Eval:
     status: int  # 0 certainly unaffordable, 1 affordable (certain or checked exactly)
     lo: float = 0.0  # certified lower bound of rho
     hi: float = 0.0  # certified upper bound of rho
-    order: IndexArray | None = None  # supporter positions sorted by budget / utility
-    split: int = 0  # number of poor supporters in ``order`` (float split)
+    poor: BoolArray | None = None  # supporters (positions) poor at the float solution
+    clean: bool = False  # clean project under cost utility: rho = 1 / M exactly
+    beta: FloatArray | None = None  # float budgets of the supporters when evaluated
 
 
 class _State:
@@ -405,22 +406,21 @@ class _State:
         (budget <= rho u, exhausted ones included)."""
         pr = self.pr
         sup = pr.sup[j]
-        if ev.split < 0:  # clean project under cost utility (see evaluate)
+        if ev.clean:  # clean project under cost utility (see evaluate)
             share = Fraction(1, pr.sup_count[j])
             every = pr.costs[j] * self.b.denominator == self.b.numerator * pr.sup_count[j]
             return share, np.arange(sup.size if every else 0, dtype=np.intp)
-        assert ev.order is not None
-        poor_pos = ev.order[: ev.split]
-        rich_pos = ev.order[ev.split :]
-        rich_sat = int(pr.sup_mu[j][rich_pos].sum())
+        poor, beta = ev.poor, ev.beta
+        assert poor is not None and beta is not None
+        rich_sat = pr.total_sat[j] - int(pr.sup_mu[j][poor].sum())
         rho: Fraction | None = None
         if rich_sat > 0:
-            num, den = self._exact_sum_scaled(sup[poor_pos], j)
+            num, den = self._exact_sum_scaled(sup[poor], j)
             rho = Fraction(pr.costs[j] * den - num, rich_sat * den)
             if rho.numerator <= 0:
                 rho = None
         if rho is not None:
-            ok, pays_all = self._check_split(j, rho, poor_pos, rich_pos)
+            ok, pays_all = self._check_split(j, rho, poor, beta)
             if ok:
                 return rho, pays_all
         rho = self._exact_rho_slow(j)
@@ -432,33 +432,30 @@ class _State:
         return rho, pays_all
 
     def _check_split(
-        self, j: int, rho: Fraction, poor_pos: IndexArray, rich_pos: IndexArray
+        self, j: int, rho: Fraction, poor: BoolArray, beta: FloatArray
     ) -> tuple[bool, IndexArray]:
+        """Check exactly that the float split ``poor`` is the split at ``rho`` (floats where
+        their margin decides); the positions that pay everything if so."""
         pr = self.pr
         sup = pr.sup[j]
-        rf = float(rho)
-        gap = self.beta.take(sup) - rf * pr.sup_uf[j]  # beta - rho u
-        tol = 2 * self.delta + _REL * rf * pr.sup_uf[j]
-        exh = self.exhausted[sup]
+        ru = float(rho) * pr.sup_uf[j]
+        gap = beta - ru  # beta - rho u
+        tol = 2 * self.delta + _REL * ru
+        exh = self.exhausted.take(sup)
         # poor must have beta <= rho u; rich beta >= rho u
-        unsure = np.zeros(sup.size, dtype=np.bool_)
-        unsure[poor_pos] = gap[poor_pos] > -tol[poor_pos]
-        unsure[rich_pos] = gap[rich_pos] < tol[rich_pos]
+        unsure = np.where(poor, gap > -tol, gap < tol)
         unsure &= ~exh
-        pays_all = np.zeros(sup.size, dtype=np.bool_)
-        pays_all[poor_pos] = True
-        pays_all |= exh
+        pays_all = poor | exh
         check = np.flatnonzero(unsure)
         if check.size:
             betas = self._exact_budgets(sup[check])
             u = pr.sup_u[j][check].tolist()
-            is_poor = np.zeros(sup.size, dtype=np.bool_)
-            is_poor[poor_pos] = True
-            for p, beta, ui in zip(check.tolist(), betas, u, strict=True):
+            is_poor = poor[check].tolist()
+            for p, b_p, ui, was_poor in zip(check.tolist(), betas, u, is_poor, strict=True):
                 pay = rho * ui
-                if (is_poor[p] and beta > pay) or (not is_poor[p] and beta < pay):
+                if (was_poor and b_p > pay) or (not was_poor and b_p < pay):
                     return False, np.zeros(0, dtype=np.intp)
-                pays_all[p] = beta <= pay
+                pays_all[p] = b_p <= pay
         return True, np.flatnonzero(pays_all)
 
     # --- float evaluation -------------------------------------------------------------------
@@ -519,7 +516,7 @@ class _State:
             if self.b * pr.sup_count[j] < pr.costs[j]:
                 return _Eval(0)
             rho_f = 1.0 / pr.sup_count[j]
-            return _Eval(1, rho_f * (1 - 1e-15), rho_f * (1 + 1e-15), None, -1)
+            return _Eval(1, rho_f * (1 - 1e-15), rho_f * (1 + 1e-15), clean=True)
         sup = pr.sup[j]
         c = float(pr.costs[j])
         beta = self.beta.take(sup)
@@ -551,10 +548,7 @@ class _State:
         else:
             hi = float(((beta + 2 * self.delta) / uf).max())
         hi = hi * (1 + 1e-12) + 1e-300
-        poor_pos = np.flatnonzero(poor)
-        rich_pos = np.flatnonzero(~poor)
-        order = np.concatenate((poor_pos, rich_pos))
-        return _Eval(1, max(lo, 0.0), hi, order, int(poor_pos.size))
+        return _Eval(1, max(lo, 0.0), hi, poor, beta=beta)
 
     def _evaluate_sorted(self, j: int) -> _Eval:
         """Like :meth:`evaluate`, by sorting the supporters (fallback for degenerate cases)."""
@@ -586,7 +580,9 @@ class _State:
         else:
             hi = float(((beta + 2 * self.delta) / uf).max())
         hi = hi * (1 + 1e-12) + 1e-300
-        return _Eval(1, max(lo, 0.0), hi, order, split)
+        poor = np.zeros(sup.size, dtype=np.bool_)
+        poor[order[:split]] = True
+        return _Eval(1, max(lo, 0.0), hi, poor, beta=beta)
 
     # --- state changes ----------------------------------------------------------------------
     def fund(self, j: int, rho: Fraction, pays_all: IndexArray) -> None:
@@ -603,11 +599,12 @@ class _State:
             )
         )
         self.pays_all.append(pays_all)
-        rf = float(rho)
-        pay = np.minimum(self.beta.take(sup), rf * pr.sup_uf[j])
-        pay[pays_all] = self.beta[sup[pays_all]]
+        old = self.beta.take(sup)
+        ru = float(rho) * pr.sup_uf[j]
+        pay = np.minimum(old, ru)
+        pay[pays_all] = old[pays_all]
         self.payments.append((j, sup, pay))
-        newb = self.beta.take(sup) - rf * pr.sup_uf[j]
+        newb = old - ru
         newb[pays_all] = 0.0
         self.beta[sup] = newb
         self.exhausted[sup[pays_all]] = True
