@@ -43,8 +43,11 @@ float decision is taken only when its margin exceeds the error bound (a sum over
 ``2 M_j delta + 1e-12 c_j``, ``M_j`` = their number); otherwise the comparison is redone in
 Fractions. In particular a project's exact ``rho`` is computed from the float poor/rich split as
 ``(c - sum_poor m_i beta_i) / sum_rich m_i u_i`` (the poor sums come from exact integer aggregates
-of the utilities of the funded projects) and the split is then checked exactly for the voters whose
-float margin is too small; should it be wrong, ``rho`` is recomputed fully in Fractions.
+``sum_poor m_i u_{i j_s}`` of the funded projects ``j_s``: int64 dots per round, or one weighted
+bincount over the poor ballots' own entries, exact in float64 because every partial sum is an
+integer below ``n * max u < 2^53``, checked up front) and the split is then checked exactly for the
+voters whose float margin is too small; should it be wrong, ``rho`` is recomputed fully in
+Fractions.
 Before a full evaluation a competitor is *screened*: ``f(x) < c - err`` in one pass over its
 supporters proves ``rho > x`` (``x`` = a certified upper bound of the best price so far, or the
 ``theta_t`` of a certificate), and concavity of ``f`` gives a lower bound of ``rho`` kept for the
