@@ -442,17 +442,24 @@ def _outcome(
     payments: FloatArray | None = None,
     final_budget: Fraction | None = None,
     threshold: Number | None = None,
+    records: list[dict[str, Any]] | None = None,
 ) -> Outcome:
+    """The :class:`Outcome` of a rule that funded ``selected`` (in order); ``details[j]`` holds
+    what the rule records about project ``j`` (reason, rank, remaining ...), or ``records`` the
+    complete fields of every project (copies of the profile's ``_lists.results``) filled in."""
     lists = profile._lists
     order = {j: k + 1 for k, j in enumerate(selected)}
     ids = profile.project_ids
     new, set_fields = object.__new__, object.__setattr__
     results = []
     for j, base in enumerate(lists.results):
-        values = base.copy()
-        info = details.get(j)
-        if info:
-            values.update(info)
+        if records is not None:
+            values = records[j]
+        else:
+            values = base.copy()
+            info = details.get(j)
+            if info:
+                values.update(info)
         rank = order.get(j)
         if rank is not None:
             values.update(selected=True, order=rank, reason="funded")
@@ -523,13 +530,14 @@ def greedy(
     money = profile.money
     left = money(remaining)
     selected: list[int] = []
-    details: dict[int, dict[str, Any]] = {}
+    records = [base.copy() for base in lists.results]
     stopped_at: int | None = None
     for position, j in enumerate(ranking, start=1):
         cost = costs[j]
         score = scores[j]
-        info: dict[str, Any] = {"rank": position, "remaining": left}
-        details[j] = info
+        info = records[j]
+        info["rank"] = position
+        info["remaining"] = left
         if limit is not None and score * den < num:
             info["reason"] = "below-threshold"
         elif score <= 0:
@@ -555,7 +563,7 @@ def greedy(
     shown: Number | None = None if threshold is None else Fraction(threshold)
     if isinstance(shown, Fraction) and shown.denominator == 1:
         shown = int(shown)
-    return _outcome(profile, name, ties, selected, details, threshold=shown)
+    return _outcome(profile, name, ties, selected, {}, threshold=shown, records=records)
 
 
 def _by_key_then_priority(key: list[int], priority: list[int]) -> list[int]:
@@ -579,21 +587,19 @@ def greedy_cost(profile: Profile, *, ties: str = "id") -> Outcome:
     money = profile.money
     left = money(remaining)
     selected: list[int] = []
-    details: dict[int, dict[str, Any]] = {}
+    records = [base.copy() for base in lists.results]
     for position, j in enumerate(ranking, start=1):
         cost = costs[j]
+        info = records[j]
+        info["rank"] = position
+        info["remaining"] = left
         if cost <= remaining:
-            details[j] = {"rank": position, "remaining": left}
             selected.append(j)
             remaining -= cost
             left = money(remaining)
         else:
-            details[j] = {
-                "rank": position,
-                "remaining": left,
-                "reason": "over-budget" if cost > budget else "did-not-fit",
-            }
-    return _outcome(profile, "greedy-cost", ties, selected, details)
+            info["reason"] = "over-budget" if cost > budget else "did-not-fit"
+    return _outcome(profile, "greedy-cost", ties, selected, {}, records=records)
 
 
 # ----------------------------------------------------------------------------------------------
