@@ -1,10 +1,12 @@
-"""The two exact Phragmén counts (ballot by ballot, and grouped by load level with numpy) agree,
-and the per-profile caches and record building behind the lean paths change no result."""
+"""The three exact Phragmén counts (ballot by ballot, voters as bit sets, grouped by load level
+with numpy) agree, and the per-profile caches and record building behind the lean paths change
+no result."""
 
 import numpy as np
 import pytest
 
 from pnyx.methods.pb import (
+    _phragmen_bitsets,
     _phragmen_grouped,
     _phragmen_integers,
     _priority,
@@ -19,10 +21,9 @@ from .test_pb_greedy import election
 
 def _both(profile, ties):  # type: ignore[no-untyped-def]
     priority = _priority(profile, ties)
-    return (
-        _phragmen_integers(profile, priority, None),
-        _phragmen_grouped(profile, priority, None),
-    )
+    by_ballot = _phragmen_integers(profile, priority, None)
+    assert _phragmen_bitsets(profile, priority, None) == by_ballot
+    return by_ballot, _phragmen_grouped(profile, priority, None)
 
 
 @pytest.mark.parametrize("ties", ["id", "cost", "votes"])
@@ -56,6 +57,8 @@ def test_phragmen_large_profiles_take_the_grouped_count(monkeypatch: pytest.Monk
 
     e = random_election(7, n_projects=12, n_voters=300)
     small = tally(e, "phragmen")
+    monkeypatch.setattr(pb, "PHRAGMEN_BITSET_PROJECTS", 0)
+    assert tally(e, "phragmen") == small
     monkeypatch.setattr(pb, "PHRAGMEN_BALLOT_BY_BALLOT_CELLS", 0)
     assert tally(e, "phragmen") == small
 
