@@ -462,35 +462,34 @@ def _outcome(
     what the rule records about project ``j`` (reason, rank, remaining ...), or ``records`` the
     complete fields of every project (copies of the profile's ``_lists.results``) filled in."""
     lists = profile._lists
-    order = {j: k + 1 for k, j in enumerate(selected)}
     ids = profile.project_ids
-    new, set_fields = object.__new__, object.__setattr__
-    results = []
-    for j, base in enumerate(lists.results):
-        if records is not None:
-            values = records[j]
-        else:
+    if records is None:
+        records = []
+        for j, base in enumerate(lists.results):
             values = base.copy()
             info = details.get(j)
             if info:
                 values.update(info)
-        rank = order.get(j)
-        if rank is not None:
-            values.update(selected=True, order=rank, reason="funded")
-        elif "reason" not in values:
-            raise ValueError(f"no reason recorded for project {ids[j]!r}")
+            records.append(values)
+    for rank, j in enumerate(selected, start=1):
+        records[j].update(selected=True, order=rank, reason="funded")
+    new, set_fields = object.__new__, object.__setattr__
+    results = []
+    for values in records:
+        if "reason" not in values:
+            raise ValueError(f"no reason recorded for project {values['id']!r}")
         result = new(ProjectResult)  # as _frozen(ProjectResult, values), inlined
         set_fields(result, "__dict__", values)
         results.append(result)
     costs = lists.costs
-    spent = sum(costs[j] for j in selected)
+    spent = sum([costs[j] for j in selected])
     return _frozen(
         Outcome,
         {
             "rule": rule,
             "completion": completion,
             "ties": ties,
-            "selected": tuple(ids[j] for j in selected),
+            "selected": tuple([ids[j] for j in selected]),
             "cost": profile.money(spent),
             "budget": profile.money(profile.budget),
             "projects": tuple(results),
