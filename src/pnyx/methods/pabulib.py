@@ -475,7 +475,7 @@ def _parse_votes(
 
     # Many voters cast the same ballot: check each distinct (vote, points) pair of cells once
     # (a failing one raises on its first line, so every error still names the first bad line).
-    checked: dict[tuple[str, str], tuple[tuple[str, ...], Any]] = {}
+    checked: dict[Any, tuple[tuple[str, ...], Any]] = {}
     # Voters whose extra cells are equal share one (read-only) mapping: a city file has ~10^5
     # voters but a few hundred (age, sex, voting_method) combinations.
     extras: dict[tuple[str, ...], dict[str, str]] = {}
@@ -497,10 +497,15 @@ def _parse_votes(
                 line, f"voter {voter_id!r} repeated (first on line {seen[voter_id]})"
             )
         seen[voter_id] = line
-        key = (cells[idx_vote], cells[idx_points] if with_points else "")
-        parsed = checked.get(key)
-        if parsed is None:
-            parsed = checked[key] = ballot(line, *key)
+        if with_points:
+            pair = (cells[idx_vote], cells[idx_points])
+            parsed = checked.get(pair)
+            if parsed is None:
+                parsed = checked[pair] = ballot(line, *pair)
+        else:  # the vote cell alone: no tuple to build and hash
+            parsed = checked.get(cells[idx_vote])
+            if parsed is None:
+                parsed = checked[cells[idx_vote]] = ballot(line, cells[idx_vote], "")
         values = get_extra(cells)
         extra = extras.get(values)
         if extra is None:
