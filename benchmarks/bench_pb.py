@@ -15,9 +15,10 @@ Timing. pnyx: one untimed warm-up call of ``tally`` on the profile (first-use co
 caches of per-profile lists such as the tie-breaking order), then repeated calls until 0.2 s have
 been spent (at least 1, at most 100 calls); the table shows the fastest call, the usual estimate
 of the cost of a computation on a noisy machine (other processes only ever add time).
-pabutools: one call in a fresh process after its profile is built (a run takes up to minutes,
-and its rules keep no state between calls); it pays its own first-call costs, so on instances of
-a few milliseconds its figure is pessimistic by up to about a millisecond.
+pabutools: one call in a fresh process after its profile is built (a run takes up to minutes).
+It pays its own first-call costs, so on instances of a few milliseconds its figure is 10-20% above
+its best of repeated calls (measured: greedy-cost 1.42 ms first, 1.13-1.26 ms next on Gdańsk;
+2.45 vs 2.18-2.27 ms on Assen; Phragmén on Assen 2.91 vs 2.75-2.86 ms).
 
 pabutools needs about half an hour for the whole table (its MES+add1 on Budapest does not finish in
 10 minutes). ``--pabutools-cache FILE.json`` keeps pabutools' times and winners per (file, rule,
