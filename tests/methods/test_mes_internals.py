@@ -69,3 +69,16 @@ def test_utilities_beyond_exact_float_sums_match_the_unit_scan(seed):
     unit = mes.equal_shares(costs, budget, utilities, mult, prio, **kwargs, scan="unit")
     assert fast.selected == unit.selected
     assert fast.final_budget == unit.final_budget
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_money_of_every_project_is_the_same_by_both_paths(seed, monkeypatch):
+    pr = _problem(seed, cost_utility=bool(seed % 2))
+    state = mes._run(pr, Fraction(pr.budget, pr.n_voters))
+    expected = np.array([float(pr.sup_mf[j] @ state.beta[pr.sup[j]]) for j in range(pr.n_projects)])
+    small = state.money()
+    monkeypatch.setattr(mes, "_SPARSE_MIN", 0)
+    state._money = None
+    large = state.money()
+    np.testing.assert_allclose(small, expected, rtol=1e-12)
+    np.testing.assert_allclose(large, expected, rtol=1e-12)

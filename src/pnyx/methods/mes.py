@@ -119,6 +119,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 from math import gcd
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -134,6 +135,7 @@ BoolArray = npt.NDArray[np.bool_]
 
 _DELTA = 1e-8  # budget float error margin, relative to the per-voter budget
 _REL = 1e-12  # relative slack for rounding in sums and products
+_SPARSE_MIN = 50_000  # supporter entries from which the money of all projects is a scipy product
 
 
 @dataclass(frozen=True)
@@ -218,6 +220,9 @@ class _Problem:
         self.flat_rows = row_of
         self.flat_proj = proj_of
         self.flat_mf = flat_m.astype(np.float64)
+        self.has_sup = sizes > 0
+        self.flat_starts = np.asarray(bounds[:-1], dtype=np.intp)[self.has_sup]
+        self._money_matrix: Any = None
         self.sup_countf = [float(m) for m in self.sup_count]
         # rho_j >= c_j / sum_i m_i u_ij in every state (f_j(rho) <= rho sum_i m_i u_ij): a lower
         # bound for the first rounds' screening, rounded down
@@ -233,6 +238,19 @@ class _Problem:
             (j for j in range(self.n_projects) if self.total_sat[j] > 0 and self.costs[j] == 0),
             key=lambda j: self.prio[j],
         )
+
+
+    def money_matrix(self) -> Any:
+        """``money_matrix() @ beta``: the money of every project's supporters (scipy imported
+        here, for large elections only: the import costs about 0.2 s)."""
+        if self._money_matrix is None:
+            import scipy.sparse as sparse
+
+            self._money_matrix = sparse.csr_matrix(
+                (self.flat_mf, (self.flat_proj, self.flat_rows)),
+                shape=(self.n_projects, self.n_ballots),
+            )
+        return self._money_matrix
 
 
 def _overlap(support: BoolArray) -> BoolArray:
@@ -468,13 +486,14 @@ class _State:
         if self._money is not None and self._money[0] == len(self.rounds):
             return self._money[1]
         pr = self.pr
-        # one weighted bincount over the flat supporter list (numpy only: importing
-        # scipy.sparse cost every first call about 0.2 s)
-        money: FloatArray = np.bincount(
-            pr.flat_proj,
-            weights=pr.flat_mf * self.beta.take(pr.flat_rows),
-            minlength=pr.n_projects,
-        ).astype(np.float64, copy=False)
+        money: FloatArray
+        if pr.flat_rows.size >= _SPARSE_MIN:
+            money = np.asarray(pr.money_matrix() @ self.beta, dtype=np.float64)
+        else:
+            money = np.zeros(pr.n_projects, dtype=np.float64)
+            if pr.flat_rows.size:
+                weights = pr.flat_mf * self.beta.take(pr.flat_rows)
+                money[pr.has_sup] = np.add.reduceat(weights, pr.flat_starts)
         self._money = (len(self.rounds), money)
         return money
 
