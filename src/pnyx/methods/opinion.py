@@ -911,7 +911,8 @@ def _single_threaded_blas() -> Iterator[None]:
 
     Every BLAS call here is small (Lanczos vectors, 2-D points): worker threads only cost wake-ups,
     and on a loaded machine they make a computation several times slower. Done with
-    ``threadpoolctl`` when it is installed (it is optional), else BLAS keeps its own setting.
+    ``threadpoolctl`` (a dependency; imported on first use, and should an installation lack it,
+    BLAS keeps its own setting).
     """
     with _BLAS_LOCK:
         if _BLAS_STATE["controller"] is None:
