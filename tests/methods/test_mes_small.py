@@ -1,0 +1,326 @@
+"""The small-election MES path (``mes_small``) against ``mes.equal_shares``: random elections
+(every completion, both utilities, three tie orders), the shared Pabulib files its predicate
+accepts, and hand-made near ties that need the exact fallback or the exact tie rules."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from pnyx.methods import mes_small, pabulib, pb
+from pnyx.methods.mes import COMPLETIONS, MesResult, equal_shares
+from pnyx.methods.mes_small import equal_shares_small, small_applies
+
+
+def _args(
+    costs: list[int] | np.ndarray,
+    ballots: list[list[int]] | np.ndarray,
+    mult: list[int] | np.ndarray | None = None,
+    prio: list[int] | np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    c = np.asarray(costs, dtype=np.int64)
+    u = np.asarray(ballots, dtype=np.int64).reshape(-1, c.size)
+    m = np.ones(u.shape[0], dtype=np.int64) if mult is None else np.asarray(mult, dtype=np.int64)
+    p = np.arange(c.size, dtype=np.int64) if prio is None else np.asarray(prio, dtype=np.int64)
+    return c, u, m, p
+
+
+def assert_same(ours: MesResult, ref: MesResult, label: object = "") -> None:
+    assert ours.selected == ref.selected, label
+    assert ours.spent == ref.spent, label
+    assert isinstance(ours.final_budget, Fraction)
+    assert ours.final_budget == ref.final_budget, label
+    assert ours.reasons == ref.reasons, label
+    assert ours.payments.shape == ref.payments.shape, label
+    assert np.allclose(ours.payments, ref.payments, rtol=1e-9, atol=1e-9), label
+
+
+def both(
+    costs: np.ndarray,
+    budget: int,
+    utilities: np.ndarray,
+    mult: np.ndarray,
+    prio: np.ndarray,
+    *,
+    cost_utility: bool,
+    completion: str,
+    increment: int = 1,
+) -> tuple[MesResult, MesResult]:
+    kwargs = dict(cost_utility=cost_utility, completion=completion, increment=increment)
+    ref = equal_shares(costs, budget, utilities, mult, prio, scan="unit", **kwargs)  # type: ignore[arg-type]
+    ours = equal_shares_small(costs, budget, utilities, mult, prio, **kwargs)  # type: ignore[arg-type]
+    return ours, ref
+
+
+@pytest.fixture
+def fallbacks(monkeypatch: pytest.MonkeyPatch) -> list[Fraction]:
+    """Budgets at which the exact fallback (``mes`` at one budget) was used."""
+    seen: list[Fraction] = []
+    original = mes_small._exact_outcome
+
+    def counting(prep: mes_small._Prep, b: Fraction) -> mes_small._Outcome:
+        seen.append(b)
+        return original(prep, b)
+
+    monkeypatch.setattr(mes_small, "_exact_outcome", counting)
+    return seen
+
+
+# --- random elections ---------------------------------------------------------------------------
+
+VOTE_TYPES = ("approval", "cumulative", "ordinal")
+
+
+def random_case(seed: int) -> tuple[pb.Profile, str, bool]:
+    rng = np.random.default_rng(10_000 + seed)
+    vote_type = VOTE_TYPES[seed % 3]
+    election = pb.random_election(
+        seed,
+        n_projects=int(rng.integers(1, 12)),
+        n_voters=int(rng.integers(1, 40)),
+        vote_type=vote_type,
+        budget_share=float(rng.choice([0.1, 0.3, 0.5, 0.9])),
+        zero_cost=bool(rng.random() < 0.2),
+        costs=(100, 200, 250, 500, 1000) if rng.random() < 0.5 else (1, 2, 3, 5),
+    )
+    ties = ("id", "cost", "votes")[(seed // 3) % 3]
+    return pb.profile_from_election(election), ties, vote_type == "approval"
+
+
+@pytest.mark.parametrize("seed", range(240))
+def test_random_elections_equal_the_unit_scan(seed: int) -> None:
+    profile, ties, approval = random_case(seed)
+    for completion in COMPLETIONS:
+        ours, ref = both(
+            profile.costs,
+            profile.budget,
+            profile.utilities,
+            profile.multiplicity,
+            pb.tie_priority(profile, ties),
+            cost_utility=approval,
+            completion=completion,
+            increment=max(1, profile.scale),
+        )
+        assert_same(ours, ref, (seed, completion))
+
+
+def raw_instance(seed: int) -> tuple[np.ndarray, int, np.ndarray, np.ndarray, np.ndarray, bool]:
+    """Tiny raw arrays: costs 0 included, repeated and empty ballots, zero multiplicities."""
+    rng = np.random.default_rng(seed)
+    n_projects = int(rng.integers(1, 9))
+    n_ballots = int(rng.integers(1, 14))
+    approval = bool(rng.integers(0, 2))
+    costs = rng.integers(0 if rng.random() < 0.2 else 1, 40, size=n_projects)
+    costs = costs * int(rng.choice([1, 1, 5, 20]))
+    if approval:
+        utilities = (rng.random((n_ballots, n_projects)) < rng.uniform(0.1, 0.8)).astype(np.int64)
+    else:
+        utilities = rng.integers(0, 4, size=(n_ballots, n_projects))
+        utilities = utilities * (rng.random((n_ballots, n_projects)) < 0.6)
+    mult = rng.integers(0 if rng.random() < 0.3 else 1, 4, size=n_ballots)
+    budget = int(rng.integers(1, 3 * max(1, int(costs.sum())) // 2 + 2))
+    prio = rng.permutation(n_projects)
+    return (
+        costs.astype(np.int64),
+        budget,
+        utilities.astype(np.int64),
+        mult.astype(np.int64),
+        prio.astype(np.int64),
+        approval,
+    )
+
+
+@pytest.mark.parametrize("seed", range(150))
+def test_raw_random_instances_equal_the_unit_scan(seed: int) -> None:
+    costs, budget, utilities, mult, prio, approval = raw_instance(seed)
+    for completion in COMPLETIONS:
+        ours, ref = both(
+            costs, budget, utilities, mult, prio, cost_utility=approval, completion=completion
+        )
+        assert_same(ours, ref, (seed, completion))
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_larger_random_elections_cross_block_boundaries(seed: int) -> None:
+    """Enough voters and a small increment that the scan runs over several blocks."""
+    vote_type = VOTE_TYPES[seed % 3]
+    election = pb.random_election(
+        500 + seed, n_projects=12, n_voters=120, vote_type=vote_type, budget_share=0.3
+    )
+    profile = pb.profile_from_election(election)
+    for completion in ("add1", "add1-no-stop"):
+        ours, ref = both(
+            profile.costs,
+            profile.budget,
+            profile.utilities,
+            profile.multiplicity,
+            pb.tie_priority(profile, "id"),
+            cost_utility=vote_type == "approval",
+            completion=completion,
+            increment=max(1, profile.scale // 10),
+        )
+        assert_same(ours, ref, (seed, completion))
+
+
+# --- the shared Pabulib files ---------------------------------------------------------------------
+
+SHARED = [
+    "Poland_Gdansk_2020_Przerobka",
+    "Switzerland_Zurich_D5",
+    "Switzerland_Zurich_S5R",
+    "Netherlands_Assen_2024",
+    "Poland_Wieliczka_2023_Green_Budget",
+    "Poland_Wroclaw_2016_Rejon_nr_13_250",
+    "Poland_Poznan_2024_8_-_Chartowo_Rataje_Zegrze__small",
+    "Poland_Katowice_2020_Welnowiec-Jozefowiec",
+    "Poland_Katowice_2024_Murcki",
+    "Poland_Swiecie_2023",
+    "France_Toulouse_2019",
+    "Poland_Krakow_2023_Bienczyce",
+    "Poland_Katowice_2023",
+]
+
+
+@pytest.mark.parametrize("name", SHARED)
+def test_shared_files_equal_mes(reference_data: Path, name: str) -> None:
+    path = reference_data / "pb" / f"{name}.pb"
+    if not path.is_file():
+        pytest.skip(f"{path} not in the reference data")
+    profile = pb.profile_from_election(pabulib.read_pb(path))
+    approval = profile.vote_type in ("approval", "choose-1")
+    if not small_applies(profile.costs, profile.utilities, profile.multiplicity, approval):
+        pytest.skip(f"{name} is not small (the predicate sends it to mes)")
+    for completion in ("add1", "add1-greedy"):
+        ours, ref = both(
+            profile.costs,
+            profile.budget,
+            profile.utilities,
+            profile.multiplicity,
+            pb.tie_priority(profile, "id"),
+            cost_utility=approval,
+            completion=completion,
+            increment=profile.scale,
+        )
+        assert_same(ours, ref, completion)
+
+
+# --- ties and near ties -------------------------------------------------------------------------
+
+
+def test_clean_projects_with_as_many_supporters_tie_exactly_and_priority_decides() -> None:
+    # cost utility: every project whose supporters can all pay c / M has rho = 1 / M exactly
+    costs, u, m, _ = _args([30, 70, 50], [[1, 1, 1], [1, 1, 0], [0, 1, 1], [1, 0, 1]])
+    for prio in ([0, 1, 2], [2, 1, 0], [1, 2, 0]):
+        p = np.asarray(prio, dtype=np.int64)
+        for completion in COMPLETIONS:
+            ours, ref = both(costs, 400, u, m, p, cost_utility=True, completion=completion)
+            assert_same(ours, ref, (prio, completion))
+
+
+def test_twins_tie_in_every_state(fallbacks: list[Fraction]) -> None:
+    # projects 1 and 2: same cost, same points from the same ballots, some poor supporters
+    costs, u, m, _ = _args(
+        [60, 45, 45, 30], [[3, 1, 1, 0], [1, 2, 2, 1], [0, 2, 2, 3], [2, 1, 1, 1]], [1, 2, 1, 3]
+    )
+    for prio in ([0, 1, 2, 3], [0, 2, 1, 3], [3, 2, 1, 0]):
+        p = np.asarray(prio, dtype=np.int64)
+        for completion in COMPLETIONS:
+            ours, ref = both(costs, 131, u, m, p, cost_utility=False, completion=completion)
+            assert_same(ours, ref, (prio, completion))
+    assert not fallbacks  # twins are settled without mes
+
+
+def test_exact_tie_between_projects_with_money_left_uses_the_exact_fallback(
+    fallbacks: list[Fraction],
+) -> None:
+    # points: after project 0 the two others both need rho = 5/12 with a poor supporter who
+    # still holds money, and they are not twins: only exact arithmetic can break the tie
+    costs, u, m, _ = _args([6, 5, 5], [[1, 1, 0], [1, 0, 1], [0, 1, 0], [0, 0, 1], [1, 0, 0]])
+    for prio in ([0, 1, 2], [0, 2, 1]):
+        p = np.asarray(prio, dtype=np.int64)
+        for completion in COMPLETIONS:
+            ours, ref = both(costs, 12, u, m, p, cost_utility=False, completion=completion)
+            assert_same(ours, ref, (prio, completion))
+    assert fallbacks
+
+
+def test_budget_exactly_equal_to_a_share_is_decided_exactly(fallbacks: list[Fraction]) -> None:
+    # 3 voters, cost 30: at per-voter budget 10 the project is affordable with nothing to spare
+    # (float money == cost); the scan passes through budget 10 with increment 1
+    costs, u, m, p = _args([30, 11], [[1, 0], [1, 1], [1, 0]])
+    for completion in COMPLETIONS:
+        ours, ref = both(costs, 24, u, m, p, cost_utility=True, completion=completion)
+        assert_same(ours, ref, completion)
+    assert Fraction(10) in fallbacks
+
+
+def test_supporter_paying_exactly_their_budget_is_decided_exactly(
+    fallbacks: list[Fraction],
+) -> None:
+    # points 1 and 2 for a project of cost 9 with per-voter budget 3: rho = 3/... the second
+    # supporter pays exactly what they hold at budget 3 (a boundary the floats cannot see)
+    costs, u, m, p = _args([9, 4], [[1, 0], [2, 1], [1, 1]])
+    for completion in COMPLETIONS:
+        ours, ref = both(costs, 6, u, m, p, cost_utility=False, completion=completion)
+        assert_same(ours, ref, completion)
+
+
+def test_error_bound_is_not_loose_enough_to_hide_a_real_difference() -> None:
+    """Two projects whose price factors differ by about 1e-9 (relative): the floats decide."""
+    big = 10**9
+    costs, u, m, p = _args([big, big + 1], [[1, 1], [1, 1]], prio=[1, 0])
+    for completion in COMPLETIONS:
+        ours, ref = both(costs, 3 * big, u, m, p, cost_utility=False, completion=completion)
+        assert_same(ours, ref, completion)
+        assert ours.selected[0] == 0
+
+
+# --- edge cases and the predicate -----------------------------------------------------------------
+
+
+def test_no_voters_and_zero_multiplicities() -> None:
+    costs, u, m, p = _args([5, 0], [[1, 1], [0, 1]], mult=[0, 0])
+    for completion in COMPLETIONS:
+        ours, ref = both(costs, 10, u, m, p, cost_utility=False, completion=completion)
+        assert_same(ours, ref, completion)
+        assert ours.selected == ()
+
+
+def test_invalid_arguments_are_rejected() -> None:
+    costs, u, m, p = _args([5], [[1]])
+    with pytest.raises(ValueError, match="completion"):
+        equal_shares_small(costs, 5, u, m, p, cost_utility=True, completion="x", increment=1)
+    with pytest.raises(ValueError, match="increment"):
+        equal_shares_small(costs, 5, u, m, p, cost_utility=True, completion="add1", increment=0)
+    with pytest.raises(ValueError, match="non-negative"):
+        equal_shares_small(-costs, 5, u, m, p, cost_utility=True, completion="add1", increment=1)
+
+
+def test_progress_goes_from_zero_to_one() -> None:
+    profile, _, _ = random_case(4)
+    seen: list[float] = []
+    equal_shares_small(
+        profile.costs,
+        profile.budget,
+        profile.utilities,
+        profile.multiplicity,
+        pb.tie_priority(profile, "id"),
+        cost_utility=False,
+        completion="add1",
+        increment=profile.scale,
+        progress=seen.append,
+    )
+    assert seen[0] == 0.0 and seen[-1] == 1.0
+    assert all(0.0 <= x <= 1.0 for x in seen)
+
+
+def test_predicate() -> None:
+    costs, u, m, _ = _args([5, 7], [[1, 0], [1, 1]])
+    assert small_applies(costs, u, m, True)
+    huge = np.full((1, 2), 2**40, dtype=np.int64)
+    assert not small_applies(costs, huge, np.asarray([2**14], dtype=np.int64), False)
+    many = np.ones((200, 200), dtype=np.int64)
+    assert not small_applies(np.ones(200, dtype=np.int64), many, np.ones(200, dtype=np.int64), True)
