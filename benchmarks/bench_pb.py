@@ -1,7 +1,7 @@
 """Participatory-budgeting benchmark: pnyx against pabutools on the shared Pabulib files.
 
-    python benchmarks/bench_pb.py [--data DIR] [--pabutools-timeout 600] [--only NAME]
-                                  [--rules greedy-cost,mes-add1,phragmen,greedy] [--no-pabutools]
+    python benchmarks/bench_pb.py [--data DIR] [--pabutools-timeout 600] [--only NAME[,NAME...]]
+                                  [--rules greedy-cost,mes,mes-add1,phragmen,greedy] [--no-pabutools]
                                   [--pabutools-cache FILE.json] [--pabutools-only]
                                   [--skip-uncached]
 
@@ -26,9 +26,13 @@ timeout) so a re-run after changing pnyx only re-times pnyx; ``--pabutools-only`
 (run it in the background) and ``--skip-uncached`` leaves out the (file, rule) pairs it does not
 hold yet.
 
+``--only`` keeps the files whose name contains one of its comma-separated parts
+(``--only Gdansk,Assen``).
+
 Rules: ``greedy-cost`` (pabutools ``greedy_utilitarian_welfare`` with ``Cost_Sat``),
-``mes-add1`` (``method_of_equal_shares`` with ``Cost_Sat`` for approval/choose-1, else
-``Additive_Cardinal_Sat``, and ``voter_budget_increment=1``), ``phragmen``
+``mes`` (Method of Equal Shares without completion: ``method_of_equal_shares`` with ``Cost_Sat``
+for approval/choose-1, else ``Additive_Cardinal_Sat``; pnyx ``mes`` with completion ``none``),
+``mes-add1`` (the same with ``voter_budget_increment=1``; pnyx completion ``add1``), ``phragmen``
 (``sequential_phragmen``, approval only) and ``greedy`` (by score; pabutools'
 ``greedy_utilitarian_welfare`` with satisfaction ``points x cost``, whose density is the score;
 pabutools would also fund projects nobody voted for if money were left, pnyx does not, so those
@@ -49,9 +53,10 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = Path(os.environ.get("PNYX_REFERENCE_DATA", REPO.parent / "shared" / "data")) / "pb"
-RULES = ("greedy-cost", "mes-add1", "phragmen", "greedy")
+RULES = ("greedy-cost", "mes", "mes-add1", "phragmen", "greedy")
 PNYX_RULE = {
     "greedy-cost": ("greedy-cost", "none"),
+    "mes": ("mes", "none"),
     "mes-add1": ("mes", "add1"),
     "phragmen": ("phragmen", "none"),
     "greedy": ("greedy", "none"),
@@ -138,6 +143,9 @@ def pabutools_rule(profile, rule: str) -> tuple[float, list[str]]:  # type: igno
         outcome = greedy_utilitarian_welfare(instance, prof, sat_class=PointsTimesCostSat)
     elif rule == "phragmen":
         outcome = sequential_phragmen(instance, prof)
+    elif rule == "mes":
+        sat = Cost_Sat if is_approval(profile) else Additive_Cardinal_Sat
+        outcome = method_of_equal_shares(instance, prof, sat_class=sat)
     else:
         sat = Cost_Sat if is_approval(profile) else Additive_Cardinal_Sat
         outcome = method_of_equal_shares(instance, prof, sat_class=sat, voter_budget_increment=1)
@@ -188,7 +196,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--pabutools-timeout", type=float, default=600.0)
-    parser.add_argument("--only", help="run only files whose name contains this")
+    parser.add_argument(
+        "--only", help="run only files whose name contains one of these (comma-separated)"
+    )
     parser.add_argument("--rules", default=",".join(RULES))
     parser.add_argument("--no-pabutools", action="store_true")
     parser.add_argument("--pabutools-cache", type=Path)
@@ -205,7 +215,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown rules {sorted(unknown)}; choose from {', '.join(RULES)}")
     files = sorted(args.data.glob("*.pb"), key=lambda p: p.stat().st_size)
     if args.only:
-        files = [f for f in files if args.only in f.name]
+        parts = [part for part in args.only.split(",") if part]
+        files = [f for f in files if any(part in f.name for part in parts)]
     header = "| instance | rule | pnyx ms | pabutools s | speed-up | same winners |"
     lines = [header, "|---|---|---:|---:|---:|---|"]
     print(header)

@@ -46,7 +46,7 @@ from dataclasses import MISSING, dataclass, field, fields
 from fractions import Fraction
 from functools import cached_property
 from math import gcd
-from typing import Any, Literal, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -431,6 +431,27 @@ class Outcome:
     final_budget: Fraction | None = None
     threshold: Number | None = None
 
+    if not TYPE_CHECKING:  # keeps mypy's attribute checks on Outcome
+
+        def __getattr__(self, name: str) -> Any:
+            """``projects`` built on first access by the rules that defer it (the per-project
+            records cost more than the count itself on small elections); the same values."""
+            if name == "projects":
+                state = self.__dict__
+                pending = state.get("_pending_projects")
+                if pending is not None:
+                    projects = pending()
+                    state["projects"] = projects
+                    state.pop("_pending_projects", None)
+                    return projects
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickle and copy with the per-project records built (not the function deferring
+        them)."""
+        self.projects  # noqa: B018 (builds them if deferred)
+        return dict(self.__dict__)
+
     def result(self, project_id: str) -> ProjectResult:
         for project in self.projects:
             if project.id == project_id:
@@ -461,11 +482,31 @@ def _outcome(
     """The :class:`Outcome` of a rule that funded ``selected`` (in order); ``details[j]`` holds
     what the rule records about project ``j`` (reason, rank, remaining ...), or ``records`` the
     complete fields of every project (copies of the profile's ``_lists.results``) filled in."""
-    lists = profile._lists
-    ids = profile.project_ids
+    projects = _project_results(profile, selected, details, records)
+    return _new_outcome(
+        profile,
+        rule,
+        ties,
+        selected,
+        projects,
+        completion=completion,
+        payments=payments,
+        final_budget=final_budget,
+        threshold=threshold,
+    )
+
+
+def _project_results(
+    profile: Profile,
+    selected: Sequence[int],
+    details: Mapping[int, dict[str, Any]],
+    records: list[dict[str, Any]] | None = None,
+) -> tuple[ProjectResult, ...]:
+    """The :class:`ProjectResult` of every project (file order), from ``details`` or complete
+    ``records`` as :func:`_outcome` takes them, with the funded ones marked."""
     if records is None:
         records = []
-        for j, base in enumerate(lists.results):
+        for j, base in enumerate(profile._lists.results):
             values = base.copy()
             info = details.get(j)
             if info:
@@ -481,25 +522,46 @@ def _outcome(
         result = new(ProjectResult)  # as _frozen(ProjectResult, values), inlined
         set_fields(result, "__dict__", values)
         results.append(result)
-    costs = lists.costs
-    spent = sum([costs[j] for j in selected])
-    return _frozen(
-        Outcome,
-        {
-            "rule": rule,
-            "completion": completion,
-            "ties": ties,
-            "selected": tuple([ids[j] for j in selected]),
-            "cost": profile.money(spent),
-            "budget": profile.money(profile.budget),
-            "projects": tuple(results),
-            "vote_type": profile.vote_type,
-            "payments": payments,
-            "voter_ballot": None if payments is None else profile.voter_ballot,
-            "final_budget": final_budget,
-            "threshold": threshold,
-        },
-    )
+    return tuple(results)
+
+
+def _new_outcome(
+    profile: Profile,
+    rule: str,
+    ties: str,
+    selected: Sequence[int],
+    projects: tuple[ProjectResult, ...] | Callable[[], tuple[ProjectResult, ...]],
+    *,
+    completion: str = "none",
+    payments: FloatArray | None = None,
+    final_budget: Fraction | None = None,
+    threshold: Number | None = None,
+    spent: int | None = None,
+) -> Outcome:
+    """The :class:`Outcome`; ``projects`` may be a function building them, called on the first
+    access to ``Outcome.projects`` (see :meth:`Outcome.__getattr__`)."""
+    ids = profile.project_ids
+    if spent is None:
+        costs = profile._lists.costs
+        spent = sum([costs[j] for j in selected])
+    values = {
+        "rule": rule,
+        "completion": completion,
+        "ties": ties,
+        "selected": tuple([ids[j] for j in selected]),
+        "cost": profile.money(spent),
+        "budget": profile.money(profile.budget),
+        "projects": projects,
+        "vote_type": profile.vote_type,
+        "payments": payments,
+        "voter_ballot": None if payments is None else profile.voter_ballot,
+        "final_budget": final_budget,
+        "threshold": threshold,
+    }
+    if not isinstance(projects, tuple):
+        del values["projects"]
+        values["_pending_projects"] = projects
+    return _frozen(Outcome, values)
 
 
 _RESULT_DEFAULTS: dict[str, Any] = {
@@ -531,41 +593,29 @@ def greedy(
     """Greedy by score: highest score first; a project that no longer fits is skipped
     (``skip=True``, rule ``greedy``) or ends the count (``skip=False``, ``greedy-no-skip``).
     With ``threshold`` only projects whose score (points, in currency-free units) reaches it are
-    considered (``greedy-threshold``). Projects with score 0 are never funded."""
+    considered (``greedy-threshold``). Projects with score 0 are never funded.
+
+    The count only selects; the per-project records (rank, remaining money, reason) are built
+    by :func:`_greedy_records` when ``Outcome.projects`` is first read."""
     priority = _priority(profile, ties)
     lists = profile._lists
     costs, scores = lists.costs, lists.scores
     ranking = _by_key_then_priority([-x for x in scores], priority)
-    remaining = budget = profile.budget
     # score < threshold * points_scale, in integers: score * den < num
     limit = None if threshold is None else Fraction(threshold) * profile.points_scale
     num, den = (0, 1) if limit is None else (limit.numerator, limit.denominator)
-    money = profile.money
-    left = money(remaining)
+    remaining = profile.budget
     selected: list[int] = []
-    records = [base.copy() for base in lists.results]
-    stopped_at: int | None = None
-    for position, j in enumerate(ranking, start=1):
-        cost = costs[j]
+    for j in ranking:
         score = scores[j]
-        info = records[j]
-        info["rank"] = position
-        info["remaining"] = left
-        if limit is not None and score * den < num:
-            info["reason"] = "below-threshold"
-        elif score <= 0:
-            info["reason"] = "no-support"
-        elif stopped_at is not None:
-            info["reason"] = "not-reached"
-            info["spent_on"] = (profile.project_ids[stopped_at],)
-        elif cost <= remaining:
+        if score <= 0 or score * den < num:
+            continue
+        cost = costs[j]
+        if cost <= remaining:
             selected.append(j)
             remaining -= cost
-            left = money(remaining)
-        else:
-            info["reason"] = "over-budget" if cost > budget else "did-not-fit"
-            if not skip:
-                stopped_at = j
+        elif not skip:
+            break
     name = rule or (
         "greedy"
         if skip and threshold is None
@@ -576,7 +626,65 @@ def greedy(
     shown: Number | None = None if threshold is None else Fraction(threshold)
     if isinstance(shown, Fraction) and shown.denominator == 1:
         shown = int(shown)
-    return _outcome(profile, name, ties, selected, {}, threshold=shown, records=records)
+
+    def build() -> tuple[ProjectResult, ...]:
+        return _greedy_records(profile, ranking, selected, skip, num, den, limit is not None)
+
+    return _new_outcome(
+        profile,
+        name,
+        ties,
+        selected,
+        build,
+        threshold=shown,
+        spent=profile.budget - remaining,
+    )
+
+
+def _greedy_records(
+    profile: Profile,
+    ranking: list[int],
+    selected: list[int],
+    skip: bool,
+    num: int,
+    den: int,
+    with_threshold: bool,
+) -> tuple[ProjectResult, ...]:
+    """The records of :func:`greedy`: the count again, noting for each project its rank, the
+    money left when the count reached it and why it was or was not funded (and checking that
+    it funds ``selected``)."""
+    lists = profile._lists
+    costs, scores = lists.costs, lists.scores
+    remaining = budget = profile.budget
+    money = profile.money
+    left = money(remaining)
+    funded: list[int] = []
+    records = [base.copy() for base in lists.results]
+    stopped_at: int | None = None
+    for position, j in enumerate(ranking, start=1):
+        cost = costs[j]
+        score = scores[j]
+        info = records[j]
+        info["rank"] = position
+        info["remaining"] = left
+        if with_threshold and score * den < num:
+            info["reason"] = "below-threshold"
+        elif score <= 0:
+            info["reason"] = "no-support"
+        elif stopped_at is not None:
+            info["reason"] = "not-reached"
+            info["spent_on"] = (profile.project_ids[stopped_at],)
+        elif cost <= remaining:
+            funded.append(j)
+            remaining -= cost
+            left = money(remaining)
+        else:
+            info["reason"] = "over-budget" if cost > budget else "did-not-fit"
+            if not skip:
+                stopped_at = j
+    if funded != selected:  # pragma: no cover - the two loops are kept in step by tests
+        raise AssertionError("greedy records disagree with the count")
+    return _project_results(profile, selected, {}, records)
 
 
 def _by_key_then_priority(key: list[int], priority: list[int]) -> list[int]:
@@ -590,29 +698,60 @@ def _by_key_then_priority(key: list[int], priority: list[int]) -> list[int]:
 def greedy_cost(profile: Profile, *, ties: str = "id") -> Outcome:
     """pabutools' ``greedy_utilitarian_welfare`` with ``Cost_Sat`` (additive scheme, resolute):
     order by total cost-satisfaction per unit of cost — ``votes`` for a project costing more than
-    0, else 0 — ties by ``ties``, then fund every project that still fits."""
+    0, else 0 — ties by ``ties``, then fund every project that still fits.
+
+    The count only selects; the per-project records are built by :func:`_greedy_cost_records`
+    when ``Outcome.projects`` is first read (on a dozen projects they cost as much as the
+    count)."""
     priority = _priority(profile, ties)
     lists = profile._lists
     costs = lists.costs
-    density = [-v if c > 0 and v > 0 else 0 for c, v in zip(costs, lists.votes, strict=True)]
-    ranking = _by_key_then_priority(density, priority)
+    n = len(costs)
+    # density (-votes, or 0 for a free project or one nobody listed) * n + tie rank
+    combined = [
+        p - v * n if c > 0 else p for c, v, p in zip(costs, lists.votes, priority, strict=True)
+    ]
+    ranking = sorted(range(n), key=combined.__getitem__)
+    remaining = profile.budget
+    selected: list[int] = []
+    for j in ranking:
+        cost = costs[j]
+        if cost <= remaining:
+            selected.append(j)
+            remaining -= cost
+
+    def build() -> tuple[ProjectResult, ...]:
+        return _greedy_cost_records(profile, ranking, selected)
+
+    return _new_outcome(
+        profile, "greedy-cost", ties, selected, build, spent=profile.budget - remaining
+    )
+
+
+def _greedy_cost_records(
+    profile: Profile, ranking: list[int], selected: list[int]
+) -> tuple[ProjectResult, ...]:
+    """The records of :func:`greedy_cost`: rank, money left when reached, reason."""
+    costs = profile._lists.costs
     remaining = budget = profile.budget
     money = profile.money
     left = money(remaining)
-    selected: list[int] = []
-    records = [base.copy() for base in lists.results]
+    funded: list[int] = []
+    records = [base.copy() for base in profile._lists.results]
     for position, j in enumerate(ranking, start=1):
         cost = costs[j]
         info = records[j]
         info["rank"] = position
         info["remaining"] = left
         if cost <= remaining:
-            selected.append(j)
+            funded.append(j)
             remaining -= cost
             left = money(remaining)
         else:
             info["reason"] = "over-budget" if cost > budget else "did-not-fit"
-    return _outcome(profile, "greedy-cost", ties, selected, {}, records=records)
+    if funded != selected:  # pragma: no cover - the two loops are kept in step by tests
+        raise AssertionError("greedy-cost records disagree with the count")
+    return _project_results(profile, selected, {}, records)
 
 
 # ----------------------------------------------------------------------------------------------
