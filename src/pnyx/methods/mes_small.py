@@ -85,7 +85,7 @@ BoolArray = npt.NDArray[np.bool_]
 
 _EPS = 2.0**-53
 _MAX_ENTRIES = 20_000  # supporter entries above which ``mes`` is the faster path
-_CELLS = 1 << 17  # entries x columns of one block, at most
+_WIDTH = 32  # budgets per block
 
 
 def small_applies(
@@ -162,31 +162,122 @@ class _Prep:
             classes.setdefault((self.costs[j], util[:, j].tobytes()), len(classes))
             for j in self.cands
         ]
+        self.twin_arr = np.asarray(self.twin, dtype=np.int64)
+
+
+class _Record:
+    """What a block decided, round by round: the columns still running (original indices,
+    increasing), the candidates still alive somewhere, their certified lower bounds ``lo`` of
+    the price factor (inf when funded or certainly unaffordable), and each column's winner
+    (current local index, -1 if none), float price factor and certified upper bound ``hi``."""
+
+    def __init__(self, n_candidates: int) -> None:
+        self.n = n_candidates
+        self.rounds: list[tuple[IndexArray, IndexArray, FloatArray, IndexArray, FloatArray, FloatArray]] = []
+        # exact price factors found when settling ties: (round, column) -> {candidate: rho}
+        self.exact: dict[tuple[int, int], dict[int, Fraction]] = {}
+
+    def column(
+        self, col: int
+    ) -> tuple[list[int], list[float], list[float], list[FloatArray], list[dict[int, Fraction]]]:
+        """Funded candidates, their float rho and hi, per round the lower bounds of every
+        candidate and the exact price factors known, for the original column ``col``."""
+        rounds: list[int] = []
+        rhos: list[float] = []
+        his: list[float] = []
+        los: list[FloatArray] = []
+        exact: list[dict[int, Fraction]] = []
+        for t, (cols, qs, lo, w, rho, hi) in enumerate(self.rounds):
+            at = int(np.searchsorted(cols, col))
+            if at >= cols.size or cols[at] != col or w[at] < 0:
+                continue
+            rounds.append(int(qs[w[at]]))
+            rhos.append(float(rho[at]))
+            his.append(float(hi[at]))
+            full = np.full(self.n, np.inf)
+            full[qs] = lo[:, at]
+            los.append(full)
+            exact.append(self.exact.get((t, col), {}))
+        return rounds, rhos, his, los, exact
 
 
 class _Outcome:
     """One MES run at per-voter budget ``b``: funded candidates (local indices) in order with
-    their float price factors; ``exact`` is set when the run came from ``mes``."""
+    their float price factors (read from the block's record when asked for), the cost of the
+    outcome, whether it overspends / is where the scan stops; ``exact`` is set when the run came
+    from ``mes``, ``pending`` when a decision was uncertain (the run is to be done by ``mes``)."""
 
-    __slots__ = ("b", "rounds", "rhos", "spent", "over", "exact")
+    __slots__ = (
+        "b", "_rounds", "_rhos", "_his", "_los", "_exact", "spent", "over", "stops", "exact",
+        "pending", "_rec", "_col",
+    )
 
     def __init__(self, b: Fraction) -> None:
         self.b = b
-        self.rounds: list[int] = []
-        self.rhos: list[float] = []
+        self._rounds: list[int] | None = None
+        self._rhos: list[float] = []
+        self._his: list[float] = []
+        self._los: list[FloatArray] = []
+        self._exact: list[dict[int, Fraction]] = []
         self.spent = 0
         self.over = False
+        self.stops = False
         self.exact: MesResult | None = None
+        self.pending = False
+        self._rec: _Record | None = None
+        self._col = 0
+
+    @property
+    def rounds(self) -> list[int]:
+        if self._rounds is None:
+            assert self._rec is not None
+            self._rounds, self._rhos, self._his, self._los, self._exact = self._rec.column(
+                self._col
+            )
+        return self._rounds
+
+    @property
+    def rhos(self) -> list[float]:
+        _ = self.rounds
+        return self._rhos
 
 
-def _stops(prep: _Prep, out: _Outcome, exhaustive: bool) -> bool:
+def _certified(prep: _Prep, low: _Outcome, high: _Outcome) -> bool:
+    """MES funds ``low``'s sequence at every budget between ``low.b`` and ``high.b`` (the
+    monotone certificate of ``mes``: same sequence at both ends, and in every round every other
+    project ``j`` alive at the high end has ``(rho_j(high), prio_j) > (rho_w(low), prio_w)``,
+    ``w`` the round's winner, shown by certified float bounds, by exact price factors, or
+    because ``j`` is a twin of ``w``; nothing is affordable after the last round at the high
+    end)."""
+    if low.exact is not None or high.exact is not None or low.pending or high.pending:
+        return False
+    if low.rounds != high.rounds or high.over:
+        return False
+    if not low.rounds:
+        return True
+    lo = np.stack(high._los)
+    w = np.asarray(low.rounds)
+    lo[prep.twin_arr[None, :] == prep.twin_arr[w][:, None]] = np.inf  # w and its twins
+    his = np.asarray(low._his)
+    if bool((lo.min(axis=1) > his).all()):
+        return True
+    for t, j in np.argwhere(lo <= his[:, None]).tolist():
+        wt = int(w[t])
+        rho_j = high._exact[t].get(j)
+        rho_w = low._exact[t].get(wt)
+        if rho_j is None or rho_w is None:
+            return False
+        if not (rho_j, prep.prio[prep.cands[j]]) > (rho_w, prep.prio[prep.cands[wt]]):
+            return False
+    return True
+
+
+def _stops(prep: _Prep, rounds: list[int], spent: int, exhaustive: bool) -> bool:
     if exhaustive:
-        left = prep.budget - out.spent
-        funded = set(out.rounds)
-        return all(
-            prep.c_int[q] > left for q in range(len(prep.cands)) if q not in funded
-        )
-    return len(out.rounds) == len(prep.cands)
+        left = prep.budget - spent
+        funded = set(rounds)
+        return all(prep.c_int[q] > left for q in range(len(prep.cands)) if q not in funded)
+    return len(rounds) == len(prep.cands)
 
 
 def _block(
@@ -196,201 +287,264 @@ def _block(
         return _block_run(prep, bs, exhaustive)
 
 
+def _segments(
+    starts: IndexArray, sizes: IndexArray, qi: IndexArray
+) -> tuple[IndexArray, IndexArray]:
+    """Entry positions of the projects ``qi`` (concatenated) and the pair each belongs to."""
+    lens = sizes[qi]
+    ends = np.cumsum(lens)
+    total = int(ends[-1]) if ends.size else 0
+    pos = np.repeat(starts[qi] - (ends - lens), lens) + np.arange(total)
+    return pos, np.repeat(np.arange(qi.size), lens)
+
+
 def _block_run(
     prep: _Prep, bs: list[Fraction], exhaustive: bool | None
 ) -> list[_Outcome | None]:
-    """MES runs at the budgets ``bs`` side by side. An entry is None when the scan cannot reach
-    it (an earlier column overspent or stops); an outcome with ``exact`` None but ``rounds``
-    None-marked (``over`` False, ``spent`` -1) needs the exact fallback."""
+    """MES runs at the budgets ``bs`` (increasing) side by side (module docstring). An entry is
+    None when the scan cannot reach it (an earlier column overspent or stops there)."""
     K = len(bs)
     n = prep.n_ballots
-    outs: list[_Outcome | None] = [_Outcome(b) for b in bs]
-    for o in outs:
-        assert o is not None
-        o.spent = prep.free_cost
+    P = len(prep.cands)
+    outs = [_Outcome(b) for b in bs]
+    rec = _Record(P)
+    for i, o in enumerate(outs):
+        o._rec, o._col = rec, i
+    if P == 0:  # nothing to fund: every run is empty, and the scan stops at once
+        for o in outs:
+            o.stops = True
+        return list(outs[:1]) + [None] * (K - 1)
     bf = np.array([float(b) for b in bs], dtype=np.float64)
     B = np.empty((n, K), dtype=np.float64)
     B[:] = bf[None, :]
     exh = np.zeros((n, K), dtype=np.bool_)
-    P = len(prep.cands)
     alive = np.ones((P, K), dtype=np.bool_)
-    e_q, e_row, e_u, e_m, e_mu = prep.e_q, prep.e_row, prep.e_u, prep.e_m, prep.e_mu
-    starts = prep.starts
+    funded = np.zeros((P, K), dtype=np.bool_)
+    spent = np.full(K, prep.free_cost, dtype=np.int64)
+    e_q, e_row, e_u, e_m = prep.e_q, prep.e_row, prep.e_u, prep.e_m
+    starts, sizes = prep.starts, (prep.ends - prep.starts).astype(np.intp)
     poor = np.zeros((e_q.size, K), dtype=np.bool_)
+    emp = np.zeros((e_q.size, K), dtype=np.float64)  # m_i on poor entries, 0 elsewhere
+    R = np.repeat(np.add.reduceat(prep.e_mu, starts)[:, None], K, axis=1)
+    rhoU: FloatArray | None = None  # rho u per entry at the last round's solution
     D = 2.0 * prep.n_voters * _EPS * bf
-    cols = np.arange(K)  # original column of each current column
-    fallback: list[int] = []
+    Nb = prep.n_voters * bf
+    cols = np.arange(K)
+    qs = np.arange(P)
     c = prep.c[:, None]
     cnt = prep.cnt[:, None]
-    eu = e_u[:, None]
-    em = e_m[:, None]
-    emu = e_mu[:, None]
-    sizes = (prep.ends - prep.starts).astype(np.intp)
-    qs = np.arange(P)  # candidates still alive somewhere (current local order)
-    cut = -1  # columns from this original index on are not needed
+    c_int = np.asarray(prep.c_int, dtype=np.int64)
+    cut = K  # columns from this original index on are not needed
+    row_ptr, row_ent = _rows_csr(e_row, n)
+    running = np.ones(K, dtype=np.bool_)
 
     while True:
-        act: BoolArray = np.asarray(alive.any(axis=0))
-        if cut >= 0:
-            act &= cols < cut
+        act = running & (cols < cut)
         if not act.any():
             break
-        # compact columns and projects when many are done
         if act.sum() * 2 <= act.size or (alive.any(axis=1).sum() * 4 <= 3 * qs.size):
             keep_c = np.flatnonzero(act)
-            live_q: BoolArray = np.asarray(alive[:, keep_c].any(axis=1))
+            live_q = np.asarray(alive[:, keep_c].any(axis=1))
+            if not live_q.any():  # keep one (dead) project: the arrays stay non-empty
+                live_q[0] = True
             keep_q = np.flatnonzero(live_q)
             emask = live_q[e_q]
-            B, exh, D, cols = B[:, keep_c], exh[:, keep_c], D[keep_c], cols[keep_c]
+            B, exh, D, Nb, cols, spent = (
+                B[:, keep_c], exh[:, keep_c], D[keep_c], Nb[keep_c], cols[keep_c], spent[keep_c]
+            )
             alive = alive[np.ix_(keep_q, keep_c)]
+            R = R[np.ix_(keep_q, keep_c)]
+            funded = funded[:, keep_c]
             poor = poor[np.ix_(emask, keep_c)]
+            emp = emp[np.ix_(emask, keep_c)]
+            if rhoU is not None:
+                rhoU = rhoU[np.ix_(emask, keep_c)]
+            running = running[keep_c]
             remap = np.full(qs.size, -1, dtype=np.intp)
             remap[keep_q] = np.arange(keep_q.size)
             qs = qs[keep_q]
             e_q = remap[e_q[emask]]
-            e_row, e_u, e_m, e_mu = e_row[emask], e_u[emask], e_m[emask], e_mu[emask]
+            e_row, e_u, e_m = e_row[emask], e_u[emask], e_m[emask]
             sizes = np.bincount(e_q, minlength=qs.size).astype(np.intp)
             starts = np.concatenate(([0], np.cumsum(sizes)[:-1])).astype(np.intp)
             c = prep.c[qs][:, None]
             cnt = sizes.astype(np.float64)[:, None]
-            eu, em, emu = e_u[:, None], e_m[:, None], e_mu[:, None]
+            row_ptr, row_ent = _rows_csr(e_row, n)
             act = np.ones(cols.size, dtype=np.bool_)
-            if cut >= 0:
-                act &= cols < cut
-        Kc = cols.size
+        Kc, Pc = cols.size, qs.size
+        ar = np.arange(Kc)
+        eu = e_u[:, None]
         Bg = B[e_row]
-        exhG = exh[e_row]
-        mB = Bg * em
-        money = np.add.reduceat(mB, starts, axis=0)
-        errM = D[None, :] + 2.0 * (cnt + 2.0) * _EPS * (money + c)
-        alive &= ~(money < c - errM)
-        alive[:, ~act] = False
-        unsure = alive & (money <= c + errM)
-        bad_cols: BoolArray = np.asarray(unsure.any(axis=0))
-        aliveE = alive[e_q]
-        poor |= exhG
-        Pm = np.add.reduceat(np.where(poor, mB, 0.0), starts, axis=0)
-        R = np.add.reduceat(np.where(poor, 0.0, emu), starts, axis=0)
+        if rhoU is not None:
+            # rho only grows along a run: who was poor at last round's rho is poor now
+            new = np.greater(Bg < rhoU, poor)
+            if new.any():
+                poor |= new
+                nm = new * e_m[:, None]
+                emp += nm
+                R -= np.add.reduceat(nm * eu, starts, axis=0)
+        Pm = np.add.reduceat(Bg * emp, starts, axis=0)
         while True:
-            rho = np.where(R > 0, (c - Pm) / np.where(R > 0, R, 1.0), np.inf)
-            rhoU = rho[e_q] * eu
-            new = Bg < rhoU
-            new &= ~poor
-            new &= aliveE
+            rho = (c - Pm) / R
+            rho[~(R > 0)] = np.inf
+            rhoU = np.where(alive, rho, 0.0)[e_q] * eu
+            new = np.greater(Bg < rhoU, poor)
             if not new.any():
                 break
             poor |= new
-            Pm += np.add.reduceat(np.where(new, mB, 0.0), starts, axis=0)
-            R -= np.add.reduceat(np.where(new, emu, 0.0), starts, axis=0)
-        bad_cols |= (alive & ~(R > 0)).any(axis=0)
-        err = (D[None, :] + 2.0 * (cnt + 2.0) * _EPS * (money + c)) / R + 4 * _EPS * rho
-        rho_m = np.where(alive, rho, np.inf)
-        w0 = np.argmin(rho_m, axis=0)
-        has = alive[w0, np.arange(Kc)]
-        hi0 = rho[w0, np.arange(Kc)] + err[w0, np.arange(Kc)]
-        contenders = alive & (rho - err <= hi0[None, :])
-        # certify the contenders' splits (the float winner is one of them)
-        ce, ck = np.nonzero(contenders[e_q] & ~exhG)
-        if ce.size:
-            g_b = Bg[ce, ck]
-            g_ru = rhoU[ce, ck]
-            gap = g_b - g_ru
-            tol = (
-                D[ck] / e_m[ce]
-                + err[e_q[ce], ck] * e_u[ce]
-                + 4 * _EPS * (np.abs(g_b) + np.abs(g_ru))
-            )
-            fail = (np.abs(gap) <= tol) | ((gap < 0) != poor[ce, ck])
-            if fail.any():
-                bad_cols[ck[fail]] = True
+            nm = new * e_m[:, None]
+            emp += nm
+            Pm += np.add.reduceat(Bg * nm, starts, axis=0)
+            R -= np.add.reduceat(nm * eu, starts, axis=0)
+        bad = np.zeros(Kc, dtype=np.bool_)
+        slack = 2.0 * (cnt + 2.0) * _EPS * (Nb[None, :] + c)
+        broke = alive & ~(R > 0)  # every supporter poor: unaffordable unless money ~ cost
+        if broke.any():
+            sure = broke & (Pm < c - D[None, :] - slack)
+            alive &= ~sure
+            bad |= np.asarray((broke & ~sure).any(axis=0))
+        err = (D[None, :] + slack) / R + 4 * _EPS * rho
+        lo = np.where(alive, rho - err, np.inf)
+        w0 = np.argmin(np.where(alive, rho, np.inf), axis=0)
+        has = alive[w0, ar]
+        hi0 = rho[w0, ar] + err[w0, ar]
+        contenders = alive & (lo <= hi0[None, :])
+        cq, ck = np.nonzero(contenders)
+        pos, pair = _segments(starts, sizes, cq)
+        pk = ck[pair]
+        g_exh = exh[e_row[pos], pk]
+        g_b = Bg[pos, pk]
+        g_ru = rho[cq[pair], pk] * e_u[pos]
+        gap = g_b - g_ru
+        tol = (
+            D[pk] / e_m[pos]
+            + err[cq[pair], pk] * e_u[pos]
+            + 4 * _EPS * (np.abs(g_b) + np.abs(g_ru))
+        )
+        fail = ((np.abs(gap) <= tol) | ((gap < 0) != poor[pos, pk])) & ~g_exh
+        if fail.any():
+            bad[pk[fail]] = True
         w = np.where(has, w0, -1)
-        n_cont = contenders.sum(axis=0)
-        multi = np.flatnonzero((n_cont > 1) & ~bad_cols)
+        n_cont = np.bincount(ck, minlength=Kc)
+        multi = np.flatnonzero((n_cont > 1) & ~bad)
         if multi.size:
-            live_poor = np.add.reduceat((poor & ~exhG).astype(np.float64), starts, axis=0)
+            live_poor = np.bincount(pair, weights=(poor[pos, pk] & ~g_exh), minlength=cq.size)
+            where_pair = {(int(q), int(k)): i for i, (q, k) in enumerate(zip(cq, ck, strict=True))}
             for k in multi.tolist():
-                w[k] = _resolve(prep, qs, np.flatnonzero(contenders[:, k]), live_poor[:, k], R[:, k])
+                conts = np.flatnonzero(contenders[:, k])
+                lp = np.asarray([live_poor[where_pair[(int(q), k)]] for q in conts])
+                w[k], exact = _resolve(prep, qs, conts, lp, R[conts, k])
                 if w[k] < 0:
-                    bad_cols[k] = True
-        # set aside the columns with an uncertain decision
-        if bad_cols.any():
-            for k in np.flatnonzero(bad_cols).tolist():
-                fallback.append(int(cols[k]))
-                o = outs[int(cols[k])]
-                assert o is not None
-                o.spent = -1
-            alive[:, bad_cols] = False
-            w[bad_cols] = -1
-        # finished columns (nothing affordable): does the scan stop there?
-        for k in np.flatnonzero((w < 0) & act & ~bad_cols).tolist():
-            o = outs[int(cols[k])]
-            assert o is not None
-            if exhaustive is not None and _stops(prep, o, exhaustive):
-                ck0 = int(cols[k])
-                cut = ck0 + 1 if cut < 0 else min(cut, ck0 + 1)
-        # fund the winners
+                    bad[k] = True
+                elif exact:
+                    rec.exact[(len(rec.rounds), int(cols[k]))] = exact
+        if bad.any():
+            for k in np.flatnonzero(bad).tolist():
+                outs[int(cols[k])].pending = True
+            alive[:, bad] = False
+            running &= ~bad
+            w[bad] = -1
         fund = np.flatnonzero(w >= 0)
+        wq = w[fund]
+        w_all = np.full(Kc, -1, dtype=np.intp)
+        w_all[fund] = wq
+        hi_w = np.zeros(Kc)
+        hi_w[fund] = rho[wq, fund] + err[wq, fund]
+        rec.rounds.append((cols.copy(), qs.copy(), lo, w_all, rho[w_all, ar], hi_w))
+        # finished columns (nothing affordable left): does the scan stop there?
+        done = np.flatnonzero((w < 0) & act & ~bad)
+        if done.size:
+            running[done] = False
+            if exhaustive is not None:
+                left = prep.budget - spent[done]
+                if exhaustive:
+                    open_ = ~funded[:, done] & (c_int[:, None] <= left[None, :])
+                    stop = np.asarray(~open_.any(axis=0))
+                else:
+                    stop = np.asarray(funded[:, done].sum(axis=0) == P)
+                for k, st in zip(done.tolist(), stop.tolist(), strict=True):
+                    outs[int(cols[k])].stops = bool(st)
+                    if st:
+                        cut = min(cut, int(cols[k]) + 1)
+            for k in done.tolist():
+                outs[int(cols[k])].spent = int(spent[k])
         if fund.size == 0:
             continue
-        wq = w[fund]
-        seg_s, lens = starts[wq], sizes[wq]
-        fe = np.repeat(seg_s - np.concatenate(([0], np.cumsum(lens)[:-1])), lens) + np.arange(
-            int(lens.sum())
-        )
-        fk = np.repeat(fund, lens)
-        old = Bg[fe, fk]
-        pa = poor[fe, fk]
-        newb = np.where(pa, 0.0, old - rhoU[fe, fk])
-        rows = e_row[fe]
-        B[rows, fk] = newb
+        pos, pair = _segments(starts, sizes, wq)
+        fk = fund[pair]
+        old = Bg[pos, fk]
+        pa = poor[pos, fk]
+        rows = e_row[pos]
+        B[rows, fk] = np.where(pa, 0.0, old - rho[wq[pair], fk] * e_u[pos])
+        newly = pa & ~exh[rows, fk]
         exh[rows, fk] |= pa
-        kk = fund
-        alive[wq, kk] = False
-        D[kk] += 4.0 * (cnt[wq, 0] + 5.0) * _EPS * (money[wq, kk] + c[wq, 0])
-        rho_w = rho[wq, kk].tolist()
-        for k, q, r in zip(kk.tolist(), wq.tolist(), rho_w, strict=True):
-            ck0 = int(cols[k])
-            o = outs[ck0]
-            assert o is not None
-            gq = int(qs[q])
-            o.rounds.append(gq)
-            o.rhos.append(r)
-            o.spent += prep.c_int[gq]
-            if o.spent > prep.budget:
-                o.over = True
-                alive[:, k] = False
-                cut = ck0 + 1 if cut < 0 else min(cut, ck0 + 1)
-    if cut >= 0:
-        for i in range(cut, K):
-            outs[i] = None
-    return outs
+        if newly.any():  # their entries in every project are poor from now on (they hold 0)
+            nr, nk = rows[newly], fk[newly]
+            lens = row_ptr[nr + 1] - row_ptr[nr]
+            ends = np.cumsum(lens)
+            at = np.repeat(row_ptr[nr] - (ends - lens), lens) + np.arange(int(ends[-1]))
+            ent = row_ent[at]
+            ek = np.repeat(nk, lens)
+            fresh = ~poor[ent, ek]
+            ent, ek = ent[fresh], ek[fresh]
+            poor[ent, ek] = True
+            emp[ent, ek] = e_m[ent]
+            R -= np.bincount(
+                e_q[ent] * Kc + ek, weights=e_m[ent] * e_u[ent], minlength=Pc * Kc
+            ).reshape(Pc, Kc)
+        alive[wq, fund] = False
+        funded[qs[wq], fund] = True
+        spent[fund] += c_int[qs[wq]]
+        D[fund] += 4.0 * (cnt[wq, 0] + 5.0) * _EPS * (Nb[fund] + c[wq, 0])
+        over = fund[spent[fund] > prep.budget]
+        if over.size:
+            alive[:, over] = False
+            running[over] = False
+            for k in over.tolist():
+                outs[int(cols[k])].over = True
+                outs[int(cols[k])].spent = int(spent[k])
+            cut = min(cut, int(cols[over].min()) + 1)
+    return [o if i < cut else None for i, o in enumerate(outs)]
+
+
+def _rows_csr(e_row: IndexArray, n: int) -> tuple[IndexArray, IndexArray]:
+    """Entries ballot by ballot: ``row_ent[row_ptr[i]:row_ptr[i + 1]]`` are ballot ``i``'s."""
+    order = np.argsort(e_row, kind="stable").astype(np.intp)
+    ptr = np.zeros(n + 1, dtype=np.intp)
+    np.cumsum(np.bincount(e_row, minlength=n), out=ptr[1:])
+    return ptr, order
 
 
 def _resolve(
     prep: _Prep, qs: IndexArray, cont: IndexArray, live_poor: FloatArray, R: FloatArray
-) -> int:
-    """The exact least ``(rho, priority)`` among contenders with certified splits (current
-    local indices); -1 when it cannot be settled here."""
+) -> tuple[int, dict[int, Fraction]]:
+    """The exact least ``(rho, priority)`` among contenders ``cont`` (current local indices)
+    with certified splits; ``live_poor`` and ``R`` aligned with ``cont``: how many poor
+    supporters still hold money, and the rich supporters' ``sum m u``. -1 when it cannot be
+    settled here. Also the exact price factors found (by candidate)."""
     classes: dict[int, list[int]] = {}
-    for q in cont.tolist():
-        classes.setdefault(prep.twin[int(qs[q])], []).append(q)
+    for i, q in enumerate(cont.tolist()):
+        classes.setdefault(prep.twin[int(qs[q])], []).append(i)
     best: tuple[Fraction, int] | None = None
     best_q = -1
+    exact: dict[int, Fraction] = {}
     for members in classes.values():
-        q = min(members, key=lambda x: prep.prio[prep.cands[int(qs[x])]])
-        gq = int(qs[q])
+        i = min(members, key=lambda x: prep.prio[prep.cands[int(qs[cont[x]])]])
+        gq = int(qs[cont[i]])
         if len(classes) > 1:
-            if live_poor[q] != 0:
-                return -1
-            key = (Fraction(prep.c_int[gq], int(R[q])), prep.prio[prep.cands[gq]])
+            if live_poor[i] != 0:
+                return -1, {}
+            key = (Fraction(prep.c_int[gq], int(R[i])), prep.prio[prep.cands[gq]])
+            for x in members:
+                exact[int(qs[cont[x]])] = key[0]
         else:
             key = (Fraction(0), prep.prio[prep.cands[gq]])
         if best is None or key < best:
-            best, best_q = key, q
-    return best_q
+            best, best_q = key, int(cont[i])
+    return best_q, exact
 
 
-def _exact_outcome(prep: _Prep, b: Fraction) -> _Outcome:
+def _exact_outcome(prep: _Prep, b: Fraction) -> _Outcome:  # noqa: D401
     """The MES run at ``b`` by ``mes`` (exact; total budget ``b n``, an integer)."""
     from pnyx.methods.mes import equal_shares
 
@@ -410,8 +564,9 @@ def _exact_outcome(prep: _Prep, b: Fraction) -> _Outcome:
     )
     out = _Outcome(b)
     local = {j: q for q, j in enumerate(prep.cands)}
-    out.rounds = [local[j] for j in res.selected[len(prep.free) :]]
-    out.spent = prep.free_cost + sum(prep.c_int[q] for q in out.rounds)
+    rounds = [local[j] for j in res.selected[len(prep.free) :]]
+    out._rounds = rounds
+    out.spent = prep.free_cost + sum(prep.c_int[q] for q in rounds)
     out.over = out.spent > prep.budget
     out.exact = res
     return out
@@ -443,32 +598,86 @@ def _scan(
     increment: int,
     progress: Callable[[float], None] | None,
 ) -> _Outcome:
+    """The unit-by-unit scan (module docstring), its MES runs computed by blocks of probes:
+    a run at ``b_p`` whose sequence is certified back to the last resolved ``b_k`` stands for
+    every unit in between; a gap that is not certified is filled in by a later block."""
     start = Fraction(prep.budget, prep.n_voters)
+
+    def resolved(out: _Outcome | None) -> _Outcome:
+        assert out is not None, "a budget the scan reaches was dropped"
+        if out.pending:
+            exact = _exact_outcome(prep, out.b)
+            if exhaustive is not None:
+                exact.stops = not exact.over and _stops(
+                    prep, exact.rounds, exact.spent, exhaustive
+                )
+            return exact
+        return out
+
     if completion == "none":
-        (out,) = _block(prep, [start], None)
-        assert out is not None
-        return out if out.spent >= 0 else _exact_outcome(prep, start)
+        exhaustive: bool | None = None
+        return resolved(_block(prep, [start], None)[0])
     exhaustive = completion in ("add1", "add1-greedy")
-    k0, K = 0, 1
-    cap = max(4, _CELLS // max(1, prep.e_q.size))
-    prev: _Outcome | None = None
+    base = resolved(_block(prep, [start], exhaustive)[0])
+    if base.over:
+        raise AssertionError("MES overspent its own budget")
+    if base.stops:
+        return base
+    k = 0
+    known: dict[int, _Outcome | None] = {}
+    stride, width, dense = 1, _probe_width(prep), True
     while True:
-        outs = _block(prep, [start + (k0 + i) * increment for i in range(K)], exhaustive)
-        for out in outs:
-            assert out is not None, "a column the scan reaches was dropped"
-            if out.spent < 0:
-                out = _exact_outcome(prep, out.b)
+        # probes: after a certificate failed, the next units one by one; else a grid whose
+        # stride doubles while certificates hold; never beyond a budget where the scan stops
+        horizon = min((p for p, o in known.items() if o is None or o.over or o.stops), default=None)
+        probes: list[int] = []
+        p = k
+        while len(probes) < width:
+            p += 1 if dense else stride
+            if horizon is not None and p >= horizon:
+                break
+            if p not in known:
+                probes.append(p)
+        outs = _block(prep, [start + p * increment for p in probes], exhaustive)
+        dropped = False
+        for p, o in zip(probes, outs, strict=True):
+            if o is None:
+                dropped = True
+            known[p] = o
+        if dropped:  # drop everything beyond a budget where the scan stops at the latest
+            first = min(p for p, o in known.items() if o is None)
+            known = {p: o for p, o in known.items() if p < first}
+        # walk: resolve budgets in order while each is the next unit or certified
+        walked_all = True
+        while True:
+            nxt = min((p for p in known if p > k), default=None)
+            if nxt is None:
+                break
+            out = known[nxt]
+            if out is None:
+                raise AssertionError("a budget the scan reaches was dropped")
+            if nxt == k + 1:
+                out = resolved(out)
+            elif not _certified(prep, base, out):
+                walked_all = False
+                break
+            del known[nxt]
             if out.over:
-                if prev is None:
-                    raise AssertionError("MES overspent its own budget")
-                return prev
-            if _stops(prep, out, exhaustive):
+                return base
+            if out.stops:
                 return out
-            prev = out
-        k0 += K
-        K = min(cap, 4 * K)
+            base, k = out, nxt
+        dense = not walked_all
+        stride = min(stride * 2, 64) if walked_all else 1
         if progress is not None:
-            progress(min(0.99, prev.spent / max(1, prep.budget)) if prev else 0.0)
+            progress(min(0.99, base.spent / max(1, prep.budget)))
+
+
+def _probe_width(prep: _Prep) -> int:
+    """Budgets per block: enough that the per-round numpy calls are shared by many runs, few
+    enough that little is computed past a change of outcome (32, measured on the shared files:
+    16 and 64 were slower on some of them)."""
+    return _WIDTH
 
 
 def equal_shares_small(
