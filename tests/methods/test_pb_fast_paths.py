@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from pnyx.methods.pb import (
+    _outcome,
     _phragmen_bitsets,
     _phragmen_grouped,
     _phragmen_integers,
@@ -110,3 +111,51 @@ def test_phragmen_counts_agree_on_long_ballots_and_many_rounds() -> None:
             (sel_i, det_i), (sel_g, det_g) = _both(profile_from_election(e), ties)
             assert len(sel_i) > 10
             assert (sel_i, det_i) == (sel_g, det_g), seed
+
+
+@pytest.mark.parametrize("ties", ["id", "cost", "votes"])
+def test_phragmen_level_count_with_unsupported_free_and_tied_projects(ties: str) -> None:
+    """Projects nobody approved (reached last, all tied), free projects, equal costs and
+    supports (exact ties) and budgets that stop the count on a tie: the bit-set count with
+    deferred records equals the ballot-by-ballot count."""
+    for seed in range(80):
+        e = random_election(
+            1000 + seed,
+            n_projects=1 + seed % 16,
+            n_voters=1 + 3 * seed,
+            costs=(1000, 1000, 2000) if seed % 2 else (1000, 3000),
+            budget_share=(0.1, 0.3, 0.6, 0.95, 1.0)[seed % 5],
+            zero_cost=seed % 4 == 0,
+            max_length=1 + seed % 4,
+        )
+        profile = profile_from_election(e)
+        priority = _priority(profile, ties)
+        assert _phragmen_bitsets(profile, priority, None) == _phragmen_integers(
+            profile, priority, None
+        ), seed
+        outcome = tally(profile, "phragmen", ties=ties)
+        selected, details = _phragmen_integers(profile, priority, None)
+        assert outcome == _outcome(profile, "phragmen", ties, selected, details), seed
+
+
+def test_phragmen_level_count_hand_made_ties() -> None:
+    # Exact ties: a and b at 1/3 first, then two projects at 1/2 (which, depends on ``ties``); d and e
+    # (nobody approved) tie at an infinite load; e does not fit: the count stops before d.
+    e = election("a:1 b:2 c:1 d:1 e:5", "a,b\na,b\na,b\nb\nb\nb\nc\nc", budget="6")
+    profile = profile_from_election(e)
+    for ties in ("id", "cost", "votes"):
+        priority = _priority(profile, ties)
+        expected = _phragmen_integers(profile, priority, None)
+        assert _phragmen_bitsets(profile, priority, None) == expected
+        outcome = tally(profile, "phragmen", ties=ties)
+        assert sorted(outcome.selected) == ["a", "b", "c"]  # in an order set by ``ties``
+        assert outcome.result("d").reason == "no-support"
+        assert outcome.result("e").reason == "did-not-fit"
+
+
+def test_phragmen_level_count_reports_progress() -> None:
+    seen: list[float] = []
+    profile = profile_from_election(random_election(4, n_projects=12, n_voters=90))
+    assert profile.n_projects <= 32
+    tally(profile, "phragmen", progress=seen.append)
+    assert seen and seen == sorted(seen) and 0 < seen[-1] <= 1

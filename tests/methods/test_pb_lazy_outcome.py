@@ -18,7 +18,7 @@ from pnyx.methods.pb import (
 
 from .test_pb_greedy import election
 
-LAZY_RULES = ("greedy", "greedy-no-skip", "greedy-cost")
+LAZY_RULES = ("greedy", "greedy-no-skip", "greedy-cost", "phragmen")
 
 
 def _eager_copy(outcome: Outcome) -> Outcome:

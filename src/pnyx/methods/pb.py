@@ -196,6 +196,13 @@ class Profile:
                 bits[j] |= block
         return bits
 
+    @cached_property
+    def _overlaps(self) -> list[list[int]]:
+        """``_overlaps[w][j]``: how many voters list both ``w`` and ``j`` (Phragmén moves
+        them together)."""
+        bits = self._supporter_bits
+        return [[(mine & theirs).bit_count() for theirs in bits] for mine in bits]
+
 
 class _Lists(NamedTuple):
     costs: list[int]
@@ -773,8 +780,11 @@ def phragmen(profile: Profile, *, ties: str = "id", progress: Progress | None = 
     purchase, chosen by size (measured on the shared files): ballot by ballot for choose-1
     ballots (whose supporters of a project never support another) and small profiles; with
     voters as bit sets for up to :data:`PHRAGMEN_BITSET_PROJECTS` projects
-    (:func:`_phragmen_bitsets`; Amsterdam 5x faster); grouped by load level, counted by numpy,
-    for large profiles (:func:`_phragmen_grouped`).
+    (:func:`_phragmen_levels`; Amsterdam 5x faster); grouped by load level, counted by numpy,
+    for large profiles (:func:`_phragmen_grouped`). On the bit-set path the count only selects
+    and notes each winner's load; the per-project records (remaining money, loads as
+    fractions, why the others were not funded) are written when ``Outcome.projects`` is first
+    read (on Assen's 14 projects they cost a fifth of the count).
 
     Deliberate difference: pabutools breaks ``cost``/``votes`` ties among projects equal on that
     key in set-iteration order (it varies with ``PYTHONHASHSEED``); here by project id."""
@@ -785,7 +795,14 @@ def phragmen(profile: Profile, *, ties: str = "id", progress: Progress | None = 
     if profile.vote_type == "choose-1":
         selected, details = _phragmen_integers(profile, priority, progress)
     elif profile.n_projects <= PHRAGMEN_BITSET_PROJECTS:
-        selected, details = _phragmen_bitsets(profile, priority, progress)
+        run = _phragmen_levels(profile, priority, progress)
+
+        def build() -> tuple[ProjectResult, ...]:
+            return _project_results(
+                profile, run.selected, _phragmen_details(profile, priority, run)
+            )
+
+        return _new_outcome(profile, "phragmen", ties, run.selected, build)
     elif cells <= PHRAGMEN_BALLOT_BY_BALLOT_CELLS:
         selected, details = _phragmen_integers(profile, priority, progress)
     else:
@@ -907,86 +924,154 @@ def _phragmen_integers(
     return selected, details
 
 
+class _PhragmenRun(NamedTuple):
+    """What :func:`_phragmen_levels` found, from which :func:`_phragmen_details` writes the
+    per-project records: the winners in order, for each the money left before it and its load
+    ``numerator / denominator`` in scaled money (denominator 0: nobody approved it), and, if a
+    project tied for the lowest load did not fit, the projects left, those tied that did not
+    fit and the money left."""
+
+    selected: list[int]
+    bought: list[tuple[int, int, int]]
+    stop: tuple[list[int], list[int], int] | None
+
+
 def _phragmen_bitsets(
     profile: Profile, priority: list[int], progress: Progress | None
 ) -> tuple[list[int], dict[int, dict[str, Any]]]:
-    """:func:`_phragmen_integers` with voters as bits: ``levels`` maps each load level in use to
-    the set of voters at it, and buying ``w`` adds to ``x[j]`` of each candidate
-    ``(new - N_l) * |supporters(w) & level l & supporters(j)|`` (a popcount) per level."""
+    """:func:`_phragmen_levels` with its records, as :func:`_phragmen_integers` returns them."""
+    run = _phragmen_levels(profile, priority, progress)
+    return run.selected, _phragmen_details(profile, priority, run)
+
+
+def _phragmen_levels(
+    profile: Profile, priority: list[int], progress: Progress | None
+) -> _PhragmenRun:
+    """:func:`_phragmen_integers` with voters as bits, grouped by load level.
+
+    ``levels`` holds each load level above 0 in use, ``[N, voters at it]``; the voters still at
+    load 0 are not tracked. Buying ``w`` at load ``new`` adds to ``x[j]`` of each candidate
+    ``new * |supporters(w) & supporters(j)|`` (a per-profile table, :attr:`Profile._overlaps`)
+    minus ``N_l * |supporters(w) & level l & supporters(j)|`` (a popcount) for each level the
+    supporters of ``w`` leave. Projects nobody approved are kept apart (infinite load, reached
+    once the others are bought). The records (remaining money, exact loads as fractions) are
+    left to :func:`_phragmen_details`."""
     lists = profile._lists
     costs, approvals = lists.costs, lists.votes
     supporters = profile._supporter_bits
+    overlaps = profile._overlaps
     budget = profile.budget
-    numerators = [0]  # load numerator of each level, over ``denominator``
-    at_level = {0: (1 << profile.n_voters) - 1}  # voters at each level still in use
-    denominator = 1
+    n = len(costs)
     x = list(costs)
-    candidates = [j for j in range(profile.n_projects) if costs[j] <= budget]
+    live = [j for j in range(n) if costs[j] <= budget and approvals[j]]
+    unsupported = [j for j in range(n) if costs[j] <= budget and not approvals[j]]
+    total_rounds = len(live) + len(unsupported)
+    levels: list[list[int]] = []
+    denominator = 1
+    spent = 0
+    selected: list[int] = []
+    bought: list[tuple[int, int, int]] = []
+    stop: tuple[list[int], list[int], int] | None = None
+    while live or unsupported:
+        remaining = budget - spent
+        if not live:  # only projects nobody approved are left: all tied at an infinite load
+            too_dear = [j for j in unsupported if costs[j] > remaining]
+            if too_dear:
+                stop = (unsupported, too_dear, remaining)
+                break
+            winner = min(unsupported, key=priority.__getitem__)
+            unsupported.remove(winner)
+            selected.append(winner)
+            bought.append((remaining, 0, 0))
+            spent += costs[winner]
+            if progress is not None:
+                progress(len(selected) / total_rounds)
+            continue
+        best = live[0]
+        best_x, best_a = x[best], approvals[best]
+        tied: list[int] | None = None
+        for j in live:
+            xj, a = x[j], approvals[j]
+            lhs, rhs = xj * best_a, best_x * a
+            if lhs < rhs:
+                best, best_x, best_a, tied = j, xj, a, None
+            elif lhs == rhs and j != best:
+                if tied is None:
+                    tied = [best, j]
+                else:
+                    tied.append(j)
+        if tied is None:
+            if costs[best] > remaining:
+                stop = (live + unsupported, [best], remaining)
+                break
+            winner = best
+        else:
+            too_dear = [j for j in tied if costs[j] > remaining]
+            if too_dear:
+                stop = (live + unsupported, too_dear, remaining)
+                break
+            winner = min(tied, key=priority.__getitem__)
+        live.remove(winner)
+        selected.append(winner)
+        spent += costs[winner]
+        g = gcd(best_x, best_a)  # the winner's load equals best's: the same reduced fraction
+        factor, load = best_a // g, best_x // g
+        bought.append((remaining, load, denominator * factor))
+        row, moving = overlaps[winner], supporters[winner]
+        if factor != 1:
+            denominator *= factor
+            for level in levels:
+                level[0] *= factor
+            for j in live:
+                x[j] = x[j] * factor + load * row[j]
+        else:
+            for j in live:
+                k = row[j]
+                if k:
+                    x[j] += load * k
+        kept: list[list[int]] = []
+        for level in levels:
+            voters = level[1]
+            moved = voters & moving
+            if moved:
+                old = level[0]
+                for j in live:
+                    k = (moved & supporters[j]).bit_count()
+                    if k:
+                        x[j] -= old * k
+                voters ^= moved
+                if voters:
+                    level[1] = voters
+                    kept.append(level)
+            else:
+                kept.append(level)
+        kept.append([load, moving])
+        levels = kept
+        if progress is not None:
+            progress(len(selected) / total_rounds)
+    return _PhragmenRun(selected, bought, stop)
+
+
+def _phragmen_details(
+    profile: Profile, priority: list[int], run: _PhragmenRun
+) -> dict[int, dict[str, Any]]:
+    """The records of a :class:`_PhragmenRun`, as :func:`_phragmen_integers` writes them."""
+    costs, budget, money = profile._lists.costs, profile.budget, profile.money
     details: dict[int, dict[str, Any]] = {
-        j: {"reason": "over-budget", "remaining": profile.money(budget)}
+        j: {"reason": "over-budget", "remaining": money(budget)}
         for j in range(profile.n_projects)
         if costs[j] > budget
     }
-    spent = 0
-    selected: list[int] = []
-    total_rounds = len(candidates)
-    while candidates:
-        best = -1
-        tied: list[int] = []
-        best_x = best_a = 0
-        for j in candidates:
-            a = approvals[j]
-            if a == 0:
-                continue
-            if best < 0:
-                best, best_x, best_a, tied = j, x[j], a, [j]
-                continue
-            lhs, rhs = x[j] * best_a, best_x * a
-            if lhs < rhs:
-                best, best_x, best_a, tied = j, x[j], a, [j]
-            elif lhs == rhs:
-                tied.append(j)
-        if best < 0:  # only projects nobody approved are left: all tied at an infinite load
-            tied = list(candidates)
-        remaining = budget - spent
-        too_dear = [j for j in tied if costs[j] > remaining]
-        if too_dear:
-            _stop_details(profile, candidates, too_dear, priority, remaining, details)
-            break
-        winner = min(tied, key=priority.__getitem__)
-        info: dict[str, Any] = {"remaining": profile.money(remaining), "load": None}
-        details[winner] = info
-        selected.append(winner)
-        candidates.remove(winner)
-        spent += costs[winner]
-        if best >= 0:
-            g = gcd(best_x, best_a)
-            factor, load = best_a // g, best_x // g
-            info["load"] = Fraction(load, denominator * factor * profile.scale)
-            if factor != 1:
-                denominator *= factor
-                numerators = [v * factor for v in numerators]
-                for j in candidates:
-                    x[j] *= factor
-            moving = supporters[winner]
-            for lv, voters in list(at_level.items()):
-                moved = voters & moving
-                if not moved:
-                    continue
-                if voters == moved:
-                    del at_level[lv]
-                else:
-                    at_level[lv] = voters ^ moved
-                step = load - numerators[lv]
-                for j in candidates:
-                    count = (moved & supporters[j]).bit_count()
-                    if count:
-                        x[j] += step * count
-            at_level[len(numerators)] = moving
-            numerators.append(load)
-        if progress is not None:
-            progress(len(selected) / max(1, total_rounds))
-    return selected, details
+    scale = profile.scale
+    for winner, (remaining, load, denominator) in zip(run.selected, run.bought, strict=True):
+        details[winner] = {
+            "remaining": money(remaining),
+            "load": Fraction(load, denominator * scale) if denominator else None,
+        }
+    if run.stop is not None:
+        left, too_dear, remaining = run.stop
+        _stop_details(profile, left, too_dear, priority, remaining, details)
+    return details
 
 
 def _phragmen_grouped(
