@@ -86,6 +86,7 @@ BoolArray = npt.NDArray[np.bool_]
 _EPS = 2.0**-53
 _MAX_ENTRIES = 20_000  # supporter entries above which ``mes`` is the faster path
 _WIDTH = 32  # budgets per block
+_TINY_CELLS = 400  # ballots x projects up to which the first run is plain Python
 
 
 def small_applies(
@@ -135,7 +136,9 @@ class _Prep:
         bound = max(1, int(util.max(initial=0))) * max(1, self.n_voters)
         if bound >= 2**53:
             raise ValueError("utilities times voters exceed 2**53: use mes.equal_shares")
-        self.cands = [j for j in range(self.n_projects) if self.total_sat[j] > 0 and self.costs[j] > 0]
+        self.cands = [
+            j for j in range(self.n_projects) if self.total_sat[j] > 0 and self.costs[j] > 0
+        ]
         self.free = sorted(
             (j for j in range(self.n_projects) if self.total_sat[j] > 0 and self.costs[j] == 0),
             key=lambda j: self.prio[j],
@@ -173,7 +176,9 @@ class _Record:
 
     def __init__(self, n_candidates: int) -> None:
         self.n = n_candidates
-        self.rounds: list[tuple[IndexArray, IndexArray, FloatArray, IndexArray, FloatArray, FloatArray]] = []
+        self.rounds: list[
+            tuple[IndexArray, IndexArray, FloatArray, IndexArray, FloatArray, FloatArray]
+        ] = []
         # exact price factors found when settling ties: (round, column) -> {candidate: rho}
         self.exact: dict[tuple[int, int], dict[int, Fraction]] = {}
 
@@ -208,8 +213,19 @@ class _Outcome:
     from ``mes``, ``pending`` when a decision was uncertain (the run is to be done by ``mes``)."""
 
     __slots__ = (
-        "b", "_rounds", "_rhos", "_his", "_los", "_exact", "spent", "over", "stops", "exact",
-        "pending", "_rec", "_col",
+        "b",
+        "_rounds",
+        "_rhos",
+        "_his",
+        "_los",
+        "_exact",
+        "spent",
+        "over",
+        "stops",
+        "exact",
+        "pending",
+        "_rec",
+        "_col",
     )
 
     def __init__(self, b: Fraction) -> None:
@@ -280,9 +296,7 @@ def _stops(prep: _Prep, rounds: list[int], spent: int, exhaustive: bool) -> bool
     return len(rounds) == len(prep.cands)
 
 
-def _block(
-    prep: _Prep, bs: list[Fraction], exhaustive: bool | None
-) -> list[_Outcome | None]:
+def _block(prep: _Prep, bs: list[Fraction], exhaustive: bool | None) -> list[_Outcome | None]:
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         return _block_run(prep, bs, exhaustive)
 
@@ -298,9 +312,7 @@ def _segments(
     return pos, np.repeat(np.arange(qi.size), lens)
 
 
-def _block_run(
-    prep: _Prep, bs: list[Fraction], exhaustive: bool | None
-) -> list[_Outcome | None]:
+def _block_run(prep: _Prep, bs: list[Fraction], exhaustive: bool | None) -> list[_Outcome | None]:
     """MES runs at the budgets ``bs`` (increasing) side by side (module docstring). An entry is
     None when the scan cannot reach it (an earlier column overspent or stops there)."""
     K = len(bs)
@@ -350,7 +362,12 @@ def _block_run(
             keep_q = np.flatnonzero(live_q)
             emask = live_q[e_q]
             B, exh, D, Nb, cols, spent = (
-                B[:, keep_c], exh[:, keep_c], D[keep_c], Nb[keep_c], cols[keep_c], spent[keep_c]
+                B[:, keep_c],
+                exh[:, keep_c],
+                D[keep_c],
+                Nb[keep_c],
+                cols[keep_c],
+                spent[keep_c],
             )
             alive = alive[np.ix_(keep_q, keep_c)]
             R = R[np.ix_(keep_q, keep_c)]
@@ -608,9 +625,7 @@ def _scan(
         if out.pending:
             exact = _exact_outcome(prep, out.b)
             if exhaustive is not None:
-                exact.stops = not exact.over and _stops(
-                    prep, exact.rounds, exact.spent, exhaustive
-                )
+                exact.stops = not exact.over and _stops(prep, exact.rounds, exact.spent, exhaustive)
             return exact
         return out
 
@@ -733,6 +748,12 @@ def _equal_shares_checked(
     progress: Callable[[float], None] | None = None,
 ) -> MesResult:
     """:func:`equal_shares_small` on validated int64 arrays (what ``mes.equal_shares`` has)."""
+    if utilities.size <= _TINY_CELLS:
+        tiny = _tiny(
+            costs, budget, utilities, multiplicity, tie_priority, cost_utility, completion, progress
+        )
+        if tiny is not None:
+            return tiny
     keep = multiplicity > 0
     n_all = keep.size
     if not keep.all():
@@ -771,6 +792,199 @@ def _equal_shares_checked(
     if progress is not None:
         progress(1.0)
     return MesResult(tuple(selected), full_payments, spent, out.b, reasons)
+
+
+def _tiny(
+    costs: IntArray,
+    budget: int,
+    utilities: IntArray,
+    multiplicity: IntArray,
+    tie_priority: IntArray,
+    cost_utility: bool,
+    completion: str,
+    progress: Callable[[float], None] | None,
+) -> MesResult | None:
+    """The MES run at ``b_0`` in plain Python floats, with the block's certified decisions (one
+    column): the result when the scan stops there (or ``completion="none"``), else None (the
+    caller then scans with numpy). None as well on any uncertain decision."""
+    c_list = costs.tolist()
+    rows = utilities.tolist()
+    mult = multiplicity.tolist()
+    prio = tie_priority.tolist()
+    n_projects = len(c_list)
+    n_all = len(rows)
+    n_voters = sum(mult)
+    if n_voters == 0:
+        return None
+    sups: list[list[tuple[int, float, float, int]]] = [[] for _ in range(n_projects)]
+    top = 1
+    for i, (row, m) in enumerate(zip(rows, mult, strict=True)):
+        if m <= 0:
+            continue
+        for j, u in enumerate(row):
+            if u > 0:
+                if cost_utility:
+                    u = c_list[j]
+                    if u == 0:
+                        continue
+                if u > top:
+                    top = u
+                sups[j].append((i, float(u), float(m), u * m))
+    total = [sum(e[3] for e in sup) for sup in sups]
+    cands = [j for j in range(n_projects) if total[j] > 0 and c_list[j] > 0]
+    free = sorted(
+        (j for j in range(n_projects) if total[j] > 0 and c_list[j] == 0), key=prio.__getitem__
+    )
+    if top * n_voters >= 2**53:
+        return None
+    b = Fraction(int(budget), n_voters)
+    bf = float(b)
+    D = 2.0 * n_voters * _EPS * bf
+    Nb = n_voters * bf
+    beta = [bf] * n_all
+    exh = [False] * n_all
+    alive = list(cands)
+    rounds: list[int] = []
+    payers: list[set[int]] = []
+    pay_rows: list[list[tuple[int, float]]] = []
+    spent = 0
+    while alive:
+        evals: dict[int, tuple[float, float, float, list[tuple[int, float, float, int]], int]] = {}
+        for j in list(alive):
+            sup = sups[j]
+            c = float(c_list[j])
+            items = sorted(sup, key=lambda e: beta[e[0]] / e[1]) if len(sup) > 1 else sup
+            pm = 0.0
+            r_int = total[j]
+            rho = -1.0
+            k = 0
+            for i, u, m, mu in items:
+                x = (c - pm) / r_int
+                if x * u <= beta[i]:
+                    rho = x
+                    break
+                pm += m * beta[i]
+                r_int -= mu
+                k += 1
+            slack = 2.0 * (len(sup) + 2.0) * _EPS * (Nb + c)
+            if rho < 0:  # everybody poor: unaffordable unless the money is about the cost
+                if pm < c - D - slack:
+                    alive.remove(j)
+                    continue
+                return None
+            err = (D + slack) / r_int + 4 * _EPS * rho
+            evals[j] = (rho, err, float(r_int), items, k)
+        if not evals:
+            break
+        w = min(evals, key=lambda j: evals[j][0])
+        hi = evals[w][0] + evals[w][1]
+        conts = [j for j in evals if evals[j][0] - evals[j][1] <= hi]
+        live_poor: dict[int, bool] = {}
+        for j in conts:  # certify the split
+            rho, err, _, items, k = evals[j]
+            lp = False
+            for t, (i, u, m, _mu) in enumerate(items):
+                if exh[i]:
+                    continue
+                b_i = beta[i]
+                ru = rho * u
+                gap = b_i - ru
+                if gap < 0:
+                    gap = -gap
+                    if t >= k:
+                        return None
+                    lp = True
+                elif t < k:
+                    return None
+                if gap <= D / m + err * u + 4 * _EPS * (abs(b_i) + ru):
+                    return None
+            live_poor[j] = lp
+        if len(conts) > 1:
+            classes: dict[tuple[int, tuple[tuple[int, float], ...]], list[int]] = {}
+            for j in conts:
+                tkey = (c_list[j], tuple((e[0], e[1]) for e in sups[j]))
+                classes.setdefault(tkey, []).append(j)
+            best: tuple[Fraction, int] | None = None
+            for members in classes.values():
+                j = min(members, key=prio.__getitem__)
+                if len(classes) > 1:
+                    if live_poor[j]:
+                        return None
+                    exact = (Fraction(c_list[j], int(evals[j][2])), prio[j])
+                else:
+                    exact = (Fraction(0), prio[j])
+                if best is None or exact < best:
+                    best, w = exact, j
+        rho, err, _, items, k = evals[w]
+        paid: set[int] = set()
+        row_pay: list[tuple[int, float]] = []
+        for t, (i, u, _m, _mu) in enumerate(items):
+            old = beta[i]
+            if t < k or exh[i]:
+                pay = old
+                beta[i] = 0.0
+                exh[i] = True
+            else:
+                ru = rho * u
+                pay = min(old, ru)
+                beta[i] = old - ru
+            if pay > 0:
+                paid.add(i)
+            row_pay.append((i, pay))
+        alive.remove(w)
+        rounds.append(w)
+        payers.append(paid)
+        pay_rows.append(row_pay)
+        spent += c_list[w]
+        D += 4.0 * (len(sups[w]) + 5.0) * _EPS * (Nb + float(c_list[w]))
+    funded = set(rounds)
+    left = int(budget) - spent
+    if completion in ("add1", "add1-greedy"):
+        if any(c_list[j] <= left for j in cands if j not in funded):
+            return None
+    elif completion == "add1-no-stop" and len(rounds) < len(cands):
+        return None
+    selected = free + rounds
+    chosen = set(selected)
+    reasons: dict[int, tuple[str, tuple[int, ...]]] = {}
+    for j in range(n_projects):
+        if j in chosen:
+            continue
+        if total[j] == 0:
+            reasons[j] = ("no-supporters", ())
+        elif c_list[j] > budget:
+            reasons[j] = ("did-not-fit", ())
+        else:
+            ids = {e[0] for e in sups[j]}
+            reasons[j] = (
+                "unaffordable",
+                tuple(s for s, who in zip(rounds, payers, strict=True) if who & ids),
+            )
+    if completion == "add1-greedy":
+        left = int(budget) - sum(c_list[j] for j in selected)
+
+        def key(j: int) -> tuple[int, Fraction, int]:
+            if total[j] == 0:
+                return (2, Fraction(0), prio[j])
+            if c_list[j] == 0:
+                return (0, Fraction(0), prio[j])
+            return (1, -Fraction(total[j], c_list[j]), prio[j])
+
+        for j in sorted((j for j in range(n_projects) if j not in chosen), key=key):
+            if c_list[j] <= left:
+                selected.append(j)
+                left -= c_list[j]
+                reasons.pop(j, None)
+            elif j in reasons and reasons[j][0] != "no-supporters":
+                reasons[j] = ("did-not-fit", ())
+    payments = np.zeros((n_all, n_projects), dtype=np.float64)
+    for s_, row_pay in zip(rounds, pay_rows, strict=True):
+        for i, pay in row_pay:
+            payments[i, s_] = pay
+    if progress is not None:
+        progress(0.0)
+        progress(1.0)
+    return MesResult(tuple(selected), payments, sum(c_list[j] for j in selected), b, reasons)
 
 
 def _greedy_rest(
