@@ -92,6 +92,34 @@ also has the same set at both ends, so is ``rho_j^t``, and ``rho_j^t - rho_{j_t}
 on ``[b, b']`` the sign it has at both ends. So (C1) may also be shown, project by project, by
 ``(rho_j^t(b), prio_j) > (rho_{j_t}^t(b), prio_{j_t})`` and the same at ``b'``, with equal sets.
 
+Sandwich certificate (when the sets change inside ``[b, b']``). Write ``x = b``, ``y = b'`` and
+let ``z`` be in ``[x, y]``; the forced run at ``z`` follows ``S`` up to round ``t`` (it is MES
+there, by the induction of the certificate proof). Call a voter *live at x* if no earlier round
+made them pay everything at ``x``. By the lemma ``rho_s^s(y) <= rho_s^s(z) <= rho_s^s(x)`` for
+every earlier round ``s``, and a voter who pays everything in round ``s`` at ``z`` does so at
+``x`` (``beta - rho u`` grows with the budget), so a voter live at ``x`` is live at ``z`` and at
+``y``, and ``beta_i^{t-1}(z) = z - sum_s rho_s^s(z) u_{i j_s}`` gives
+``L_i(z) = beta_i^{t-1}(x) + (z - x) <= beta_i^{t-1}(z) <= beta_i^{t-1}(y) - (y - z) = U_i(z)``;
+for a voter not live at ``x``, ``L_i = 0 <= beta_i^{t-1}(z) <= beta_i^{t-1}(y) = U_i``. Both
+bounds are affine in ``z``. Take ``X`` affine with ``X(x) >= theta_t`` and ``X(y)`` such that
+``g(y) >= c_{j_t}``, where ``g(z) = sum_i m_i min(L_i(z), X(z) u_{i j_t})`` over ``j_t``'s
+supporters (``X(y) = X(x)`` always qualifies, since ``L(y) >= beta(x)``). ``g`` is a sum of
+minima of affine functions, so concave, and ``g(x) >= f_{j_t}(theta_t) = c_{j_t}`` at ``x``:
+``g >= c_{j_t}`` on ``[x, y]``, so ``f_{j_t}(X(z)) >= g(z) >= c_{j_t}`` at ``z`` (budgets
+``>= L``) and ``rho_{j_t}^t(z) <= X(z)``. For a competitor ``j``, ``h(z) = sum_i m_i min(U_i(z),
+X(z) u_ij)`` over its supporters is concave as well; if its maximum on ``[x, y]`` is below
+``c_j`` then ``f_j(X(z)) <= h(z) < c_j`` (budgets ``<= U``), so ``rho_j^t(z) > X(z) >=
+rho_{j_t}^t(z)`` (or ``j`` is unaffordable): ``j_t`` beats ``j`` at every ``z``, whatever the
+sets do in between. The maximum of ``h`` is bounded at any point ``z*`` by concavity,
+``h <= h(z*) + max(0, h'(z*+)) (y - z*) + max(0, -h'(z*-)) (z* - x)``; ``z*`` is where the
+slope changes sign, found by sorting the kinks (any ``z*`` gives a valid bound). All of this is computed in floats, with the
+budgets' error margins widened by ``1e-12 (y + (y - x))`` and sums required to clear ``c`` by a
+relative ``1e-9``; a kink whose two pieces are within float error counts with either slope. It
+is used only to *accept* a pair: when it fails, the affine certificate and then failure follow
+as before. It tolerates sets that change, but its bounds ignore how much the earlier prices
+fall between ``x`` and ``y`` (``U - L = beta(y) - beta(x) - (y - x)``), so it fails on pairs
+closer than that.
+
 The algorithm. The forced run at a certified ``b'`` *is* the MES run there. The fast completion
 runs MES at ``b_k``; if the scan would stop there (overspent, or exhaustive for ``add1``) it
 returns what the scan returns. Otherwise it tries to certify ``[b_k, b_{k+s}]`` for some
@@ -809,6 +837,8 @@ def _certify(
             # affine certificate: same poor sets at both ends => prices affine in between
             if base_t is None:
                 base_t = base.at_round(t)
+            if _sandwich(pr, base_t, state, j, j_t, theta):
+                continue  # sandwich certificate
             ev_x = base_t.evaluate(j)
             if ev_x.status == 0:
                 if resume:
@@ -858,6 +888,79 @@ def _certify(
     if failed and resume:
         return None, None, _finish(state, base)
     return (None, guess, None) if failed else (state, guess, None)
+
+
+def _sandwich(pr: _Problem, lo: _State, hi: _State, j: int, j_t: int, theta: Fraction) -> bool:
+    """The sandwich certificate of the module docstring for one pair: True only if, for every
+    per-voter budget ``z`` in ``[x, y]`` (``lo`` and ``hi``: the forced runs at ``x < y`` at the
+    start of the same round ``t``, ``theta`` the exact price factor of ``j_t`` there at ``x``),
+    ``rho_j(z) > rho_{j_t}(z)`` (or ``j`` is unaffordable). Floats only, with margins: a False
+    proves nothing."""
+    dx = float(hi.b - lo.b)
+    # every float below is within ``tol`` of the exact value it stands for
+    tol = lo.delta + hi.delta + 1e-12 * (hi.bf + dx)
+    # winner: L_i(z) = beta_i(x) + (z - x) if i was not exhausted at x, else 0; L <= beta(z).
+    # X(z) affine, X(x) >= theta; X(y) with sum m min(L(y), X(y) u) >= c, so the concave
+    # g(z) = sum m min(L(z), X(z) u) is >= c at both ends, hence on [x, y]: rho_t(z) <= X(z)
+    sup = pr.sup[j_t]
+    uf, mf, muf = pr.sup_uf[j_t], pr.sup_mf[j_t], pr.sup_muf[j_t]
+    c = float(pr.costs[j_t])
+    live = ~lo.exhausted.take(sup)
+    ly = np.where(live, np.maximum(lo.beta.take(sup) + (dx - tol), 0.0), 0.0)
+    mb = mf * ly
+    target = c * (1 + 1e-9) + 1e-300
+    if not float(mb.sum()) > target:
+        return False
+    solved = _solve(ly, uf, mb, muf, target, None)
+    if solved is None:
+        return False
+    x_lo = float(theta) * (1 + 1e-12) + 1e-300  # >= theta
+    x_hi = solved[0] * (1 + 1e-12)
+    if x_hi >= x_lo:
+        x_hi = x_lo  # exact: L(y) >= beta(x), so g(y) at x_lo >= f_t(theta) at x = c
+    elif not float(mf @ np.minimum(ly, x_hi * uf)) * (1 - 1e-9) >= c:
+        return False
+    # competitor: U_i(z) = beta_i(y) - (y - z) if i was not exhausted at x, else beta_i(y);
+    # beta(z) <= U(z). h(z) = sum m min(U(z), X(z) u) is concave; h < c on [x, y] means
+    # rho_j(z) >= rho_j[U(z)] > X(z) >= rho_t(z). In s = (z - x) / (y - x) in [0, 1]:
+    # U = a + bs s, X u = p + q s
+    sup = pr.sup[j]
+    uf, mf = pr.sup_uf[j], pr.sup_mf[j]
+    c = float(pr.costs[j])
+    live = ~lo.exhausted.take(sup)
+    by = hi.beta.take(sup) + tol
+    bs = np.where(live, dx, 0.0)
+    a = by - bs
+    p = uf * x_lo
+    q = uf * (x_hi - x_lo)
+    # a maximiser s* of h (any s* gives a valid bound below; this one makes it tight)
+    diff = bs - q
+    right = np.where(a < p, bs, q)  # slope just right of 0 (either when equal)
+    slope0 = float(mf @ right)
+    s_star = 0.0
+    if slope0 > 0:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            cross = (p - a) / diff
+        inside = (diff != 0) & (cross > 0) & (cross < 1)
+        s_star = 1.0
+        if inside.any():
+            cs = cross[inside]
+            order = np.argsort(cs)
+            cum = slope0 - np.cumsum((mf * np.abs(diff))[inside][order])
+            k = int(np.searchsorted(-cum, 0.0, side="left"))
+            if k < cs.size:
+                s_star = float(cs[order[k]])
+    # concavity: h(s) <= h(s*) + max(0, D+) (1 - s*) + max(0, -D-) s*, with D+ >= h'(s*+)
+    # and D- <= h'(s*-) (a term whose two pieces are within float error counts either slope)
+    u_s = a + bs * s_star
+    v_s = p + q * s_star
+    close = np.abs(u_s - v_s) <= 1e-9 * (np.abs(u_s) + np.abs(v_s)) + 4 * tol
+    lower_u = u_s < v_s
+    d_plus = float(mf @ np.where(close, np.maximum(bs, q), np.where(lower_u, bs, q)))
+    d_minus = float(mf @ np.where(close, np.minimum(bs, q), np.where(lower_u, bs, q)))
+    h_star = float(mf @ np.minimum(u_s, v_s))
+    bound = h_star + max(0.0, d_plus) * (1 - s_star) + max(0.0, -d_minus) * s_star
+    return bool(bound * (1 + 1e-9) + 1e-300 < c)
 
 
 def _cost(pr: _Problem, projects: list[int]) -> int:
