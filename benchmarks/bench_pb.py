@@ -59,6 +59,7 @@ import sys
 import time
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = Path(os.environ.get("PNYX_REFERENCE_DATA", REPO.parent / "shared" / "data")) / "pb"
@@ -153,7 +154,7 @@ def pabutools_rule(  # type: ignore[no-untyped-def]
     instance, prof = to_pabutools(profile)
     sat = Cost_Sat if is_approval(profile) else Additive_Cardinal_Sat
 
-    def call():  # type: ignore[no-untyped-def]
+    def call() -> Any:
         if rule == "greedy-cost":
             return greedy_utilitarian_welfare(instance, prof, sat_class=Cost_Sat)
         if rule == "greedy":
@@ -258,7 +259,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warm", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
-        worker(*args.worker, warm=args.warm)
+        worker(args.worker[0], args.worker[1], warm=args.warm)
         return 0
     rules = [r for r in args.rules.split(",") if r]
     unknown = set(rules) - set(RULES)
@@ -290,10 +291,12 @@ def main(argv: list[str] | None = None) -> int:
             key = f"{path.name}|{rule}|{args.pabutools_timeout:g}"
             warm_key = f"{key}|warm"  # [best warm seconds, selection, first call seconds]
             warm: float | None = None
+            theirs: float | None
+            their_selected: list[str] | None
             if args.no_pabutools:
                 theirs, their_selected = None, None
             elif key in cache:
-                theirs, their_selected = cache[key]  # type: ignore[assignment]
+                theirs, their_selected = cache[key]  # type: ignore[assignment]  # from JSON
             elif args.skip_uncached:
                 continue
             else:
