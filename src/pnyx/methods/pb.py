@@ -167,7 +167,13 @@ class Profile:
             for j in range(self.n_projects)
         ]
         return _Lists(
-            costs=costs, votes=votes, scores=scores, id_rank=id_rank, priority={}, results=results
+            costs=costs,
+            votes=votes,
+            scores=scores,
+            id_rank=id_rank,
+            priority={},
+            results=results,
+            budget=self.money(self.budget),
         )
 
     @cached_property
@@ -211,6 +217,7 @@ class _Lists(NamedTuple):
     id_rank: list[int]
     priority: dict[str, list[int]]  # tie-breaking rank per ``ties``, filled on first use
     results: list[dict[str, Any]]  # the fields of each ProjectResult a rule does not change
+    budget: Number  # the budget in currency units, as Outcome.budget shows it
 
 
 def _decimals(value: Number) -> int:
@@ -548,8 +555,9 @@ def _new_outcome(
     """The :class:`Outcome`; ``projects`` may be a function building them, called on the first
     access to ``Outcome.projects`` (see :meth:`Outcome.__getattr__`)."""
     ids = profile.project_ids
+    lists = profile._lists
     if spent is None:
-        costs = profile._lists.costs
+        costs = lists.costs
         spent = sum([costs[j] for j in selected])
     values = {
         "rule": rule,
@@ -557,7 +565,7 @@ def _new_outcome(
         "ties": ties,
         "selected": tuple([ids[j] for j in selected]),
         "cost": profile.money(spent),
-        "budget": profile.money(profile.budget),
+        "budget": lists.budget,
         "projects": projects,
         "vote_type": profile.vote_type,
         "payments": payments,
@@ -568,7 +576,9 @@ def _new_outcome(
     if not isinstance(projects, tuple):
         del values["projects"]
         values["_pending_projects"] = projects
-    return _frozen(Outcome, values)
+    outcome = object.__new__(Outcome)  # as _frozen(Outcome, values), inlined
+    object.__setattr__(outcome, "__dict__", values)
+    return outcome
 
 
 _RESULT_DEFAULTS: dict[str, Any] = {
@@ -607,7 +617,9 @@ def greedy(
     priority = _priority(profile, ties)
     lists = profile._lists
     costs, scores = lists.costs, lists.scores
-    ranking = _by_key_then_priority([-x for x in scores], priority)
+    n = len(scores)
+    combined = [p - x * n for x, p in zip(scores, priority, strict=True)]  # as _by_key_then_...
+    ranking = sorted(range(n), key=combined.__getitem__)
     # score < threshold * points_scale, in integers: score * den < num
     limit = None if threshold is None else Fraction(threshold) * profile.points_scale
     num, den = (0, 1) if limit is None else (limit.numerator, limit.denominator)
