@@ -430,7 +430,11 @@ class Outcome:
 
     For MES, ``payments[b, p]`` is what each voter with distinct ballot ``b`` paid for project
     ``p`` (display floats; voter ``i`` of the file has ballot ``voter_ballot[i]``, see
-    :meth:`voter_payments`) and ``final_budget`` the per-voter budget after completion."""
+    :meth:`voter_payments`) and ``final_budget`` the per-voter budget after completion.
+
+    The greedy rules and Phragmén (up to :data:`PHRAGMEN_BITSET_PROJECTS` projects) return an
+    outcome whose ``projects`` are built on their first access (equality, ``repr``, pickling
+    and copies build them too); the values are the ones an eager build gives."""
 
     rule: str
     completion: str
