@@ -800,7 +800,8 @@ def phragmen(profile: Profile, *, ties: str = "id", progress: Progress | None = 
     for large profiles (:func:`_phragmen_grouped`). On the bit-set path the count only selects
     and notes each winner's load; the per-project records (remaining money, loads as
     fractions, why the others were not funded) are written when ``Outcome.projects`` is first
-    read (on Assen's 14 projects they cost a fifth of the count).
+    read (on Assen's 14 projects, 40-50 µs against the count's 65-75 µs, mostly the exact
+    loads as fractions).
 
     Deliberate difference: pabutools breaks ``cost``/``votes`` ties among projects equal on that
     key in set-iteration order (it varies with ``PYTHONHASHSEED``); here by project id."""
