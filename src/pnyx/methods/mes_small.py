@@ -76,7 +76,9 @@ import numpy.typing as npt
 
 from pnyx.methods.mes import COMPLETIONS, MesResult
 
-__all__ = ["equal_shares_small", "small_applies"]
+__all__ = ["ENABLED", "equal_shares_small", "small_applies"]
+
+ENABLED = True  # read by the dispatch in ``mes.equal_shares`` (benchmarks switch it off)
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -85,7 +87,9 @@ BoolArray = npt.NDArray[np.bool_]
 
 _EPS = 2.0**-53
 _MAX_ENTRIES = 20_000  # supporter entries above which ``mes`` is the faster path
-_WIDTH = 32  # budgets per block
+_CELLS = 1 << 16  # supporter entries x budgets of a block, about
+_EXTEND = 8  # budgets of a block past the last known one
+_DETAIL_CELLS = 1 << 16  # entries x budgets up to which a block keeps its rounds' state
 _TINY_CELLS = 400  # ballots x projects up to which the first run is plain Python
 
 
@@ -168,6 +172,42 @@ class _Prep:
         self.twin_arr = np.asarray(self.twin, dtype=np.int64)
 
 
+class _Detail:
+    """One round of a block: budgets per entry, poor sets, price factors and error bounds."""
+
+    __slots__ = (
+        "Bg",
+        "poor",
+        "exh",
+        "rho",
+        "err",
+        "R",
+        "D",
+        "e_row",
+        "e_u",
+        "e_m",
+        "starts",
+        "sizes",
+    )
+
+    def __init__(self, **kw: object) -> None:
+        for k, v in kw.items():
+            setattr(self, k, v)
+
+    Bg: FloatArray
+    poor: BoolArray
+    exh: BoolArray
+    rho: FloatArray
+    err: FloatArray
+    R: FloatArray
+    D: FloatArray
+    e_row: IndexArray
+    e_u: FloatArray
+    e_m: FloatArray
+    starts: IndexArray
+    sizes: IndexArray
+
+
 class _Record:
     """What a block decided, round by round: the columns still running (original indices,
     increasing), the candidates still alive somewhere, their certified lower bounds ``lo`` of
@@ -181,6 +221,37 @@ class _Record:
         ] = []
         # exact price factors found when settling ties: (round, column) -> {candidate: rho}
         self.exact: dict[tuple[int, int], dict[int, Fraction]] = {}
+        # per round, when the block is small enough to keep them: the state the splits were
+        # computed from (for the affine certificate), see :meth:`split`
+        self.detail: list[_Detail | None] = []
+
+    def split(self, t: int, col: int, q: int, certify: bool) -> bytes | None:
+        """The poor supporters (ballot rows, as bytes) of candidate ``q`` in round ``t`` of
+        column ``col``, or None if unknown, not alive there, or (with ``certify``) not certified
+        by the margins of the module docstring (step 2)."""
+        det = self.detail[t] if t < len(self.detail) else None
+        if det is None:
+            return None
+        cols, qs = self.rounds[t][0], self.rounds[t][1]
+        at = int(np.searchsorted(cols, col))
+        qi = int(np.searchsorted(qs, q))
+        if at >= cols.size or cols[at] != col or qi >= qs.size or qs[qi] != q:
+            return None
+        if not det.R[qi, at] > 0 or not np.isfinite(self.rounds[t][2][qi, at]):
+            return None
+        s, e = int(det.starts[qi]), int(det.starts[qi] + det.sizes[qi])
+        poor = det.poor[s:e, at]
+        rows = det.e_row[s:e]
+        if certify:
+            b = det.Bg[s:e, at]
+            u = det.e_u[s:e]
+            ru = det.rho[qi, at] * u
+            gap = b - ru
+            tol = det.D[at] / det.e_m[s:e] + det.err[qi, at] * u + 4 * _EPS * (np.abs(b) + ru)
+            ok = ((np.abs(gap) > tol) & ((gap < 0) == poor)) | det.exh[rows, at]
+            if not ok.all():
+                return None
+        return bytes(rows[poor].tobytes())
 
     def column(
         self, col: int
@@ -277,15 +348,40 @@ def _certified(prep: _Prep, low: _Outcome, high: _Outcome) -> bool:
     his = np.asarray(low._his)
     if bool((lo.min(axis=1) > his).all()):
         return True
+    prefix: dict[int, bool] = {}
     for t, j in np.argwhere(lo <= his[:, None]).tolist():
         wt = int(w[t])
         rho_j = high._exact[t].get(j)
         rho_w = low._exact[t].get(wt)
-        if rho_j is None or rho_w is None:
-            return False
-        if not (rho_j, prep.prio[prep.cands[j]]) > (rho_w, prep.prio[prep.cands[wt]]):
+        if (
+            rho_j is not None
+            and rho_w is not None
+            and (rho_j, prep.prio[prep.cands[j]]) > (rho_w, prep.prio[prep.cands[wt]])
+        ):
+            continue
+        if not _affine(low, high, t, j, prefix):
             return False
     return True
+
+
+def _affine(low: _Outcome, high: _Outcome, t: int, j: int, prefix: dict[int, bool]) -> bool:
+    """The affine certificate of ``mes`` for candidate ``j`` in round ``t``: the winners of
+    rounds ``0..t`` pay with the same poor supporters at both ends and ``j`` has the same
+    certified split at both ends, so ``rho_j - rho_w`` is affine in the budget in between and
+    keeps the sign (with the priorities) it has at both ends, where ``j`` lost (``prefix``
+    caches the winners' test by round)."""
+    rl, rh = low._rec, high._rec
+    if rl is None or rh is None:
+        return False
+    for s in range(t + 1):
+        if s not in prefix:
+            w = low.rounds[s]
+            a = rl.split(s, low._col, w, False)
+            prefix[s] = a is not None and a == rh.split(s, high._col, w, False)
+        if not prefix[s]:
+            return False
+    a = rl.split(t, low._col, j, True)
+    return a is not None and a == rh.split(t, high._col, j, True)
 
 
 def _stops(prep: _Prep, rounds: list[int], spent: int, exhaustive: bool) -> bool:
@@ -354,7 +450,7 @@ def _block_run(prep: _Prep, bs: list[Fraction], exhaustive: bool | None) -> list
         act = running & (cols < cut)
         if not act.any():
             break
-        if act.sum() * 2 <= act.size or (alive.any(axis=1).sum() * 4 <= 3 * qs.size):
+        if act.sum() * 2 <= act.size or (alive.any(axis=1).sum() * 2 <= qs.size):
             keep_c = np.flatnonzero(act)
             live_q = np.asarray(alive[:, keep_c].any(axis=1))
             if not live_q.any():  # keep one (dead) project: the arrays stay non-empty
@@ -402,8 +498,8 @@ def _block_run(prep: _Prep, bs: list[Fraction], exhaustive: bool | None) -> list
                 R -= np.add.reduceat(nm * eu, starts, axis=0)
         Pm = np.add.reduceat(Bg * emp, starts, axis=0)
         while True:
+            # R = 0: every supporter poor already (rho inf or nan: nobody becomes poor)
             rho = (c - Pm) / R
-            rho[~(R > 0)] = np.inf
             rhoU = np.where(alive, rho, 0.0)[e_q] * eu
             new = np.greater(Bg < rhoU, poor)
             if not new.any():
@@ -413,6 +509,7 @@ def _block_run(prep: _Prep, bs: list[Fraction], exhaustive: bool | None) -> list
             emp += nm
             Pm += np.add.reduceat(Bg * nm, starts, axis=0)
             R -= np.add.reduceat(nm * eu, starts, axis=0)
+        rho[~(R > 0)] = np.inf
         bad = np.zeros(Kc, dtype=np.bool_)
         slack = 2.0 * (cnt + 2.0) * _EPS * (Nb[None, :] + c)
         broke = alive & ~(R > 0)  # every supporter poor: unaffordable unless money ~ cost
@@ -468,6 +565,24 @@ def _block_run(prep: _Prep, bs: list[Fraction], exhaustive: bool | None) -> list
         hi_w = np.zeros(Kc)
         hi_w[fund] = rho[wq, fund] + err[wq, fund]
         rec.rounds.append((cols.copy(), qs.copy(), lo, w_all, rho[w_all, ar], hi_w))
+        rec.detail.append(
+            _Detail(
+                Bg=Bg,
+                poor=poor.copy(),
+                exh=exh.copy(),
+                rho=rho,
+                err=err,
+                R=R.copy(),
+                D=D.copy(),
+                e_row=e_row,
+                e_u=e_u,
+                e_m=e_m,
+                starts=starts,
+                sizes=sizes,
+            )
+            if Bg.size <= _DETAIL_CELLS
+            else None
+        )
         # finished columns (nothing affordable left): does the scan stop there?
         done = np.flatnonzero((w < 0) & act & ~bad)
         if done.size:
@@ -640,30 +755,50 @@ def _scan(
         return base
     k = 0
     known: dict[int, _Outcome | None] = {}
-    stride, width, dense = 1, _probe_width(prep), True
+    certs: dict[tuple[int, int], bool] = {}
+    stride, width = 8, _probe_width(prep)
+
+    def outcome_at(p: int) -> _Outcome:
+        out = base if p == k else known[p]
+        assert out is not None
+        return out
+
     while True:
-        # probes: after a certificate failed, the next units one by one; else a grid whose
-        # stride doubles while certificates hold; never beyond a budget where the scan stops
-        horizon = min((p for p, o in known.items() if o is None or o.over or o.stops), default=None)
+        # probes: every gap between known budgets that no certificate bridges, refined (one
+        # by one where the block has room, else a finer grid), nearest first; then a grid
+        # beyond what is known, whose stride doubles while certificates hold and halves when
+        # one fails; never past a budget where the scan stops at the latest
+        pts = [k] + sorted(p for p in known if p > k)
+        gaps = []
+        for a, b in zip(pts, pts[1:], strict=False):
+            if b - a > 1:
+                if (a, b) not in certs:
+                    certs[(a, b)] = _certified(prep, outcome_at(a), outcome_at(b))
+                if not certs[(a, b)]:
+                    gaps.append((a, b))
         probes: list[int] = []
-        p = k
-        while len(probes) < width:
-            p += 1 if dense else stride
-            if horizon is not None and p >= horizon:
+        per = max(3, width // max(1, len(gaps)))
+        for a, b in gaps:
+            n_gap = min(b - a - 1, per, width - len(probes))
+            if n_gap <= 0:
                 break
-            if p not in known:
-                probes.append(p)
+            step = -(-(b - a) // (n_gap + 1))
+            probes += list(range(a + step, b, step))[:n_gap]
+        stride = max(1, stride // 2) if gaps else min(stride * 2, 1024)
+        horizon = min((p for p, o in known.items() if o is None or o.over or o.stops), default=None)
+        p, room = pts[-1], min(width - len(probes), _EXTEND)
+        while room > 0 and (horizon is None or p + stride < horizon):
+            p += stride
+            probes.append(p)
+            room -= 1
+        probes.sort()
         outs = _block(prep, [start + p * increment for p in probes], exhaustive)
-        dropped = False
         for p, o in zip(probes, outs, strict=True):
-            if o is None:
-                dropped = True
             known[p] = o
-        if dropped:  # drop everything beyond a budget where the scan stops at the latest
+        if any(o is None for o in outs):  # nothing past a budget where the scan stops
             first = min(p for p, o in known.items() if o is None)
             known = {p: o for p, o in known.items() if p < first}
         # walk: resolve budgets in order while each is the next unit or certified
-        walked_all = True
         while True:
             nxt = min((p for p in known if p > k), default=None)
             if nxt is None:
@@ -673,26 +808,25 @@ def _scan(
                 raise AssertionError("a budget the scan reaches was dropped")
             if nxt == k + 1:
                 out = resolved(out)
-            elif not _certified(prep, base, out):
-                walked_all = False
-                break
+            else:
+                if (k, nxt) not in certs:
+                    certs[(k, nxt)] = _certified(prep, base, out)
+                if not certs[(k, nxt)]:
+                    break
             del known[nxt]
             if out.over:
                 return base
             if out.stops:
                 return out
             base, k = out, nxt
-        dense = not walked_all
-        stride = min(stride * 2, 64) if walked_all else 1
         if progress is not None:
             progress(min(0.99, base.spent / max(1, prep.budget)))
 
 
 def _probe_width(prep: _Prep) -> int:
-    """Budgets per block: enough that the per-round numpy calls are shared by many runs, few
-    enough that little is computed past a change of outcome (32, measured on the shared files:
-    16 and 64 were slower on some of them)."""
-    return _WIDTH
+    """Budgets per block: enough that the per-round numpy calls are shared by many runs (the
+    cells, entries x budgets, at most ``_CELLS``; 16 to 128 budgets)."""
+    return int(min(128, max(16, _CELLS // max(1, prep.e_q.size))))
 
 
 def equal_shares_small(
