@@ -10,15 +10,37 @@ The scan
 --------
 The completion looks at the per-voter budgets ``b_k = budget / n + k * increment``,
 ``k = 0, 1, ...`` in order and stops at the first ``k`` where ``O_k`` (the MES outcome at
-``b_k``) overspends (returning ``O_{k-1}``) or, for ``add1``, is exhaustive (returning ``O_k``).
-Here the MES runs at a *block* of consecutive budgets ``b_k .. b_{k+K-1}`` are played side by
-side: ballots x K arrays of float budgets, one column per budget, each column its own MES run
-(the funded project may differ per column). The blocks grow geometrically (1, 4, 16, ... up to a
-cap set by the number of supporter entries), so a scan that stops at once costs one run. A
-column that overspends ends the block's work for every later column (the scan stops there at the
-latest), and so does a column whose finished run is where the scan stops. The outcomes are then
-read in order of ``k``: this *is* the unit-by-unit scan, provided each column's run is the exact
-MES run at its budget, which the rest of this docstring shows.
+``b_k``) overspends (returning ``O_{k-1}``) or, for ``add1``, is exhaustive (returning ``O_k``;
+``add1-no-stop``: once every candidate is funded). Here MES runs at a *block* of budgets
+(probes) are played side by side: ballots x K arrays of float budgets, one column per budget,
+each column its own MES run (the funded project may differ per column). A column that
+overspends ends the work of every later column of its block (the scan stops there at the
+latest), and so does a column whose finished run is where the scan stops.
+
+The scan then *walks*: from the last resolved unit ``k`` (``O_k`` known, the scan has not
+stopped) to the next computed probe ``p``. If ``p = k + 1`` its outcome is the next one of the
+unit scan. If ``p > k + 1`` it is accepted only with a *certificate* that MES funds the same
+sequence at every budget of ``[b_k, b_p]`` (so ``O_{k+1} = ... = O_p = O_k``, which neither
+overspends nor stops): the certificates of ``pnyx.methods.mes``'s docstring, with the same
+proofs, shown from the block's certified float bounds (below). Same sequence at both ends, and
+in every round ``t``, for every other project ``j`` still alive at ``b_p``:
+
+* monotone: ``lo_j(b_p) > hi_w(b_k)`` (``w`` the round's winner; for ``b`` in between,
+  ``rho_j(b) >= rho_j(b_p)`` and ``rho_w(b) <= rho_w(b_k)`` by the monotonicity lemma); or
+* exact: both price factors are known exactly (step 4 below) and ``(rho_j(b_p), prio_j) >
+  (rho_w(b_k), prio_w)``; or ``j`` is a twin of ``w`` (equal price factors in every state, and
+  ``w`` won at both ends, so it has the better priority); or
+* affine: the winners of rounds ``1..t`` pay with the same poor supporters at both ends, and
+  ``j`` has the same *certified* split (step 2) at both ends, where it lost: ``rho_j - rho_w`` is
+  then affine in the budget on ``[b_k, b_p]`` and keeps its sign (kept only for blocks of at
+  most ``_DETAIL_CELLS`` entries x budgets, which keep each round's state).
+
+After the last round nothing is affordable at ``b_p``, hence at any smaller budget. A gap that
+is not certified is refined by a later block (every such gap at once, one unit at a time where
+the block has room, else a finer grid); beyond the known probes a short grid extends the scan,
+its stride doubling while certificates hold. Which probes are tried only matters for speed:
+every outcome the walk accepts is the unit scan's, so the result is exactly the unit-by-unit
+scan's (the tests compare it with ``mes.equal_shares(..., scan="unit")``).
 
 Why a column is the exact MES run
 ---------------------------------
@@ -31,9 +53,10 @@ Notation for one column and one round: ``beta_i`` the exact budgets, ``beta'_i``
    beta_i) / R_S``. Since ``min(beta, rho u) <= beta`` and ``<= rho u``, ``f_j(x) = sum_i m_i
    min(beta_i, x u_ij) <= sum_S m_i beta_i + x R_S``, which is ``< c`` for ``x < rho_S``; so the
    price factor ``rho_j >= rho_S``. The float iteration (poor/rich, warm-started from the
-   previous round's poor set) gives ``rho'`` with ``|rho' - rho_S| <= err = (D + 2 (M + 2) eps
-   (money' + c)) / R_S + 4 eps rho'`` (``M`` supporters; the sum of the poor budgets is off by at
-   most ``D`` plus its rounding, ``R_S`` is an exact integer in float64, checked up front), so
+   previous round's poor set: the poor only grow along a run) gives ``rho'`` with
+   ``|rho' - rho_S| <= err = (D + 2 (M + 2) eps (n b + c)) / R_S + 4 eps rho'`` (``M``
+   supporters, ``n b`` all the money there is; the sum of the poor budgets is off by at most
+   ``D`` plus its rounding, ``R_S`` is an exact integer in float64, checked up front), so
    ``lo = rho' - err <= rho_j`` whatever the split.
 2. Certified split. If moreover every supporter not exhausted has ``|beta'_i - rho' u_ij| >
    D / m_i + err u_ij + 4 eps (beta'_i + rho' u_ij)`` with the sign given by ``S`` (poor: below),
@@ -41,8 +64,10 @@ Notation for one column and one round: ``beta_i`` the exact budgets, ``beta'_i``
    ``beta_i > rho_S u_ij``: ``f_j(rho_S) = c`` and ``f_j < c`` left of it (slope ``>= R_S > 0``),
    so ``rho_j = rho_S``, ``rho_j <= hi = rho' + err``, and the voters who pay everything are
    exactly ``S`` (no voter sits on the boundary).
-3. Affordability (``sum_i m_i beta_i >= c``) is decided when the float money differs from ``c``
-   by more than ``D`` plus its rounding.
+3. Affordability. The iteration ends with ``R_S = 0`` (every supporter poor) when the project
+   is unaffordable; it is dropped when its float money is below ``c`` by more than ``D`` plus
+   the rounding (else the decision is uncertain). A project still alive and unaffordable cannot
+   pass step 2 (which proves ``f_j(rho_S) = c``), so it never wins.
 4. The round's winner. With ``w`` the float minimum and its split certified, a project with
    ``lo_j > hi_w`` has ``rho_j > rho_w``: it loses whatever the priorities. The other
    *contenders* get certified splits too; when more than one remains, the winner is the least
@@ -52,7 +77,7 @@ Notation for one column and one round: ``beta_i`` the exact budgets, ``beta'_i``
 5. Funding. The winner's poor supporters go to exactly 0, the others pay ``rho' u``; over the
    rich ``sum m |rho' - rho| u = |rho' - rho| R_S``, which is at most the poor supporters' share
    of ``D`` (they leave it, going to exactly 0) plus the rounding of ``rho'``; so ``D`` grows
-   only by the round's rounding, ``4 (M + 5) eps (money' + c)``. At the start
+   only by the round's rounding, at most ``4 (M + 5) eps (n b + c)``. At the start
    ``D = 2 n eps b``.
 
 Whenever a decision is not certified by 2-4 (a margin within the error bound, or a tie this
@@ -61,9 +86,12 @@ budget, computed by :func:`pnyx.methods.mes.equal_shares` (``completion="none"``
 ``b_k n``: the MES run at ``b_k``, exact). Payments of the reported run are replayed from its
 funded projects and float price factors (the same float operations, so the same splits).
 
-Tiny elections (few supporter entries, e.g. Gdańsk 2020 Przeróbka: 3 projects, 44 entries) take
-the same algorithm with one column at a time in plain Python floats, where numpy's per-call cost
-would be the whole cost.
+Tiny elections (at most ``_TINY_CELLS`` ballots x projects, e.g. Gdańsk 2020 Przeróbka: 26
+ballots, 3 projects) first play the run at ``b_0`` by the same algorithm in plain Python floats
+(one column; the split of a project is its supporters sorted by ``beta / u``, certified as in
+step 2), where numpy's per-call cost would be the whole cost: when the scan stops there (or
+``completion="none"``) that is the result; otherwise, or on any uncertain decision, the numpy
+scan starts afresh.
 """
 
 from __future__ import annotations
@@ -224,6 +252,9 @@ class _Record:
         # per round, when the block is small enough to keep them: the state the splits were
         # computed from (for the affine certificate), see :meth:`split`
         self.detail: list[_Detail | None] = []
+        self.W = np.zeros((0, 0), dtype=np.intp)
+        self.RHO = self.HI = np.zeros((0, 0))
+        self.LO = np.zeros((0, 0, 0))
 
     def split(self, t: int, col: int, q: int, certify: bool) -> bytes | None:
         """The poor supporters (ballot rows, as bytes) of candidate ``q`` in round ``t`` of
@@ -253,28 +284,34 @@ class _Record:
                 return None
         return bytes(rows[poor].tobytes())
 
+    def finish(self, K: int) -> None:
+        """Arrange the rounds by column (``W``, ``RHO``, ``HI``: rounds x columns, ``LO``:
+        rounds x columns x candidates) for :meth:`column`."""
+        T = len(self.rounds)
+        self.W = np.full((T, K), -1, dtype=np.intp)
+        self.RHO = np.zeros((T, K))
+        self.HI = np.zeros((T, K))
+        self.LO = np.full((T, K, self.n), np.inf)
+        for t, (cols, qs, lo, w, rho, hi) in enumerate(self.rounds):
+            self.W[t, cols] = np.where(w >= 0, qs[np.maximum(w, 0)], -1)
+            self.RHO[t, cols] = rho
+            self.HI[t, cols] = hi
+            self.LO[t][np.ix_(cols, qs)] = lo.T
+
     def column(
         self, col: int
-    ) -> tuple[list[int], list[float], list[float], list[FloatArray], list[dict[int, Fraction]]]:
+    ) -> tuple[list[int], list[float], list[float], FloatArray, list[dict[int, Fraction]]]:
         """Funded candidates, their float rho and hi, per round the lower bounds of every
         candidate and the exact price factors known, for the original column ``col``."""
-        rounds: list[int] = []
-        rhos: list[float] = []
-        his: list[float] = []
-        los: list[FloatArray] = []
-        exact: list[dict[int, Fraction]] = []
-        for t, (cols, qs, lo, w, rho, hi) in enumerate(self.rounds):
-            at = int(np.searchsorted(cols, col))
-            if at >= cols.size or cols[at] != col or w[at] < 0:
-                continue
-            rounds.append(int(qs[w[at]]))
-            rhos.append(float(rho[at]))
-            his.append(float(hi[at]))
-            full = np.full(self.n, np.inf)
-            full[qs] = lo[:, at]
-            los.append(full)
-            exact.append(self.exact.get((t, col), {}))
-        return rounds, rhos, his, los, exact
+        ts = np.flatnonzero(self.W[:, col] >= 0)
+        exact = [self.exact.get((t, col), {}) for t in ts.tolist()]
+        return (
+            self.W[ts, col].tolist(),
+            self.RHO[ts, col].tolist(),
+            self.HI[ts, col].tolist(),
+            self.LO[ts, col, :],
+            exact,
+        )
 
 
 class _Outcome:
@@ -304,7 +341,7 @@ class _Outcome:
         self._rounds: list[int] | None = None
         self._rhos: list[float] = []
         self._his: list[float] = []
-        self._los: list[FloatArray] = []
+        self._los: FloatArray = np.zeros((0, 0))
         self._exact: list[dict[int, Fraction]] = []
         self.spent = 0
         self.over = False
@@ -342,7 +379,7 @@ def _certified(prep: _Prep, low: _Outcome, high: _Outcome) -> bool:
         return False
     if not low.rounds:
         return True
-    lo = np.stack(high._los)
+    lo = high._los.copy()
     w = np.asarray(low.rounds)
     lo[prep.twin_arr[None, :] == prep.twin_arr[w][:, None]] = np.inf  # w and its twins
     his = np.asarray(low._his)
@@ -419,6 +456,7 @@ def _block_run(prep: _Prep, bs: list[Fraction], exhaustive: bool | None) -> list
     for i, o in enumerate(outs):
         o._rec, o._col = rec, i
     if P == 0:  # nothing to fund: every run is empty, and the scan stops at once
+        rec.finish(K)
         for o in outs:
             o.stops = True
         return list(outs[:1]) + [None] * (K - 1)
@@ -636,6 +674,7 @@ def _block_run(prep: _Prep, bs: list[Fraction], exhaustive: bool | None) -> list
                 outs[int(cols[k])].over = True
                 outs[int(cols[k])].spent = int(spent[k])
             cut = min(cut, int(cols[over].min()) + 1)
+    rec.finish(K)
     return [o if i < cut else None for i, o in enumerate(outs)]
 
 
@@ -748,15 +787,25 @@ def _scan(
         exhaustive: bool | None = None
         return resolved(_block(prep, [start], None)[0])
     exhaustive = completion in ("add1", "add1-greedy")
-    base = resolved(_block(prep, [start], exhaustive)[0])
+    # the first block: b_0 .. b_{d-1} one by one (half a block) and a grid of stride 16 beyond
+    width = _probe_width(prep)
+    d = max(8, width // 2)
+    first = list(range(d)) + [d - 1 + 16 * (i + 1) for i in range(_EXTEND)]
+    first_outs = _block(prep, [start + p * increment for p in first], exhaustive)
+    if first_outs[0] is not None and first_outs[0].stops and not first_outs[0].pending:
+        return first_outs[0]
+    base = resolved(first_outs[0])
     if base.over:
         raise AssertionError("MES overspent its own budget")
     if base.stops:
         return base
     k = 0
-    known: dict[int, _Outcome | None] = {}
+    known: dict[int, _Outcome | None] = dict(zip(first[1:], first_outs[1:], strict=True))
+    if any(o is None for o in first_outs):
+        cut = min(p for p, o in known.items() if o is None)
+        known = {p: o for p, o in known.items() if p < cut}
     certs: dict[tuple[int, int], bool] = {}
-    stride, width = 8, _probe_width(prep)
+    stride = 16
 
     def outcome_at(p: int) -> _Outcome:
         out = base if p == k else known[p]
@@ -764,6 +813,30 @@ def _scan(
         return out
 
     while True:
+        # walk: resolve budgets in order while each is the next unit or certified
+        while True:
+            nxt = min((p for p in known if p > k), default=None)
+            if nxt is None:
+                break
+            out = known[nxt]
+            if out is None:
+                raise AssertionError("a budget the scan reaches was dropped")
+            if nxt == k + 1:
+                out = resolved(out)
+            else:
+                if (k, nxt) not in certs:
+                    certs[(k, nxt)] = _certified(prep, base, out)
+                if not certs[(k, nxt)]:
+                    break
+            del known[nxt]
+            if out.over:
+                return base
+            if out.stops:
+                return out
+            base, k = out, nxt
+        if progress is not None:
+            progress(min(0.99, base.spent / max(1, prep.budget)))
+
         # probes: every gap between known budgets that no certificate bridges, refined (one
         # by one where the block has room, else a finer grid), nearest first; then a grid
         # beyond what is known, whose stride doubles while certificates hold and halves when
@@ -796,37 +869,14 @@ def _scan(
         for p, o in zip(probes, outs, strict=True):
             known[p] = o
         if any(o is None for o in outs):  # nothing past a budget where the scan stops
-            first = min(p for p, o in known.items() if o is None)
-            known = {p: o for p, o in known.items() if p < first}
-        # walk: resolve budgets in order while each is the next unit or certified
-        while True:
-            nxt = min((p for p in known if p > k), default=None)
-            if nxt is None:
-                break
-            out = known[nxt]
-            if out is None:
-                raise AssertionError("a budget the scan reaches was dropped")
-            if nxt == k + 1:
-                out = resolved(out)
-            else:
-                if (k, nxt) not in certs:
-                    certs[(k, nxt)] = _certified(prep, base, out)
-                if not certs[(k, nxt)]:
-                    break
-            del known[nxt]
-            if out.over:
-                return base
-            if out.stops:
-                return out
-            base, k = out, nxt
-        if progress is not None:
-            progress(min(0.99, base.spent / max(1, prep.budget)))
+            cut = min(p for p, o in known.items() if o is None)
+            known = {p: o for p, o in known.items() if p < cut}
 
 
 def _probe_width(prep: _Prep) -> int:
     """Budgets per block: enough that the per-round numpy calls are shared by many runs (the
-    cells, entries x budgets, at most ``_CELLS``; 16 to 128 budgets)."""
-    return int(min(128, max(16, _CELLS // max(1, prep.e_q.size))))
+    cells, entries x budgets, at most ``_CELLS``; 16 to 256 budgets)."""
+    return int(min(256, max(16, _CELLS // max(1, prep.e_q.size))))
 
 
 def equal_shares_small(
