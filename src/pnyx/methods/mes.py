@@ -319,6 +319,7 @@ class _State:
         self.beta = np.full(pr.n_ballots, self.bf, dtype=np.float64)
         self.exhausted = np.zeros(pr.n_ballots, dtype=np.bool_)
         self.rounds: list[tuple[int, Fraction]] = []
+        self.cols = np.zeros(0, dtype=np.intp)  # the funded projects, in funding order
         # exact budgets over a common denominator: beta_i = (b_scaled - sum_s rho_scaled[s] *
         # u_{i j_s}) / denominator for a ballot that was never exhausted
         self.denominator = b.denominator
@@ -332,17 +333,24 @@ class _State:
         self.clean = np.ones(pr.n_projects, dtype=np.bool_)
         self.remaining: set[int] = set(pr.candidates)
         # per round: positions (in the funded project's supporters) of those who paid everything,
-        # and the state before the round (for the affine certificate)
+        # and what the round changed: the old budgets and exhaustion of its supporters, the clean
+        # flags and exact scalars before it (at_round rebuilds the state for the certificates)
         self.pays_all: list[IndexArray] = []
         self.snapshots: list[tuple[FloatArray, BoolArray, BoolArray, int, list[int], int]] = []
 
     def at_round(self, t: int) -> _State:
         """A copy of this run's state at the start of round ``t`` (0-based)."""
-        beta, exhausted, clean, b_scaled, rho_scaled, den = self.snapshots[t]
+        beta, exhausted = self.beta.copy(), self.exhausted.copy()
+        for s in range(len(self.snapshots) - 1, t - 1, -1):  # undo rounds s = last, ..., t
+            sup = self.pr.sup[self.rounds[s][0]]
+            beta[sup] = self.snapshots[s][0]
+            exhausted[sup] = self.snapshots[s][1]
+        _, _, clean, b_scaled, rho_scaled, den = self.snapshots[t]
         other = _State.__new__(_State)
         other.pr, other.b, other.bf, other.delta = self.pr, self.b, self.bf, self.delta
-        other.beta, other.exhausted, other.clean = beta.copy(), exhausted.copy(), clean.copy()
+        other.beta, other.exhausted, other.clean = beta, exhausted, clean.copy()
         other.rounds = self.rounds[:t]
+        other.cols = self.cols[:t].copy()
         other.denominator, other.b_scaled, other.rho_scaled = den, b_scaled, list(rho_scaled)
         other.payments, other.remaining = [], set()
         other.lb = self.pr.lb0.copy()
@@ -381,10 +389,11 @@ class _State:
             agg = np.bincount(
                 pr.row_proj.take(pos), weights=pr.row_muf.take(pos), minlength=pr.n_projects
             )
-            cols = np.fromiter((j for j, _ in self.rounds), dtype=np.intp, count=len(self.rounds))
-            for w, a in zip(self.rho_scaled, agg.take(cols).tolist(), strict=True):
-                if a:
-                    num -= w * int(a)
+            per_round = agg.take(self.cols)
+            paid = np.flatnonzero(per_round)  # rounds some of these ballots paid for
+            rho_scaled = self.rho_scaled
+            for s, a in zip(paid.tolist(), per_round.take(paid).tolist(), strict=True):
+                num -= rho_scaled[s] * int(a)
             return num, self.denominator
         overlap = pr.overlap[project]
         if rows.size * len(self.rounds) <= 100_000:  # small: one gather and one product
@@ -638,10 +647,12 @@ class _State:
     def fund(self, j: int, rho: Fraction, pays_all: IndexArray) -> None:
         pr = self.pr
         sup = pr.sup[j]
+        old = self.beta.take(sup)
+        # only the supporters' entries change: keep their old values (at_round restores them)
         self.snapshots.append(
             (
-                self.beta.copy(),
-                self.exhausted.copy(),
+                old,
+                self.exhausted.take(sup),
                 self.clean.copy(),
                 self.b_scaled,
                 self.rho_scaled,
@@ -649,7 +660,6 @@ class _State:
             )
         )
         self.pays_all.append(pays_all)
-        old = self.beta.take(sup)
         ru = float(rho) * pr.sup_uf[j]
         pay = np.minimum(old, ru)
         pay[pays_all] = old[pays_all]
@@ -659,6 +669,7 @@ class _State:
         self.beta[sup] = newb
         self.exhausted[sup[pays_all]] = True
         self.rounds.append((j, rho))
+        self.cols = np.append(self.cols, j)
         self.clean &= ~self.pr.overlap[j]
         new_den = self.denominator * rho.denominator // gcd(self.denominator, rho.denominator)
         factor = new_den // self.denominator
