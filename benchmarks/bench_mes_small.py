@@ -1,14 +1,17 @@
-"""Time the small-election MES path (``mes_small.equal_shares_small``) against the general one
-(``mes.equal_shares``, fast scan) on the shared Pabulib files, both in the same run: after a
-warm-up, each path runs ``--repeat`` times in alternation and the best time is kept (the machine
-is shared: the best of many short runs is the least disturbed). Reading the file is not timed.
-Also checks that both give the same result.
+"""Time ``mes.equal_shares`` with the small-election dispatch (``mes_small.dispatch``, then
+``mes``'s own path if it declines) against ``mes``'s own path alone (fast scan) on the shared
+Pabulib files, both in the same run: after a warm-up, the two alternate in three rounds of
+``--repeat / 3`` runs and the best time of each is kept (the machine is shared: the best of many
+short runs is the least disturbed). Reading the file is not timed. Also checks that both give
+the same result.
 
     python benchmarks/bench_mes_small.py [--data /work/shared/data/pb] [--only NAME[,NAME]]
-        [--repeat 20] [--completion add1] [--all]
+        [--repeat 15] [--completion add1] [--all]
 
-Without ``--all`` only the files ``small_applies`` accepts are timed. Once ``mes.equal_shares``
-dispatches to the small path, the general one is timed with ``mes_small.ENABLED = False``.
+Without ``--all`` only the files ``small_applies`` accepts are timed. The dispatch is emulated
+(``mes.equal_shares``'s input checks, ``dispatch``, then ``mes`` with ``mes_small.ENABLED =
+False``), so the script times the same thing before and after the dispatch lines are added to
+``mes.equal_shares``.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ import numpy as np
 
 from pnyx.methods import mes_small, pabulib, pb
 from pnyx.methods.mes import MesResult, equal_shares
-from pnyx.methods.mes_small import equal_shares_small, small_applies
+from pnyx.methods.mes_small import dispatch, small_applies
 
 
 def _best(run: Callable[[], MesResult], repeat: int, budget_s: float) -> float:
@@ -95,16 +98,26 @@ def _time_file(f: Path, completion: str, repeat: int, every: bool) -> None:
             mes_small.ENABLED = enabled
 
     def small() -> MesResult:
-        return equal_shares_small(
-            costs,
+        """What ``mes.equal_shares`` does once it dispatches: its input checks, then
+        ``dispatch``, then its own path if that declines."""
+        c = np.asarray(costs, dtype=np.int64)
+        u = np.asarray(utilities, dtype=np.int64)
+        m = np.asarray(mult, dtype=np.int64)
+        if u.ndim != 2 or u.shape[1] != c.shape[0] or m.shape != (u.shape[0],):
+            raise ValueError("bad shapes")
+        if np.any(c < 0) or np.any(u < 0) or np.any(m < 0):
+            raise ValueError("negative input")
+        result = dispatch(
+            c,
             profile.budget,
-            utilities,
-            mult,
+            u,
+            m,
             prio,
             cost_utility=approval,
             completion=completion,
             increment=profile.scale,
         )
+        return general() if result is None else result
 
     same = _same(general(), small())  # also the warm-up
     small()

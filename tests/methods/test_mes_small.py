@@ -12,7 +12,7 @@ import pytest
 
 from pnyx.methods import mes_small, pabulib, pb
 from pnyx.methods.mes import COMPLETIONS, MesResult, equal_shares
-from pnyx.methods.mes_small import equal_shares_small, small_applies
+from pnyx.methods.mes_small import dispatch, equal_shares_small, small_applies
 
 
 def _args(
@@ -184,27 +184,59 @@ SHARED = [
 ]
 
 
+# the files the predicate accepts (checked below: a change of the rule shows up here)
+ACCEPTED = {
+    "Poland_Gdansk_2020_Przerobka",
+    "Switzerland_Zurich_D5",
+    "Switzerland_Zurich_S5R",
+    "Netherlands_Assen_2024",
+    "Poland_Wieliczka_2023_Green_Budget",
+    "Poland_Swiecie_2023",
+}
+
+
 @pytest.mark.parametrize("name", SHARED)
 def test_shared_files_equal_mes(reference_data: Path, name: str) -> None:
+    """Every listed file through ``equal_shares_small`` (correct on any input), and through
+    ``dispatch`` where the predicate accepts it, against ``mes``'s unit-by-unit scan."""
     path = reference_data / "pb" / f"{name}.pb"
     if not path.is_file():
         pytest.skip(f"{path} not in the reference data")
     profile = pb.profile_from_election(pabulib.read_pb(path))
     approval = profile.vote_type in ("approval", "choose-1")
-    if not small_applies(profile.costs, profile.utilities, profile.multiplicity, approval):
-        pytest.skip(f"{name} is not small (the predicate sends it to mes)")
+    costs = np.asarray(profile.costs, dtype=np.int64)
+    utilities = np.asarray(profile.utilities, dtype=np.int64)
+    mult = np.asarray(profile.multiplicity, dtype=np.int64)
+    prio = pb.tie_priority(profile, "id")
+    accepted = small_applies(costs, utilities, mult, approval)
+    assert accepted == (name in ACCEPTED)
     for completion in ("add1", "add1-greedy"):
         ours, ref = both(
-            profile.costs,
+            costs,
             profile.budget,
-            profile.utilities,
-            profile.multiplicity,
-            pb.tie_priority(profile, "id"),
+            utilities,
+            mult,
+            prio,
             cost_utility=approval,
             completion=completion,
             increment=profile.scale,
         )
         assert_same(ours, ref, completion)
+        routed = dispatch(
+            costs,
+            profile.budget,
+            utilities,
+            mult,
+            prio,
+            cost_utility=approval,
+            completion=completion,
+            increment=profile.scale,
+        )
+        if accepted:
+            assert routed is not None
+            assert_same(routed, ref, ("dispatch", completion))
+        else:
+            assert routed is None
 
 
 # --- ties and near ties -------------------------------------------------------------------------
@@ -319,8 +351,49 @@ def test_progress_goes_from_zero_to_one() -> None:
 
 def test_predicate() -> None:
     costs, u, m, _ = _args([5, 7], [[1, 0], [1, 1]])
-    assert small_applies(costs, u, m, True)
+    assert small_applies(costs, u, m, True)  # tiny
+    # tiny but one distinct ballot for many voters: mes is faster
+    assert not small_applies(costs, u, np.asarray([500, 500]), True)
     huge = np.full((1, 2), 2**40, dtype=np.int64)
     assert not small_applies(costs, huge, np.asarray([2**14], dtype=np.int64), False)
     many = np.ones((200, 200), dtype=np.int64)
     assert not small_applies(np.ones(200, dtype=np.int64), many, np.ones(200, dtype=np.int64), True)
+    assert not small_applies(costs, u, np.zeros(2, dtype=np.int64), True)
+
+
+def test_dispatch_declines_and_can_be_switched_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    costs, u, m, p = _args([5, 7], [[1, 0], [1, 1]])
+    kwargs = dict(cost_utility=True, completion="add1", increment=1)
+    assert dispatch(costs, 6, u, m, p, **kwargs) is not None  # type: ignore[arg-type]
+    assert dispatch(costs, 6, u, np.asarray([500, 500]), p, **kwargs) is None  # type: ignore[arg-type]
+    monkeypatch.setattr(mes_small, "ENABLED", False)
+    assert dispatch(costs, 6, u, m, p, **kwargs) is None  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_dispatch_equals_the_unit_scan(seed: int) -> None:
+    """Random elections through ``dispatch`` (tiny first run, numpy scan, or declined)."""
+    profile, ties, approval = random_case(1000 + seed)
+    for completion in COMPLETIONS:
+        ours, ref = both(
+            profile.costs,
+            profile.budget,
+            profile.utilities,
+            profile.multiplicity,
+            pb.tie_priority(profile, ties),
+            cost_utility=approval,
+            completion=completion,
+            increment=max(1, profile.scale),
+        )
+        routed = dispatch(
+            np.asarray(profile.costs, dtype=np.int64),
+            profile.budget,
+            np.asarray(profile.utilities, dtype=np.int64),
+            np.asarray(profile.multiplicity, dtype=np.int64),
+            pb.tie_priority(profile, ties),
+            cost_utility=approval,
+            completion=completion,
+            increment=max(1, profile.scale),
+        )
+        if routed is not None:
+            assert_same(routed, ref, (seed, completion))

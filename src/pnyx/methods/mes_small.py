@@ -104,7 +104,7 @@ import numpy.typing as npt
 
 from pnyx.methods.mes import COMPLETIONS, MesResult
 
-__all__ = ["ENABLED", "equal_shares_small", "small_applies"]
+__all__ = ["ENABLED", "dispatch", "equal_shares_small", "small_applies"]
 
 ENABLED = True  # read by the dispatch in ``mes.equal_shares`` (benchmarks switch it off)
 
@@ -114,27 +114,104 @@ IndexArray = npt.NDArray[np.intp]
 BoolArray = npt.NDArray[np.bool_]
 
 _EPS = 2.0**-53
-_MAX_ENTRIES = 20_000  # supporter entries above which ``mes`` is the faster path
+# where the numpy scan is the faster path (small_applies; measured on the shared files)
+_SCAN_MIN_LENGTH = 2.8  # supporter entries per distinct ballot, at least
+_SCAN_MERGE = 8  # voters per distinct ballot, at most
+_SCAN_ENTRIES = 3_000  # supporter entries, at most ...
+_SCAN_MAX_ENTRIES = 8_000  # ... or this many with 40 projects or more
+_TINY_MERGE = 10  # voters per distinct ballot for the plain-Python first run, at most
 _CELLS = 1 << 16  # supporter entries x budgets of a block, about
 _EXTEND = 8  # budgets of a block past the last known one
 _DETAIL_CELLS = 1 << 16  # entries x budgets up to which a block keeps its rounds' state
 _TINY_CELLS = 400  # ballots x projects up to which the first run is plain Python
 
 
+def _features(
+    costs: IntArray, utilities: IntArray, multiplicity: IntArray, cost_utility: bool
+) -> tuple[bool, bool]:
+    """``(tiny, scan)``: whether the plain-Python first run is worth trying, and whether the
+    numpy scan is the faster path (see :func:`small_applies`)."""
+    n_ballots, n_projects = utilities.shape
+    if n_ballots * n_projects > 64 * _SCAN_MAX_ENTRIES:  # cheap test before counting
+        return False, False
+    live = multiplicity > 0
+    n_live = int(np.count_nonzero(live))
+    n_voters = int(multiplicity.sum())
+    if n_live == 0:
+        return False, False
+    top = int(costs.max(initial=0)) if cost_utility else int(utilities.max(initial=0))
+    if max(1, top) * n_voters >= 2**53:  # float64 sums of m_i u_ij must be exact
+        return False, False
+    tiny = n_ballots * n_projects <= _TINY_CELLS and n_voters <= _TINY_MERGE * n_live
+    entries = int(np.count_nonzero(utilities[live]))
+    scan = (
+        entries >= _SCAN_MIN_LENGTH * n_live
+        and n_voters <= _SCAN_MERGE * n_live
+        and (entries <= _SCAN_ENTRIES or (entries <= _SCAN_MAX_ENTRIES and n_projects >= 40))
+    )
+    return tiny, scan
+
+
 def small_applies(
     costs: IntArray, utilities: IntArray, multiplicity: IntArray, cost_utility: bool
 ) -> bool:
-    """True where :func:`equal_shares_small` is the faster path: at most ``_MAX_ENTRIES``
-    supporter entries, and every sum of ``m_i u_ij`` an integer below ``2**53`` (exact in
-    float64). Arguments as validated by ``mes.equal_shares``."""
-    n_entries = int(np.count_nonzero(utilities))
-    if n_entries > _MAX_ENTRIES:
-        return False
-    if cost_utility:
-        top = int(costs.max(initial=0))
-    else:
-        top = int(utilities.max(initial=0))
-    return max(1, top) * max(1, int(multiplicity.sum())) < 2**53
+    """True where this module is the faster path (arguments as validated by
+    ``mes.equal_shares``; see :func:`dispatch`).
+
+    Measured on the shared Pabulib files (``benchmarks/bench_mes_small.py``), not derived: the
+    numpy scan wins where ``mes`` needs many MES runs (outcomes changing every few units, near
+    ties) and loses where ``mes``'s certificates jump over long stretches with a few runs and
+    this module's fixed cost per round (about 150 numpy calls) dominates. The rule: ballots of
+    ``_SCAN_MIN_LENGTH`` supported projects or more on average, at most ``_SCAN_MERGE`` voters
+    per distinct ballot, and at most ``_SCAN_ENTRIES`` supporter entries (``_SCAN_MAX_ENTRIES``
+    with 40 projects or more), every sum of ``m_i u_ij`` exact in float64; or a tiny election
+    (``_TINY_CELLS`` ballots x projects, ``_TINY_MERGE`` voters per ballot) whose first run is
+    tried in plain Python."""
+    tiny, scan = _features(costs, utilities, multiplicity, cost_utility)
+    return tiny or scan
+
+
+def dispatch(
+    costs: IntArray,
+    budget: int,
+    utilities: IntArray,
+    multiplicity: IntArray,
+    tie_priority: IntArray,
+    *,
+    cost_utility: bool,
+    completion: str,
+    increment: int,
+    progress: Callable[[float], None] | None = None,
+) -> MesResult | None:
+    """The result by this module where it is the faster path, else None (``mes.equal_shares``
+    goes on). Arguments as validated by ``mes.equal_shares`` (int64 arrays, multiplicities
+    not yet filtered). A tiny election whose scan does not stop at the first budget, and that
+    the numpy scan does not suit, returns None after the plain-Python run (tens of
+    microseconds)."""
+    if not ENABLED:
+        return None
+    tiny, scan = _features(costs, utilities, multiplicity, cost_utility)
+    prio = np.asarray(tie_priority)
+    if tiny:
+        done = _tiny(
+            costs, budget, utilities, multiplicity, prio, cost_utility, completion, progress
+        )
+        if done is not None or not scan:
+            return done
+    if not scan:
+        return None
+    return _equal_shares_checked(
+        costs,
+        budget,
+        utilities,
+        multiplicity,
+        prio,
+        cost_utility=cost_utility,
+        completion=completion,
+        increment=increment,
+        progress=progress,
+        try_tiny=False,
+    )
 
 
 class _Prep:
@@ -930,9 +1007,10 @@ def _equal_shares_checked(
     completion: str,
     increment: int,
     progress: Callable[[float], None] | None = None,
+    try_tiny: bool = True,
 ) -> MesResult:
     """:func:`equal_shares_small` on validated int64 arrays (what ``mes.equal_shares`` has)."""
-    if utilities.size <= _TINY_CELLS:
+    if try_tiny and utilities.size <= _TINY_CELLS:
         tiny = _tiny(
             costs, budget, utilities, multiplicity, tie_priority, cost_utility, completion, progress
         )
