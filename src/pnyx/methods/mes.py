@@ -111,10 +111,11 @@ X(z) u_ij)`` over its supporters is concave as well; if its maximum on ``[x, y]`
 ``c_j`` then ``f_j(X(z)) <= h(z) < c_j`` (budgets ``<= U``), so ``rho_j^t(z) > X(z) >=
 rho_{j_t}^t(z)`` (or ``j`` is unaffordable): ``j_t`` beats ``j`` at every ``z``, whatever the
 sets do in between. The maximum of ``h`` is bounded at any point ``z*`` by concavity,
-``h <= h(z*) + max(0, h'(z*+)) (y - z*) + max(0, -h'(z*-)) (z* - x)``; ``z*`` is where the
-slope changes sign, found by sorting the kinks (any ``z*`` gives a valid bound). All of this is computed in floats, with the
-budgets' error margins widened by ``1e-12 (y + (y - x))`` and sums required to clear ``c`` by a
-relative ``1e-9``; a kink whose two pieces are within float error counts with either slope. It
+``h <= h(z*) + max(0, h'(z*+)) (y - z*) + max(0, -h'(z*-)) (z* - x)``, tried at ``z*`` = both
+ends and then where the tangents at both ends meet (any ``z*`` gives a valid bound). All of
+this is computed in floats: every budget bound is moved outwards by both runs' error margins
+``delta`` plus ``1e-12 (y + (y - x))`` (rounding of the shifts), sums must clear ``c`` by a
+relative ``1e-9`` (far above the rounding of a sum), and a kink whose two pieces are within float error counts with either slope. It
 is used only to *accept* a pair: when it fails, the affine certificate and then failure follow
 as before. It tolerates sets that change, but its bounds ignore how much the earlier prices
 fall between ``x`` and ``y`` (``U - L = beta(y) - beta(x) - (y - x)``), so it fails on pairs
@@ -944,33 +945,34 @@ def _sandwich(pr: _Problem, lo: _State, hi: _State, j: int, j_t: int, theta: Fra
     a = by - bs
     p = uf * x_lo
     q = uf * (x_hi - x_lo)
-    # a maximiser s* of h (any s* gives a valid bound below; this one makes it tight)
-    diff = bs - q
-    right = np.where(a < p, bs, q)  # slope just right of 0 (either when equal)
-    slope0 = float(mf @ right)
-    s_star = 0.0
-    if slope0 > 0:
-        with np.errstate(divide="ignore", invalid="ignore"):
-            cross = (p - a) / diff
-        inside = (diff != 0) & (cross > 0) & (cross < 1)
-        s_star = 1.0
-        if inside.any():
-            cs = cross[inside]
-            order = np.argsort(cs)
-            cum = slope0 - np.cumsum((mf * np.abs(diff))[inside][order])
-            k = int(np.searchsorted(-cum, 0.0, side="left"))
-            if k < cs.size:
-                s_star = float(cs[order[k]])
-    # concavity: h(s) <= h(s*) + max(0, D+) (1 - s*) + max(0, -D-) s*, with D+ >= h'(s*+)
-    # and D- <= h'(s*-) (a term whose two pieces are within float error counts either slope)
-    u_s = a + bs * s_star
-    v_s = p + q * s_star
-    close = np.abs(u_s - v_s) <= 1e-9 * (np.abs(u_s) + np.abs(v_s)) + 4 * tol
-    lower_u = u_s < v_s
-    d_plus = float(mf @ np.where(close, np.maximum(bs, q), np.where(lower_u, bs, q)))
-    d_minus = float(mf @ np.where(close, np.minimum(bs, q), np.where(lower_u, bs, q)))
-    h_star = float(mf @ np.minimum(u_s, v_s))
-    bound = h_star + max(0.0, d_plus) * (1 - s_star) + max(0.0, -d_minus) * s_star
+    bs_q_max, bs_q_min = np.maximum(bs, q), np.minimum(bs, q)
+
+    def at(s_star: float) -> tuple[float, float, float, float]:
+        """h(s*) and the bound max h <= h(s*) + max(0, D+) (1 - s*) + max(0, -D-) s*, with
+        D+ >= h'(s*+) and D- <= h'(s*-) (concavity; a term whose two pieces are within float
+        error counts with either slope)."""
+        u_s = a + bs * s_star
+        v_s = p + q * s_star
+        close = np.abs(u_s - v_s) <= 1e-9 * (np.abs(u_s) + np.abs(v_s)) + 4 * tol
+        piece = np.where(u_s < v_s, bs, q)
+        d_plus = float(mf @ np.where(close, bs_q_max, piece))
+        d_minus = float(mf @ np.where(close, bs_q_min, piece))
+        value = float(mf @ np.minimum(u_s, v_s))
+        bound = value + max(0.0, d_plus) * (1 - s_star) + max(0.0, -d_minus) * s_star
+        return value, bound, d_plus, d_minus
+
+    # s* = 1, then 0, then where the tangents at both ends meet (any s* gives a valid bound)
+    h1, bound1, _, dm1 = at(1.0)
+    if not h1 * (1 + 1e-9) + 1e-300 < c:
+        return False
+    h0, bound0, dp0, _ = at(0.0)
+    bound = min(bound0, bound1)
+    if bound * (1 + 1e-9) + 1e-300 < c:
+        return True
+    if not h0 * (1 + 1e-9) + 1e-300 < c or not dp0 > 0 or not dm1 < 0:
+        return False
+    s_star = min(1.0, max(0.0, (h1 - h0 - dm1) / (dp0 - dm1)))
+    bound = at(s_star)[1]
     return bool(bound * (1 + 1e-9) + 1e-300 < c)
 
 
