@@ -126,30 +126,37 @@ _DETAIL_CELLS = 1 << 16  # entries x budgets up to which a block keeps its round
 _TINY_CELLS = 400  # ballots x projects up to which the first run is plain Python
 
 
-def _features(
+def _tiny_fits(utilities: IntArray, multiplicity: IntArray) -> bool:
+    """Whether the plain-Python first run is worth trying (see :func:`small_applies`)."""
+    n_ballots, n_projects = utilities.shape
+    if n_ballots * n_projects > _TINY_CELLS:
+        return False
+    mult = multiplicity.tolist()
+    n_live = sum(1 for m in mult if m > 0)
+    return bool(0 < sum(mult) <= _TINY_MERGE * n_live)
+
+
+def _scan_fits(
     costs: IntArray, utilities: IntArray, multiplicity: IntArray, cost_utility: bool
-) -> tuple[bool, bool]:
-    """``(tiny, scan)``: whether the plain-Python first run is worth trying, and whether the
-    numpy scan is the faster path (see :func:`small_applies`)."""
+) -> bool:
+    """Whether the numpy scan is the faster path (see :func:`small_applies`)."""
     n_ballots, n_projects = utilities.shape
     if n_ballots * n_projects > 64 * _SCAN_MAX_ENTRIES:  # cheap test before counting
-        return False, False
+        return False
     live = multiplicity > 0
     n_live = int(np.count_nonzero(live))
     n_voters = int(multiplicity.sum())
     if n_live == 0:
-        return False, False
+        return False
     top = int(costs.max(initial=0)) if cost_utility else int(utilities.max(initial=0))
     if max(1, top) * n_voters >= 2**53:  # float64 sums of m_i u_ij must be exact
-        return False, False
-    tiny = n_ballots * n_projects <= _TINY_CELLS and n_voters <= _TINY_MERGE * n_live
+        return False
     entries = int(np.count_nonzero(utilities[live]))
-    scan = (
+    return (
         entries >= _SCAN_MIN_LENGTH * n_live
         and n_voters <= _SCAN_MERGE * n_live
         and (entries <= _SCAN_ENTRIES or (entries <= _SCAN_MAX_ENTRIES and n_projects >= 40))
     )
-    return tiny, scan
 
 
 def small_applies(
@@ -167,8 +174,9 @@ def small_applies(
     with 40 projects or more), every sum of ``m_i u_ij`` exact in float64; or a tiny election
     (``_TINY_CELLS`` ballots x projects, ``_TINY_MERGE`` voters per ballot) whose first run is
     tried in plain Python."""
-    tiny, scan = _features(costs, utilities, multiplicity, cost_utility)
-    return tiny or scan
+    return _tiny_fits(utilities, multiplicity) or _scan_fits(
+        costs, utilities, multiplicity, cost_utility
+    )
 
 
 def dispatch(
@@ -190,15 +198,15 @@ def dispatch(
     microseconds)."""
     if not ENABLED:
         return None
-    tiny, scan = _features(costs, utilities, multiplicity, cost_utility)
     prio = np.asarray(tie_priority)
+    tiny = _tiny_fits(utilities, multiplicity)
     if tiny:
         done = _tiny(
             costs, budget, utilities, multiplicity, prio, cost_utility, completion, progress
         )
-        if done is not None or not scan:
+        if done is not None:
             return done
-    if not scan:
+    if not _scan_fits(costs, utilities, multiplicity, cost_utility):
         return None
     return _equal_shares_checked(
         costs,
@@ -210,7 +218,7 @@ def dispatch(
         completion=completion,
         increment=increment,
         progress=progress,
-        try_tiny=False,
+        try_tiny=not tiny,
     )
 
 
@@ -1092,7 +1100,7 @@ def _tiny(
                 if u > top:
                     top = u
                 sups[j].append((i, float(u), float(m), u * m))
-    total = [sum(e[3] for e in sup) for sup in sups]
+    total = [sum([e[3] for e in sup]) for sup in sups]
     cands = [j for j in range(n_projects) if total[j] > 0 and c_list[j] > 0]
     free = sorted(
         (j for j in range(n_projects) if total[j] > 0 and c_list[j] == 0), key=prio.__getitem__
@@ -1188,7 +1196,7 @@ def _tiny(
                 exh[i] = True
             else:
                 ru = rho * u
-                pay = min(old, ru)
+                pay = old if old < ru else ru
                 beta[i] = old - ru
             if pay > 0:
                 paid.add(i)
