@@ -558,6 +558,7 @@ def _block_run(prep: _Prep, bs: list[Fraction], exhaustive: bool | None) -> list
     emp = np.zeros((e_q.size, K), dtype=np.float64)  # m_i on poor entries, 0 elsewhere
     R = np.repeat(np.add.reduceat(prep.e_mu, starts)[:, None], K, axis=1)
     rhoU: FloatArray | None = None  # rho u per entry at the last round's solution
+    bufs: tuple[FloatArray, FloatArray, FloatArray, FloatArray, BoolArray, BoolArray] | None = None
     D = 2.0 * prep.n_voters * _EPS * bf
     Nb = prep.n_voters * bf
     cols = np.arange(K)
@@ -610,28 +611,45 @@ def _block_run(prep: _Prep, bs: list[Fraction], exhaustive: bool | None) -> list
         Kc, Pc = cols.size, qs.size
         ar = np.arange(Kc)
         eu = e_u[:, None]
-        Bg = B[e_row]
+        em = e_m[:, None]
+        shape = (e_q.size, Kc)
+        if bufs is None or bufs[0].shape != shape:
+            # work arrays reused round after round (fresh large temporaries cost page faults)
+            bufs = (
+                np.empty(shape),
+                np.empty(shape),
+                np.empty(shape),
+                np.empty(shape),
+                np.empty(shape, dtype=np.bool_),
+                np.empty(shape, dtype=np.bool_),
+            )
+            if rhoU is not None:
+                bufs[1][...] = rhoU
+                rhoU = bufs[1]
+        Bg, rU, tmp, tmp2, lt, new = bufs
+        np.take(B, e_row, axis=0, out=Bg)
         if rhoU is not None:
             # rho only grows along a run: who was poor at last round's rho is poor now
-            new = np.greater(Bg < rhoU, poor)
+            np.greater(np.less(Bg, rhoU, out=lt), poor, out=new)
             if new.any():
                 poor |= new
-                nm = new * e_m[:, None]
+                nm = np.multiply(new, em, out=tmp)
                 emp += nm
-                R -= np.add.reduceat(nm * eu, starts, axis=0)
-        Pm = np.add.reduceat(Bg * emp, starts, axis=0)
+                R -= np.add.reduceat(np.multiply(nm, eu, out=tmp2), starts, axis=0)
+        Pm = np.add.reduceat(np.multiply(Bg, emp, out=tmp), starts, axis=0)
         while True:
             # R = 0: every supporter poor already (rho inf or nan: nobody becomes poor)
             rho = (c - Pm) / R
-            rhoU = np.where(alive, rho, 0.0)[e_q] * eu
-            new = np.greater(Bg < rhoU, poor)
+            np.take(np.where(alive, rho, 0.0), e_q, axis=0, out=rU)
+            rhoU = np.multiply(rU, eu, out=rU)
+            np.greater(np.less(Bg, rhoU, out=lt), poor, out=new)
             if not new.any():
                 break
             poor |= new
-            nm = new * e_m[:, None]
+            nm = np.multiply(new, em, out=tmp)
             emp += nm
-            Pm += np.add.reduceat(Bg * nm, starts, axis=0)
-            R -= np.add.reduceat(nm * eu, starts, axis=0)
+            Pm += np.add.reduceat(np.multiply(Bg, nm, out=tmp2), starts, axis=0)
+            R -= np.add.reduceat(np.multiply(nm, eu, out=tmp2), starts, axis=0)
         rho[~(R > 0)] = np.inf
         bad = np.zeros(Kc, dtype=np.bool_)
         slack = 2.0 * (cnt + 2.0) * _EPS * (Nb[None, :] + c)
@@ -690,7 +708,7 @@ def _block_run(prep: _Prep, bs: list[Fraction], exhaustive: bool | None) -> list
         rec.rounds.append((cols.copy(), qs.copy(), lo, w_all, rho[w_all, ar], hi_w))
         rec.detail.append(
             _Detail(
-                Bg=Bg,
+                Bg=Bg.copy(),
                 poor=poor.copy(),
                 exh=exh.copy(),
                 rho=rho,
