@@ -146,7 +146,7 @@ def _scan_fits(
     live = multiplicity > 0
     n_live = int(np.count_nonzero(live))
     n_voters = int(multiplicity.sum())
-    if n_live == 0:
+    if n_live == 0 or n_voters > _SCAN_MERGE * n_live:
         return False
     top = int(costs.max(initial=0)) if cost_utility else int(utilities.max(initial=0))
     if max(1, top) * n_voters >= 2**53:  # float64 sums of m_i u_ij must be exact
