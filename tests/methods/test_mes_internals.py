@@ -82,3 +82,24 @@ def test_money_of_every_project_is_the_same_by_both_paths(seed, monkeypatch):
     large = state.money()
     np.testing.assert_allclose(small, expected, rtol=1e-12)
     np.testing.assert_allclose(large, expected, rtol=1e-12)
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_state_at_a_round_is_the_run_replayed_up_to_it(seed):
+    pr = _problem(seed, cost_utility=bool(seed % 2))
+    state = mes._run(pr, Fraction(pr.budget, pr.n_voters) + seed % 3)
+    for t in range(len(state.rounds) + 1):
+        replay = mes._State(pr, state.b)
+        for j, rho in state.rounds[:t]:
+            replay.fund(j, rho, state.pays_all[len(replay.rounds)])
+        if t == len(state.rounds):
+            np.testing.assert_array_equal(replay.beta, state.beta)
+            continue
+        copy = state.at_round(t)
+        np.testing.assert_array_equal(copy.beta, replay.beta)
+        np.testing.assert_array_equal(copy.exhausted, replay.exhausted)
+        np.testing.assert_array_equal(copy.clean, replay.clean)
+        assert copy.rounds == replay.rounds
+        assert copy._exact_budgets(np.arange(pr.n_ballots)) == replay._exact_budgets(
+            np.arange(pr.n_ballots)
+        )
