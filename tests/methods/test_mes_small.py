@@ -35,7 +35,8 @@ def assert_same(ours: MesResult, ref: MesResult, label: object = "") -> None:
     assert ours.final_budget == ref.final_budget, label
     assert ours.reasons == ref.reasons, label
     assert ours.payments.shape == ref.payments.shape, label
-    assert np.allclose(ours.payments, ref.payments, rtol=1e-9, atol=1e-9), label
+    # the same float operations with the same exact price factors: equal bit for bit
+    np.testing.assert_array_equal(ours.payments, ref.payments, err_msg=str(label))
 
 
 def both(

@@ -98,6 +98,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from fractions import Fraction
+from math import gcd
 
 import numpy as np
 import numpy.typing as npt
@@ -846,21 +847,71 @@ def _exact_outcome(prep: _Prep, b: Fraction) -> _Outcome:  # noqa: D401
     return out
 
 
+class _ExactBudgets:
+    """Exact budgets of a run replayed along known rounds and splits (integers over a common
+    denominator, as in ``mes``), for the exact price factor of each round: the payments are
+    then computed with ``float(rho)`` exactly as ``mes`` computes them (bit for bit)."""
+
+    def __init__(self, n: int, b: Fraction) -> None:
+        self.den = b.denominator
+        self.num = [b.numerator] * n  # 0 once a voter has paid everything
+
+    def fund(
+        self, rows: list[int], u: list[int], m: list[int], poor: list[bool], cost: int
+    ) -> Fraction:
+        """The exact price factor of a round (``poor``: who pays everything), and the budgets
+        after it."""
+        num = self.num
+        rich = 0
+        money = 0
+        for i, ui, mi, p in zip(rows, u, m, poor, strict=True):
+            if p:
+                money += mi * num[i]
+            else:
+                rich += mi * ui
+        rho = Fraction(cost * self.den - money, rich * self.den)
+        new_den = self.den * rho.denominator // gcd(self.den, rho.denominator)
+        factor = new_den // self.den
+        if factor != 1:
+            self.num = num = [x * factor for x in num]
+            self.den = new_den
+        r = rho.numerator * (new_den // rho.denominator)
+        for i, ui, p in zip(rows, u, poor, strict=True):
+            num[i] = 0 if p else num[i] - r * ui
+        return rho
+
+
 def _payments(prep: _Prep, out: _Outcome) -> FloatArray:
-    """Replay the run's float budgets along its funded projects (the block's float operations)."""
+    """The payments of the run, as ``mes`` computes them: its rounds replayed with the exact
+    price factors (from the certified splits: who pays everything is who is poor at the block's
+    float price factor) and ``mes``'s float operations."""
     if out.exact is not None:
         return np.asarray(out.exact.payments, dtype=np.float64)
     pay_m = np.zeros((prep.n_ballots, prep.n_projects), dtype=np.float64)
     beta = np.full(prep.n_ballots, float(out.b), dtype=np.float64)
     exh = np.zeros(prep.n_ballots, dtype=np.bool_)
+    exact = _ExactBudgets(prep.n_ballots, out.b)
+    mult = prep.mult.tolist()
     for q, r in zip(out.rounds, out.rhos, strict=True):
         s, e = int(prep.starts[q]), int(prep.ends[q])
         rows = prep.e_row[s:e]
+        uf = prep.e_u[s:e]
         old = beta[rows]
-        ru = r * prep.e_u[s:e]
-        pa = exh[rows] | (old < ru)
-        pay = np.where(pa, old, np.minimum(old, ru))
-        beta[rows] = np.where(pa, 0.0, old - ru)
+        pa = exh[rows] | (old < r * uf)
+        row_list = rows.tolist()
+        rho = exact.fund(
+            row_list,
+            [int(x) for x in uf.tolist()],
+            [mult[i] for i in row_list],
+            pa.tolist(),
+            prep.c_int[q],
+        )
+        ru = float(rho) * uf
+        pay = np.minimum(old, ru)
+        pay[pa] = old[pa]
+        newb = old - ru
+        newb[pa] = 0.0
+        beta[rows] = newb
         exh[rows] |= pa
         pay_m[rows, prep.cands[q]] = pay
     return pay_m
@@ -1131,6 +1182,7 @@ def _tiny(
     Nb = n_voters * bf
     beta = [bf] * n_all
     exh = [False] * n_all
+    exact_b = _ExactBudgets(n_all, b)
     alive = list(cands)
     rounds: list[int] = []
     payers: list[set[int]] = []
@@ -1204,11 +1256,21 @@ def _tiny(
                 if best is None or exact < best:
                     best, w = exact, j
         rho, err, _, items, k = evals[w]
+        poor_flags = [t < k or exh[e[0]] for t, e in enumerate(items)]
+        rho = float(
+            exact_b.fund(
+                [e[0] for e in items],
+                [e[3] // mult[e[0]] for e in items],
+                [mult[e[0]] for e in items],
+                poor_flags,
+                c_list[w],
+            )
+        )  # mes's float(rho): the same payments, bit for bit
         paid: set[int] = set()
         row_pay: list[tuple[int, float]] = []
-        for t, (i, u, _m, _mu) in enumerate(items):
+        for (i, u, _m, _mu), p_ in zip(items, poor_flags, strict=True):
             old = beta[i]
-            if t < k or exh[i]:
+            if p_:
                 pay = old
                 beta[i] = 0.0
                 exh[i] = True
