@@ -83,15 +83,23 @@ Notation for one column and one round: ``beta_i`` the exact budgets, ``beta'_i``
 Whenever a decision is not certified by 2-4 (a margin within the error bound, or a tie this
 module cannot settle exactly), the column's run is set aside and, only if the scan reaches its
 budget, computed by :func:`pnyx.methods.mes.equal_shares` (``completion="none"``, total budget
-``b_k n``: the MES run at ``b_k``, exact). Payments of the reported run are replayed from its
-funded projects and float price factors (the same float operations, so the same splits).
+``b_k n``: the MES run at ``b_k``, exact). The payments of the reported run are replayed along
+its rounds with the *exact* price factors (from the certified splits, over exact integer
+budgets, as ``mes`` keeps them) and ``mes``'s float operations (``float(rho) u``), so they equal
+``mes``'s bit for bit.
 
 Tiny elections (at most ``_TINY_CELLS`` ballots x projects, e.g. Gdańsk 2020 Przeróbka: 26
 ballots, 3 projects) first play the run at ``b_0`` by the same algorithm in plain Python floats
 (one column; the split of a project is its supporters sorted by ``beta / u``, certified as in
-step 2), where numpy's per-call cost would be the whole cost: when the scan stops there (or
-``completion="none"``) that is the result; otherwise, or on any uncertain decision, the numpy
-scan starts afresh.
+step 2; budgets move by ``float(rho)`` of the exact price factor, as in ``mes``), where numpy's
+per-call cost would be the whole cost: when the scan stops there (or ``completion="none"``) that
+is the result; otherwise, or on any uncertain decision, the numpy scan starts afresh (or, from
+:func:`dispatch`, ``mes`` takes over when the numpy scan does not suit the election).
+
+Where it applies
+----------------
+:func:`small_applies` (used by :func:`dispatch`, which ``mes.equal_shares`` calls first) is a
+rule measured on the shared Pabulib files, see its docstring.
 """
 
 from __future__ import annotations
