@@ -866,9 +866,9 @@ class _ExactBudgets:
 
     def fund(
         self, rows: list[int], u: list[int], m: list[int], poor: list[bool], cost: int
-    ) -> Fraction:
-        """The exact price factor of a round (``poor``: who pays everything), and the budgets
-        after it."""
+    ) -> float:
+        """The exact price factor of a round (``poor``: who pays everything) rounded to the
+        nearest float, and the budgets after it."""
         num = self.num
         rich = 0
         money = 0
@@ -877,16 +877,43 @@ class _ExactBudgets:
                 money += mi * num[i]
             else:
                 rich += mi * ui
-        rho = Fraction(cost * self.den - money, rich * self.den)
-        new_den = self.den * rho.denominator // gcd(self.den, rho.denominator)
-        factor = new_den // self.den
+        top, bottom = cost * self.den - money, rich * self.den
+        g = gcd(top, bottom)
+        top, bottom = top // g, bottom // g
+        g = gcd(self.den, bottom)
+        factor = bottom // g
         if factor != 1:
             self.num = num = [x * factor for x in num]
-            self.den = new_den
-        r = rho.numerator * (new_den // rho.denominator)
+            self.den *= factor
+        r = top * (self.den // bottom)
         for i, ui, p in zip(rows, u, poor, strict=True):
             num[i] = 0 if p else num[i] - r * ui
-        return rho
+        return top / bottom  # int / int: correctly rounded, as float(Fraction) in mes
+
+    def fund_items(
+        self, items: list[tuple[int, float, float, int]], poor: list[bool], cost: int
+    ) -> float:
+        """:meth:`_ExactBudgets.fund` for the plain-Python run's supporter tuples
+        ``(ballot, u, m, m u)`` (floats exact: integers below 2**53)."""
+        num = self.num
+        rich = 0
+        money = 0
+        for (i, _u, m, mu), p in zip(items, poor, strict=True):
+            if p:
+                money += int(m) * num[i]
+            else:
+                rich += mu
+        top, bottom = cost * self.den - money, rich * self.den
+        g = gcd(top, bottom)
+        top, bottom = top // g, bottom // g
+        factor = bottom // gcd(self.den, bottom)
+        if factor != 1:
+            self.num = num = [x * factor for x in num]
+            self.den *= factor
+        r = top * (self.den // bottom)
+        for (i, u, _m, _mu), p in zip(items, poor, strict=True):
+            num[i] = 0 if p else num[i] - r * int(u)
+        return top / bottom
 
 
 def _payments(prep: _Prep, out: _Outcome) -> FloatArray:
@@ -914,7 +941,7 @@ def _payments(prep: _Prep, out: _Outcome) -> FloatArray:
             pa.tolist(),
             prep.c_int[q],
         )
-        ru = float(rho) * uf
+        ru = rho * uf
         pay = np.minimum(old, ru)
         pay[pa] = old[pa]
         newb = old - ru
@@ -1265,15 +1292,7 @@ def _tiny(
                     best, w = exact, j
         rho, err, _, items, k = evals[w]
         poor_flags = [t < k or exh[e[0]] for t, e in enumerate(items)]
-        rho = float(
-            exact_b.fund(
-                [e[0] for e in items],
-                [e[3] // mult[e[0]] for e in items],
-                [mult[e[0]] for e in items],
-                poor_flags,
-                c_list[w],
-            )
-        )  # mes's float(rho): the same payments, bit for bit
+        rho = exact_b.fund_items(items, poor_flags, c_list[w])  # mes's float(rho), exactly
         paid: set[int] = set()
         row_pay: list[tuple[int, float]] = []
         for (i, u, _m, _mu), p_ in zip(items, poor_flags, strict=True):
