@@ -1140,6 +1140,22 @@ def equal_shares(
         raise ValueError("costs, utilities and multiplicities must be non-negative")
     if completion != "none" and increment <= 0:
         raise ValueError("increment must be positive")
+    if scan == "fast":
+        from pnyx.methods.mes_small import dispatch  # here, not at the top: mes_small imports mes
+
+        small = dispatch(
+            costs,
+            budget,
+            utilities,
+            multiplicity,
+            np.asarray(tie_priority),
+            cost_utility=cost_utility,
+            completion=completion,
+            increment=increment,
+            progress=progress,
+        )
+        if small is not None:
+            return small
     keep = multiplicity > 0
     utilities, multiplicity = utilities[keep], multiplicity[keep]
     full_payments = np.zeros((keep.size, costs.size), dtype=np.float64)
