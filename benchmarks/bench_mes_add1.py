@@ -1,10 +1,12 @@
 """Time pnyx's Method of Equal Shares with a completion (``equal_shares``) on the shared Pabulib
 files, best of ``--repeat`` runs (reading the file not timed): wall-clock seconds and the CPU
 seconds of this process (``time.process_time``; on a machine shared with other jobs the CPU time
-moves less than the wall clock); ``--profile`` prints a cProfile.
+moves less than the wall clock); ``--profile`` prints a cProfile. ``equal_shares`` hands some
+small elections to ``mes_small``; ``--mes-only`` switches that off to time ``mes``'s own
+completion.
 
     python benchmarks/bench_mes_add1.py [--data /work/shared/data/pb] [--only NAME[,NAME]]
-        [--repeat 3] [--completion add1] [--profile]
+        [--repeat 3] [--completion add1] [--profile] [--mes-only]
 """
 
 from __future__ import annotations
@@ -39,7 +41,12 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=1)
     ap.add_argument("--completion", default="add1")
     ap.add_argument("--profile", action="store_true")
+    ap.add_argument("--mes-only", action="store_true")
     args = ap.parse_args()
+    if args.mes_only:
+        from pnyx.methods import mes_small
+
+        mes_small.ENABLED = False
     files = sorted(Path(args.data).glob("*.pb"))
     if args.only:
         files = [f for f in files if any(o in f.name for o in args.only.split(","))]
