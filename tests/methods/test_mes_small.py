@@ -240,6 +240,43 @@ def test_shared_files_equal_mes(reference_data: Path, name: str) -> None:
             assert routed is None
 
 
+@pytest.mark.parametrize("seed", range(12))
+def test_single_run_of_mid_sized_elections_in_plain_python(seed: int) -> None:
+    """Without completion, elections of up to ``_TINY_CELLS_ONE_RUN`` ballots x projects are
+    counted by the plain-Python run; the result is ``mes``'s, bit for bit."""
+    vote_type = VOTE_TYPES[seed % 3]
+    election = pb.random_election(
+        900 + seed, n_projects=15, n_voters=150 + 10 * seed, vote_type=vote_type
+    )
+    profile = pb.profile_from_election(election)
+    cells = profile.utilities.size
+    assert mes_small._TINY_CELLS < cells <= mes_small._TINY_CELLS_ONE_RUN
+    args = _args(profile.costs, profile.utilities, profile.multiplicity)
+    prio = pb.tie_priority(profile, "id")
+    kwargs = dict(cost_utility=vote_type == "approval", completion="none", increment=1)
+    routed = dispatch(args[0], profile.budget, args[1], args[2], prio, **kwargs)  # type: ignore[arg-type]
+    ref = equal_shares(args[0], profile.budget, args[1], args[2], prio, scan="unit", **kwargs)  # type: ignore[arg-type]
+    assert routed is not None
+    assert_same(routed, ref, seed)
+
+
+@pytest.mark.parametrize("name", SHARED)
+def test_shared_files_single_run_equals_mes(reference_data: Path, name: str) -> None:
+    """MES without completion through ``dispatch`` (plain Python up to
+    ``_TINY_CELLS_ONE_RUN`` cells) against ``mes``'s own run."""
+    path = reference_data / "pb" / f"{name}.pb"
+    if not path.is_file():
+        pytest.skip(f"{path} not in the reference data")
+    profile = pb.profile_from_election(pabulib.read_pb(path))
+    c, u, m, _ = _args(profile.costs, profile.utilities, profile.multiplicity)
+    prio = pb.tie_priority(profile, "id")
+    kwargs = dict(cost_utility=profile.vote_type in ("approval", "choose-1"), completion="none")
+    ref = equal_shares(c, profile.budget, u, m, prio, scan="unit", increment=1, **kwargs)  # type: ignore[arg-type]
+    routed = dispatch(c, profile.budget, u, m, prio, increment=1, **kwargs)  # type: ignore[arg-type]
+    if routed is not None:
+        assert_same(routed, ref, name)
+
+
 # --- ties and near ties -------------------------------------------------------------------------
 
 
