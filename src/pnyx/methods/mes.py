@@ -154,7 +154,7 @@ certified intervals average about 14 units (about 3,000 forced runs).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from math import gcd
@@ -1081,28 +1081,65 @@ def _complete(
 def _greedy_rest(
     pr: _Problem, selected: list[int], reasons: dict[int, tuple[str, tuple[int, ...]]]
 ) -> list[int]:
-    """Utilitarian greedy on the projects not selected (pabutools' greedy_utilitarian_welfare)."""
-    left = pr.budget - _cost(pr, selected)
+    return greedy_rest(pr.budget, pr.costs, pr.total_sat, pr.prio, selected, reasons)
+
+
+def greedy_rest(
+    budget: int,
+    costs: Sequence[int],
+    total_sat: Sequence[int],
+    prio: Sequence[int],
+    selected: list[int],
+    reasons: dict[int, tuple[str, tuple[int, ...]]],
+) -> list[int]:
+    """Utilitarian greedy on the projects not selected (pabutools' greedy_utilitarian_welfare),
+    the ``add1-greedy`` completion: the projects it adds, in order; ``reasons`` updated."""
+    left = budget - sum(costs[j] for j in selected)
     chosen = set(selected)
-    rest = [j for j in range(pr.n_projects) if j not in chosen]
+    rest = [j for j in range(len(costs)) if j not in chosen]
 
     def key(j: int) -> tuple[int, Fraction, int]:
         # pabutools' satisfaction density: inf for cost 0 with support, 0 without support
-        if pr.total_sat[j] == 0:
-            return (2, Fraction(0), pr.prio[j])
-        if pr.costs[j] == 0:
-            return (0, Fraction(0), pr.prio[j])
-        return (1, -Fraction(pr.total_sat[j], pr.costs[j]), pr.prio[j])
+        if total_sat[j] == 0:
+            return (2, Fraction(0), prio[j])
+        if costs[j] == 0:
+            return (0, Fraction(0), prio[j])
+        return (1, -Fraction(total_sat[j], costs[j]), prio[j])
 
     added = []
     for j in sorted(rest, key=key):
-        if pr.costs[j] <= left:
+        if costs[j] <= left:
             added.append(j)
-            left -= pr.costs[j]
+            left -= costs[j]
             reasons.pop(j, None)
         elif j in reasons and reasons[j][0] != "no-supporters":
             reasons[j] = ("did-not-fit", ())
     return added
+
+
+def validated_arguments(
+    costs: IntArray,
+    utilities: IntArray,
+    multiplicity: IntArray,
+    completion: str,
+    increment: int,
+) -> tuple[IntArray, IntArray, IntArray]:
+    """The arguments of :func:`equal_shares` as int64 arrays, or a ValueError saying what is
+    wrong with them."""
+    if completion not in COMPLETIONS:
+        raise ValueError(f"unknown completion {completion!r}; expected one of {COMPLETIONS}")
+    costs = np.asarray(costs, dtype=np.int64)
+    utilities = np.asarray(utilities, dtype=np.int64)
+    multiplicity = np.asarray(multiplicity, dtype=np.int64)
+    if utilities.ndim != 2 or utilities.shape[1] != costs.shape[0]:
+        raise ValueError("utilities must be n_ballots x n_projects")
+    if multiplicity.shape != (utilities.shape[0],):
+        raise ValueError("multiplicity must have one entry per ballot")
+    if np.any(costs < 0) or np.any(utilities < 0) or np.any(multiplicity < 0):
+        raise ValueError("costs, utilities and multiplicities must be non-negative")
+    if completion != "none" and increment <= 0:
+        raise ValueError("increment must be positive")
+    return costs, utilities, multiplicity
 
 
 def equal_shares(
@@ -1125,21 +1162,11 @@ def equal_shares(
     ``multiplicity`` (n_ballots); ``tie_priority`` (n_projects), lower wins a tie.
     ``scan="unit"`` runs the completion one increment at a time (slow; for verification).
     """
-    if completion not in COMPLETIONS:
-        raise ValueError(f"unknown completion {completion!r}; expected one of {COMPLETIONS}")
     if scan not in ("fast", "unit"):
         raise ValueError(f"unknown scan {scan!r}")
-    costs = np.asarray(costs, dtype=np.int64)
-    utilities = np.asarray(utilities, dtype=np.int64)
-    multiplicity = np.asarray(multiplicity, dtype=np.int64)
-    if utilities.ndim != 2 or utilities.shape[1] != costs.shape[0]:
-        raise ValueError("utilities must be n_ballots x n_projects")
-    if multiplicity.shape != (utilities.shape[0],):
-        raise ValueError("multiplicity must have one entry per ballot")
-    if np.any(costs < 0) or np.any(utilities < 0) or np.any(multiplicity < 0):
-        raise ValueError("costs, utilities and multiplicities must be non-negative")
-    if completion != "none" and increment <= 0:
-        raise ValueError("increment must be positive")
+    costs, utilities, multiplicity = validated_arguments(
+        costs, utilities, multiplicity, completion, increment
+    )
     if scan == "fast":
         from pnyx.methods.mes_small import dispatch  # here, not at the top: mes_small imports mes
 

@@ -111,7 +111,7 @@ from math import gcd
 import numpy as np
 import numpy.typing as npt
 
-from pnyx.methods.mes import COMPLETIONS, MesResult
+from pnyx.methods.mes import MesResult, greedy_rest, validated_arguments
 
 __all__ = ["ENABLED", "dispatch", "equal_shares_small", "small_applies"]
 
@@ -1087,19 +1087,9 @@ def equal_shares_small(
 ) -> MesResult:
     """:func:`pnyx.methods.mes.equal_shares` (same arguments but ``scan``, same result) by the
     vectorised unit-by-unit scan of this module; meant for inputs where :func:`small_applies`."""
-    if completion not in COMPLETIONS:
-        raise ValueError(f"unknown completion {completion!r}; expected one of {COMPLETIONS}")
-    costs = np.asarray(costs, dtype=np.int64)
-    utilities = np.asarray(utilities, dtype=np.int64)
-    multiplicity = np.asarray(multiplicity, dtype=np.int64)
-    if utilities.ndim != 2 or utilities.shape[1] != costs.shape[0]:
-        raise ValueError("utilities must be n_ballots x n_projects")
-    if multiplicity.shape != (utilities.shape[0],):
-        raise ValueError("multiplicity must have one entry per ballot")
-    if np.any(costs < 0) or np.any(utilities < 0) or np.any(multiplicity < 0):
-        raise ValueError("costs, utilities and multiplicities must be non-negative")
-    if completion != "none" and increment <= 0:
-        raise ValueError("increment must be positive")
+    costs, utilities, multiplicity = validated_arguments(
+        costs, utilities, multiplicity, completion, increment
+    )
     return _equal_shares_checked(
         costs,
         budget,
@@ -1343,22 +1333,7 @@ def _tiny(
                 tuple(s for s, who in zip(rounds, payers, strict=True) if who & ids),
             )
     if completion == "add1-greedy":
-        left = int(budget) - sum(c_list[j] for j in selected)
-
-        def key(j: int) -> tuple[int, Fraction, int]:
-            if total[j] == 0:
-                return (2, Fraction(0), prio[j])
-            if c_list[j] == 0:
-                return (0, Fraction(0), prio[j])
-            return (1, -Fraction(total[j], c_list[j]), prio[j])
-
-        for j in sorted((j for j in range(n_projects) if j not in chosen), key=key):
-            if c_list[j] <= left:
-                selected.append(j)
-                left -= c_list[j]
-                reasons.pop(j, None)
-            elif j in reasons and reasons[j][0] != "no-supporters":
-                reasons[j] = ("did-not-fit", ())
+        selected += greedy_rest(int(budget), c_list, total, prio, selected, reasons)
     payments = np.zeros((n_all, n_projects), dtype=np.float64)
     for s_, row_pay in zip(rounds, pay_rows, strict=True):
         for i, pay in row_pay:
@@ -1372,24 +1347,4 @@ def _tiny(
 def _greedy_rest(
     prep: _Prep, selected: list[int], reasons: dict[int, tuple[str, tuple[int, ...]]]
 ) -> list[int]:
-    """Utilitarian greedy on the projects not selected (as ``mes``)."""
-    left = prep.budget - sum(prep.costs[j] for j in selected)
-    chosen = set(selected)
-    rest = [j for j in range(prep.n_projects) if j not in chosen]
-
-    def key(j: int) -> tuple[int, Fraction, int]:
-        if prep.total_sat[j] == 0:
-            return (2, Fraction(0), prep.prio[j])
-        if prep.costs[j] == 0:
-            return (0, Fraction(0), prep.prio[j])
-        return (1, -Fraction(prep.total_sat[j], prep.costs[j]), prep.prio[j])
-
-    added = []
-    for j in sorted(rest, key=key):
-        if prep.costs[j] <= left:
-            added.append(j)
-            left -= prep.costs[j]
-            reasons.pop(j, None)
-        elif j in reasons and reasons[j][0] != "no-supporters":
-            reasons[j] = ("did-not-fit", ())
-    return added
+    return greedy_rest(prep.budget, prep.costs, prep.total_sat, prep.prio, selected, reasons)
