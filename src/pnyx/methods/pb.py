@@ -1209,12 +1209,13 @@ def method_of_equal_shares(
         progress=progress,
     )
     selected = [int(j) for j in result.selected]
+    chosen = set(selected)
     payments = np.asarray(result.payments, dtype=np.float64)
-    paid = (payments * profile.multiplicity[:, None]).sum(axis=0)
+    paid = profile.multiplicity.astype(np.float64) @ payments  # what each project received
     details: dict[int, dict[str, Any]] = {}
     for j in range(profile.n_projects):
         info: dict[str, Any] = {"paid": float(paid[j]) / profile.scale}
-        if j not in result.selected:
+        if j not in chosen:
             kind, blockers = result.reasons.get(j, ("did-not-fit", ()))
             if kind == "no-supporters" or (kind == "unaffordable" and profile.votes[j] == 0):
                 kind = "no-support"
