@@ -1,4 +1,4 @@
-"""Internal helpers of the MES module checked against plain computations: the support overlap,
+"""Internal helpers of the MES module checked against plain computations: supporters and overlap,
 the exact sums of budgets (every code path), and elections with utilities too large for exact
 float sums."""
 
@@ -16,11 +16,20 @@ from pnyx.methods import mes
     ("n", "p", "density"),
     [(0, 3, 0.5), (1, 1, 1.0), (7, 5, 0.3), (64, 4, 0.2), (65, 9, 0.1), (300, 12, 0.05)],
 )
-def test_overlap_equals_the_support_product(n, p, density):
+@pytest.mark.parametrize("cost_utility", [False, True])
+def test_supporters_and_overlap_equal_the_dense_computation(n, p, density, cost_utility):
     rng = np.random.default_rng(n * 31 + p)
-    support = rng.random((n, p)) < density
+    points = rng.integers(1, 5, size=(n, p)) * (rng.random((n, p)) < density)
+    costs = rng.integers(0, 3, size=p) * 10  # some projects cost 0: no utility under cost utility
+    pr = mes._Problem(costs, 100, points, np.ones(n, dtype=np.int64), np.arange(p), cost_utility)
+    util = np.where(points > 0, costs[None, :] if cost_utility else points, 0)
+    np.testing.assert_array_equal(pr.util, util)
+    support = util > 0
     expected = (support.T.astype(np.int64) @ support.astype(np.int64)) > 0
-    np.testing.assert_array_equal(mes._overlap(support), expected)
+    for j in range(p):
+        np.testing.assert_array_equal(pr.overlap(j), expected[j])
+        np.testing.assert_array_equal(pr.sup[j], np.flatnonzero(support[:, j]))
+        np.testing.assert_array_equal(pr.sup_u[j], util[support[:, j], j])
 
 
 def _problem(seed: int, cost_utility: bool, scale: int = 1) -> mes._Problem:

@@ -217,25 +217,31 @@ class _Problem:
         self.n_voters = int(self.mult.sum())
         self.prio = [int(p) for p in tie_priority]
         self.prio_arr = np.asarray(self.prio, dtype=np.int64)
-        support = utilities > 0
+        # the supporters, ballot by ballot (row-major nonzero: CSR order), then project by
+        # project; everything below is built from these entries, never from dense copies
+        csr_rows, csr_proj = np.nonzero(utilities > 0)
+        costs_arr = np.asarray(costs, dtype=np.int64)
         if cost_utility:
-            util = np.where(support, np.asarray(costs, dtype=np.int64)[None, :], 0)
+            csr_u = costs_arr.take(csr_proj)
+            if csr_u.size and not csr_u.all():  # a project of cost 0 has utility 0: no support
+                positive = csr_u > 0
+                csr_rows, csr_proj, csr_u = csr_rows[positive], csr_proj[positive], csr_u[positive]
         else:
-            util = np.where(support, utilities, 0).astype(np.int64)
-        self.util = util
-        # column-major int64 copy: the exact sums gather one funded project's column at a time
-        self.util_cols = np.asfortranarray(util)
-        bound = max(1, int(util.max(initial=0))) * max(1, self.n_voters)
+            csr_u = utilities[csr_rows, csr_proj].astype(np.int64)
+        max_u = int(csr_u.max()) if csr_u.size else 0
+        bound = max(1, max_u) * max(1, self.n_voters)
         if bound >= 2**62:
             raise ValueError("utilities times voters exceed 64-bit integers; rescale")
         # below 2**53 every partial sum of m_i u_ij is an exactly representable float
         self.float_exact = bound < 2**53
-        # supporters project by project, from one nonzero pass over the column-major copy
-        proj_of, row_of = np.nonzero(self.util_cols.T)
-        sizes = np.bincount(proj_of, minlength=self.n_projects)
+        # a stable sort on small integers is a radix sort
+        key = csr_proj.astype(np.int16) if self.n_projects < 2**15 else csr_proj
+        by_proj = np.argsort(key, kind="stable")
+        proj_of, row_of = csr_proj.take(by_proj), csr_rows.take(by_proj)
+        sizes = np.bincount(csr_proj, minlength=self.n_projects)
         bounds = np.concatenate(([0], np.cumsum(sizes))).tolist()
-        flat_u = util[row_of, proj_of]
-        flat_m = self.mult[row_of]
+        flat_u = csr_u.take(by_proj)
+        flat_m = self.mult.take(row_of)
         flat_mu = flat_m * flat_u
         self.sup = [row_of[bounds[j] : bounds[j + 1]] for j in range(self.n_projects)]
         self.sup_u = [flat_u[bounds[j] : bounds[j + 1]] for j in range(self.n_projects)]
@@ -246,15 +252,16 @@ class _Problem:
         self.sup_muf = [mu.astype(np.float64) for mu in self.sup_mu]
         self.total_sat = [int(mu.sum()) for mu in self.sup_mu]
         # the same entries ballot by ballot (CSR): exact aggregates of a set of ballots
-        by_row = np.argsort(row_of, kind="stable")
-        self.row_proj = proj_of[by_row].astype(np.intp)
-        self.row_muf = flat_mu[by_row].astype(np.float64)
+        self.row_proj = csr_proj.astype(np.intp)
+        self.row_muf = (self.mult.take(csr_rows) * csr_u).astype(np.float64)
         self.row_ptr = np.zeros(self.n_ballots + 1, dtype=np.intp)
-        np.cumsum(np.bincount(row_of, minlength=self.n_ballots), out=self.row_ptr[1:])
+        np.cumsum(np.bincount(csr_rows, minlength=self.n_ballots), out=self.row_ptr[1:])
         self.cost_utility = cost_utility
         self.sup_count = [int(m.sum()) for m in self.sup_m]
-        # overlap[j, k]: some ballot supports both j and k (funding k changes j's supporters)
-        self.overlap = _overlap(util > 0)
+        # built on first use: dense utilities (exact fallbacks) and rows of the overlap matrix
+        self._util: IntArray | None = None
+        self._util_cols: IntArray | None = None
+        self._overlap: dict[int, BoolArray] = {}
         # all supporters of all projects in one flat list (vectorised sums over every project)
         self.flat_rows = row_of
         self.flat_proj = proj_of
@@ -278,6 +285,39 @@ class _Problem:
             key=lambda j: self.prio[j],
         )
 
+    @property
+    def util(self) -> IntArray:
+        """Dense ``n_ballots x n_projects`` utilities (built on first use)."""
+        if self._util is None:
+            util = np.zeros((self.n_ballots, self.n_projects), dtype=np.int64)
+            util[self.flat_rows, self.flat_proj] = np.concatenate(self.sup_u)
+            self._util = util
+        return self._util
+
+    @property
+    def util_cols(self) -> IntArray:
+        """Column-major copy of :attr:`util`: exact sums gather one funded project's column."""
+        if self._util_cols is None:
+            self._util_cols = np.asfortranarray(self.util)
+        return self._util_cols
+
+    def entries_of(self, rows: IndexArray) -> IndexArray:
+        """Positions in the CSR arrays (``row_proj``, ``row_muf``) of the given ballots' entries."""
+        starts = self.row_ptr.take(rows)
+        lens = self.row_ptr.take(rows + 1) - starts
+        ends = np.cumsum(lens)
+        total = int(ends[-1]) if ends.size else 0
+        return np.repeat(starts - (ends - lens), lens) + np.arange(total)
+
+    def overlap(self, j: int) -> BoolArray:
+        """``overlap(j)[k]``: some ballot supports both ``j`` and ``k`` (funding ``j`` changes
+        what ``k``'s supporters hold); rows computed on first use from the supporters' entries."""
+        row = self._overlap.get(j)
+        if row is None:
+            row = np.zeros(self.n_projects, dtype=np.bool_)
+            row[self.row_proj.take(self.entries_of(self.sup[j]))] = True
+            self._overlap[j] = row
+        return row
 
     def money_matrix(self) -> Any:
         """``money_matrix() @ beta``: the money of every project's supporters (scipy imported
@@ -290,21 +330,6 @@ class _Problem:
                 shape=(self.n_projects, self.n_ballots),
             )
         return self._money_matrix
-
-
-def _overlap(support: BoolArray) -> BoolArray:
-    """``out[j, k]``: some ballot supports both ``j`` and ``k``, from the support columns packed
-    64 ballots to a word (a float matrix product was slow on many ballots)."""
-    n, p = support.shape
-    packed = np.packbits(support, axis=0)  # ceil(n / 8) x p
-    pad = (-packed.shape[0]) % 8
-    if pad:
-        packed = np.concatenate((packed, np.zeros((pad, p), dtype=np.uint8)))
-    words = np.ascontiguousarray(packed.T).view(np.uint64)  # p x ceil(n / 64)
-    out = np.zeros((p, p), dtype=np.bool_)
-    for j in range(p):
-        out[j] = (words & words[j]).any(axis=1)
-    return out
 
 
 @dataclass
@@ -389,14 +414,12 @@ class _State:
         num = self.b_scaled * int(mult.sum())
         if not self.rounds:
             return num, self.denominator
-        starts = pr.row_ptr.take(rows)
-        lens = pr.row_ptr.take(rows + 1) - starts
-        ends = np.cumsum(lens)
-        if pr.float_exact and int(ends[-1]) < rows.size * len(self.rounds):
+        n_entries = int((pr.row_ptr.take(rows + 1) - pr.row_ptr.take(rows)).sum())
+        if pr.float_exact and n_entries < rows.size * len(self.rounds):
             # sum_i m_i u_ij for every project j at once, over the ballots' own entries (CSR;
             # less to read than one column per round): partial sums of integers below 2**53
             # are exact in float64
-            pos = np.repeat(starts - (ends - lens), lens) + np.arange(int(ends[-1]))
+            pos = pr.entries_of(rows)
             agg = np.bincount(
                 pr.row_proj.take(pos), weights=pr.row_muf.take(pos), minlength=pr.n_projects
             )
@@ -406,7 +429,7 @@ class _State:
             for s, a in zip(paid.tolist(), per_round.take(paid).tolist(), strict=True):
                 num -= rho_scaled[s] * int(a)
             return num, self.denominator
-        overlap = pr.overlap[project]
+        overlap = pr.overlap(project)
         if rows.size * len(self.rounds) <= 100_000:  # small: one gather and one product
             sel = [s for s, (j, _) in enumerate(self.rounds) if overlap[j]]
             if not sel:
@@ -495,9 +518,7 @@ class _State:
         rho = self._exact_rho_slow(j)
         betas = self._exact_budgets(sup)
         u = pr.sup_u[j].tolist()
-        pays_all = np.array(
-            [p for p in range(sup.size) if betas[p] <= rho * u[p]], dtype=np.intp
-        )
+        pays_all = np.array([p for p in range(sup.size) if betas[p] <= rho * u[p]], dtype=np.intp)
         return rho, pays_all
 
     def _check_split(
@@ -681,7 +702,7 @@ class _State:
         self.exhausted[sup[pays_all]] = True
         self.rounds.append((j, rho))
         self.cols = np.append(self.cols, j)
-        self.clean &= ~self.pr.overlap[j]
+        self.clean &= ~self.pr.overlap(j)
         new_den = self.denominator * rho.denominator // gcd(self.denominator, rho.denominator)
         factor = new_den // self.denominator
         if factor != 1:
@@ -691,16 +712,28 @@ class _State:
         self.denominator = new_den
         self.remaining.discard(j)
 
-    def spent_by_supporters(self, j: int) -> tuple[int, ...]:
-        """Funded projects (in funding order) that some supporter of ``j`` paid for."""
-        sup = self.pr.sup[j]
-        mask = np.zeros(self.pr.n_ballots, dtype=np.bool_)
-        mask[sup] = True
-        out = []
-        for k, rows, pay in self.payments:
-            if np.any(mask[rows] & (pay > 0)):
-                out.append(k)
-        return tuple(out)
+    def spent_by_supporters(self, projects: Sequence[int]) -> dict[int, tuple[int, ...]]:
+        """For each of ``projects``: the funded projects (in funding order) that some supporter
+        of it paid for. Each ballot's paid rounds are bits of 64-bit words, OR-ed over every
+        project's supporters at once."""
+        n_rounds = len(self.payments)
+        if n_rounds == 0 or not projects:
+            return {j: () for j in projects}
+        pr = self.pr
+        n_words = (n_rounds + 63) // 64
+        paid = np.zeros((pr.n_ballots, n_words), dtype=np.uint64)
+        for s, (_, rows, pay) in enumerate(self.payments):
+            paid[rows[pay > 0], s // 64] |= np.uint64(1 << (s % 64))
+        words = np.zeros((pr.n_projects, n_words), dtype=np.uint64)
+        if pr.flat_rows.size:
+            words[pr.has_sup] = np.bitwise_or.reduceat(
+                paid.take(pr.flat_rows, axis=0), pr.flat_starts, axis=0
+            )
+        rounds = np.arange(n_rounds)
+        shifts = (rounds % 64).astype(np.uint64)
+        bits = (words[:, rounds // 64] >> shifts) & np.uint64(1)  # projects x rounds
+        funded = [j for j, _ in self.rounds]
+        return {j: tuple(funded[s] for s in np.flatnonzero(bits[j]).tolist()) for j in projects}
 
 
 def _solve(
@@ -1184,7 +1217,9 @@ def equal_shares(
         if small is not None:
             return small
     keep = multiplicity > 0
-    utilities, multiplicity = utilities[keep], multiplicity[keep]
+    all_kept = bool(keep.all())
+    if not all_kept:
+        utilities, multiplicity = utilities[keep], multiplicity[keep]
     full_payments = np.zeros((keep.size, costs.size), dtype=np.float64)
     pr = _Problem(costs, budget, utilities, multiplicity, np.asarray(tie_priority), cost_utility)
     reasons: dict[int, tuple[str, tuple[int, ...]]] = {}
@@ -1199,22 +1234,27 @@ def equal_shares(
         state = _complete(pr, completion, increment, scan, progress)
     selected = list(pr.free) + [j for j, _ in state.rounds]
     spent = _cost(pr, selected)
+    chosen = set(selected)
+    spent_on = state.spent_by_supporters(
+        [j for j in range(pr.n_projects) if j not in chosen and pr.total_sat[j] > 0]
+    )
     for j in range(pr.n_projects):
-        if j in selected:
+        if j in chosen:
             continue
         if pr.total_sat[j] == 0:
             reasons[j] = ("no-supporters", ())
         elif pr.costs[j] > pr.budget:
             reasons[j] = ("did-not-fit", ())
         else:
-            reasons[j] = ("unaffordable", state.spent_by_supporters(j))
+            reasons[j] = ("unaffordable", spent_on[j])
     if completion == "add1-greedy":
         selected += _greedy_rest(pr, selected, reasons)
         spent = _cost(pr, selected)
-    payments = np.zeros((pr.n_ballots, pr.n_projects), dtype=np.float64)
+    payments = full_payments if all_kept else np.zeros((pr.n_ballots, pr.n_projects))
     for j, rows, pay in state.payments:
         payments[rows, j] = pay
-    full_payments[keep] = payments
+    if not all_kept:
+        full_payments[keep] = payments
     if progress is not None:
         progress(1.0)
     return MesResult(tuple(selected), full_payments, spent, state.b, reasons)
