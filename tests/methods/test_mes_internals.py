@@ -112,3 +112,26 @@ def test_state_at_a_round_is_the_run_replayed_up_to_it(seed):
         assert copy._exact_budgets(np.arange(pr.n_ballots)) == replay._exact_budgets(
             np.arange(pr.n_ballots)
         )
+
+
+@pytest.mark.parametrize(("seed", "n_projects"), [(0, 12), (1, 90), (2, 160)])
+def test_reasons_name_every_funded_project_a_supporter_paid_for(seed, n_projects):
+    # up to 160 projects: more than 64 rounds, so the paid rounds span several 64-bit words
+    rng = np.random.default_rng(seed)
+    n_ballots = 120
+    costs = rng.integers(1, 20, size=n_projects)
+    utilities = (rng.random((n_ballots, n_projects)) < 0.08).astype(np.int64)
+    mult = rng.integers(1, 3, size=n_ballots)
+    budget = int(costs.sum()) * 3 // 4
+    pr = mes._Problem(costs, budget, utilities, mult, np.arange(n_projects), True)
+    state = mes._run(pr, Fraction(pr.budget, pr.n_voters))
+    funded = [j for j, _ in state.rounds]
+    rest = [j for j in range(n_projects) if j not in funded]
+    got = state.spent_by_supporters(rest)
+    for j in rest:
+        supporters = set(pr.sup[j].tolist())
+        expected = tuple(
+            k for k, rows, pay in state.payments if supporters & set(rows[pay > 0].tolist())
+        )
+        assert got[j] == expected
+    assert n_projects < 64 or len(funded) >= 64
