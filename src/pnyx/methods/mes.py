@@ -253,6 +253,7 @@ class _Problem:
         self.total_sat = [int(mu.sum()) for mu in self.sup_mu]
         # the same entries ballot by ballot (CSR): exact aggregates of a set of ballots
         self.row_proj = csr_proj.astype(np.intp)
+        self.row_u = csr_u
         self.row_muf = (self.mult.take(csr_rows) * csr_u).astype(np.float64)
         self.row_ptr = np.zeros(self.n_ballots + 1, dtype=np.intp)
         np.cumsum(np.bincount(csr_rows, minlength=self.n_ballots), out=self.row_ptr[1:])
@@ -302,12 +303,28 @@ class _Problem:
         return self._util_cols
 
     def entries_of(self, rows: IndexArray) -> IndexArray:
-        """Positions in the CSR arrays (``row_proj``, ``row_muf``) of the given ballots' entries."""
+        """Positions in the CSR arrays (``row_proj``, ``row_u``, ``row_muf``) of the given
+        ballots' entries."""
+        return self._entries(rows)[0]
+
+    def _entries(self, rows: IndexArray) -> tuple[IndexArray, IndexArray]:
         starts = self.row_ptr.take(rows)
         lens = self.row_ptr.take(rows + 1) - starts
         ends = np.cumsum(lens)
         total = int(ends[-1]) if ends.size else 0
-        return np.repeat(starts - (ends - lens), lens) + np.arange(total)
+        return np.repeat(starts - (ends - lens), lens) + np.arange(total), lens
+
+    def history(self, rows: IndexArray, cols: Sequence[int]) -> IntArray:
+        """``util[rows][:, cols]`` (dense, small) from the given ballots' own entries."""
+        col_of = np.full(self.n_projects, -1, dtype=np.intp)
+        col_of[np.asarray(cols, dtype=np.intp)] = np.arange(len(cols))
+        pos, lens = self._entries(rows)
+        owner = np.repeat(np.arange(rows.size), lens)
+        col = col_of.take(self.row_proj.take(pos))
+        hit = col >= 0
+        out = np.zeros((rows.size, len(cols)), dtype=np.int64)
+        out[owner[hit], col[hit]] = self.row_u.take(pos[hit])
+        return out
 
     def overlap(self, j: int) -> BoolArray:
         """``overlap(j)[k]``: some ballot supports both ``j`` and ``k`` (funding ``j`` changes
@@ -367,6 +384,7 @@ class _State:
         self._money: tuple[int, FloatArray] | None = None  # (rounds, money) cache
         # clean[j]: no supporter of j has paid anything yet, so all of them hold exactly b
         self.clean = np.ones(pr.n_projects, dtype=np.bool_)
+        self.touched = np.zeros(pr.n_ballots, dtype=np.bool_)  # supports a funded project
         self.remaining: set[int] = set(pr.candidates)
         # per round: positions (in the funded project's supporters) of those who paid everything,
         # and what the round changed: the old budgets and exhaustion of its supporters, the clean
@@ -385,6 +403,9 @@ class _State:
         other = _State.__new__(_State)
         other.pr, other.b, other.bf, other.delta = self.pr, self.b, self.bf, self.delta
         other.beta, other.exhausted, other.clean = beta, exhausted, clean.copy()
+        other.touched = np.zeros(self.pr.n_ballots, dtype=np.bool_)
+        for j, _ in self.rounds[:t]:
+            other.touched[self.pr.sup[j]] = True
         other.rounds = self.rounds[:t]
         other.cols = self.cols[:t].copy()
         other.denominator, other.b_scaled, other.rho_scaled = den, b_scaled, list(rho_scaled)
@@ -429,17 +450,14 @@ class _State:
             for s, a in zip(paid.tolist(), per_round.take(paid).tolist(), strict=True):
                 num -= rho_scaled[s] * int(a)
             return num, self.denominator
-        overlap = pr.overlap(project)
         if rows.size * len(self.rounds) <= 100_000:  # small: one gather and one product
-            sel = [s for s, (j, _) in enumerate(self.rounds) if overlap[j]]
-            if not sel:
-                return num, self.denominator
-            cols = np.array([self.rounds[s][0] for s in sel], dtype=np.intp)
-            aggregates = (mult @ pr.util[np.ix_(rows, cols)]).tolist()  # int64, < 2**62
-            for s, a in zip(sel, aggregates, strict=True):
+            cols = [j for j, _ in self.rounds]
+            aggregates = (mult @ pr.history(rows, cols)).tolist()  # int64, < 2**62
+            for w, a in zip(self.rho_scaled, aggregates, strict=True):
                 if a:
-                    num -= self.rho_scaled[s] * a
+                    num -= w * a
             return num, self.denominator
+        overlap = pr.overlap(project)
         for w, (j, _) in zip(self.rho_scaled, self.rounds, strict=True):
             if not overlap[j]:  # no supporter of ``project`` paid for j
                 continue
@@ -459,7 +477,7 @@ class _State:
             for pos in live.tolist():
                 out[pos] = self.b
             return out
-        hist = self.pr.util[np.ix_(rows[live], np.array(cols, dtype=np.intp))]
+        hist = self.pr.history(rows[live], cols)
         keys, inverse = np.unique(hist, axis=0, return_inverse=True)
         values = []
         for key in keys.tolist():
@@ -702,7 +720,10 @@ class _State:
         self.exhausted[sup[pays_all]] = True
         self.rounds.append((j, rho))
         self.cols = np.append(self.cols, j)
-        self.clean &= ~self.pr.overlap(j)
+        fresh = sup[~self.touched.take(sup)]  # ballots paying for the first time
+        if fresh.size:
+            self.touched[fresh] = True
+            self.clean[pr.row_proj.take(pr.entries_of(fresh))] = False
         new_den = self.denominator * rho.denominator // gcd(self.denominator, rho.denominator)
         factor = new_den // self.denominator
         if factor != 1:
