@@ -277,6 +277,66 @@ def test_shared_files_single_run_equals_mes(reference_data: Path, name: str) -> 
         assert_same(routed, ref, name)
 
 
+@pytest.mark.parametrize("seed", range(300))
+def test_lazy_single_run_equals_mes_on_raw_instances(seed: int) -> None:
+    """The plain-Python run (lazy evaluation, boundary certificates, exact comparison of
+    contenders) on raw arrays, every tie order: ``mes``'s run bit for bit, or None."""
+    costs, budget, utilities, mult, prio, approval = raw_instance(7_000 + seed)
+    ours = mes_small._tiny(costs, budget, utilities, mult, prio, approval, "none", None)
+    ref = equal_shares(
+        costs, budget, utilities, mult, prio, cost_utility=approval, completion="none", increment=1
+    )
+    if ours is not None:
+        assert_same(ours, ref, seed)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_single_run_with_many_voters_per_ballot(seed: int) -> None:
+    """Without completion the plain-Python run takes elections of few distinct ballots cast by
+    many voters (choose-1: Poznan, Wroclaw) too."""
+    vote_type = ("choose-1", "approval", "cumulative", "ordinal")[seed % 4]
+    election = pb.random_election(
+        3_000 + seed, n_projects=2 + seed % 9, n_voters=400, vote_type=vote_type, max_length=2
+    )
+    profile = pb.profile_from_election(election)
+    approval = vote_type in ("approval", "choose-1")
+    args = _args(profile.costs, profile.utilities, profile.multiplicity)
+    for ties in ("id", "cost", "votes"):
+        prio = pb.tie_priority(profile, ties)
+        kwargs = dict(cost_utility=approval, completion="none", increment=1)
+        routed = dispatch(args[0], profile.budget, args[1], args[2], prio, **kwargs)  # type: ignore[arg-type]
+        ref = equal_shares(args[0], profile.budget, args[1], args[2], prio, scan="unit", **kwargs)  # type: ignore[arg-type]
+        assert routed is not None
+        assert_same(routed, ref, (seed, ties))
+
+
+@pytest.mark.parametrize("name", SHARED)
+def test_shared_files_plain_python_run_equals_mes(reference_data: Path, name: str) -> None:
+    """The plain-Python run decides every file of up to ``_TINY_CELLS_ONE_RUN`` cells (no
+    uncertain decision), in every tie order, as ``mes`` does."""
+    path = reference_data / "pb" / f"{name}.pb"
+    if not path.is_file():
+        pytest.skip(f"{path} not in the reference data")
+    profile = pb.profile_from_election(pabulib.read_pb(path))
+    if profile.utilities.size > mes_small._TINY_CELLS_ONE_RUN:
+        pytest.skip("counted by mes")
+    c, u, m, _ = _args(profile.costs, profile.utilities, profile.multiplicity)
+    approval = profile.vote_type in ("approval", "choose-1")
+    for ties in ("id", "cost", "votes"):
+        prio = pb.tie_priority(profile, ties)
+        ours = mes_small._tiny(c, profile.budget, u, m, prio, approval, "none", None)
+        mes_small_enabled = mes_small.ENABLED
+        try:
+            mes_small.ENABLED = False
+            ref = equal_shares(
+                c, profile.budget, u, m, prio, cost_utility=approval, completion="none", increment=1
+            )
+        finally:
+            mes_small.ENABLED = mes_small_enabled
+        assert ours is not None, (name, ties)
+        assert_same(ours, ref, (name, ties))
+
+
 # --- ties and near ties -------------------------------------------------------------------------
 
 

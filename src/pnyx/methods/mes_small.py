@@ -89,12 +89,16 @@ budgets, as ``mes`` keeps them) and ``mes``'s float operations (``float(rho) u``
 ``mes``'s bit for bit.
 
 Tiny elections (at most ``_TINY_CELLS`` ballots x projects, e.g. Gdańsk 2020 Przeróbka: 26
-ballots, 3 projects; ``_TINY_CELLS_ONE_RUN`` without completion) first play the run at ``b_0`` by the same algorithm in plain Python floats
-(one column; the split of a project is its supporters sorted by ``beta / u``, certified as in
-step 2; budgets move by ``float(rho)`` of the exact price factor, as in ``mes``), where numpy's
-per-call cost would be the whole cost: when the scan stops there (or ``completion="none"``) that
-is the result; otherwise, or on any uncertain decision, the numpy scan starts afresh (or, from
-:func:`dispatch`, ``mes`` takes over when the numpy scan does not suit the election).
+ballots, 3 projects; without completion any election of at most ``_TINY_CELLS_ONE_RUN`` cells,
+whatever its voters per ballot) first play the run at ``b_0`` by the same algorithm in plain
+Python floats (one column; the split of a project is its supporters sorted by ``beta / u``,
+certified as in step 2 from the two supporters either side of the boundary; budgets move by
+``float(rho)`` of the exact price factor, as in ``mes``), where numpy's per-call cost would be
+the whole cost. It is lazy: price factors only grow, so a project is evaluated again only if it
+may win the round and one of its supporters paid since (see :func:`_tiny`). When the scan stops
+there (or ``completion="none"``) that is the result; otherwise, or on any uncertain decision,
+the numpy scan starts afresh (or, from :func:`dispatch`, ``mes`` takes over when the numpy scan
+does not suit the election).
 
 Where it applies
 ----------------
@@ -107,6 +111,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from fractions import Fraction
 from math import gcd
+from operator import truediv
 
 import numpy as np
 import numpy.typing as npt
@@ -133,10 +138,11 @@ _CELLS = 1 << 16  # supporter entries x budgets of a block, about
 _EXTEND = 8  # budgets of a block past the last known one
 _DETAIL_CELLS = 1 << 16  # entries x budgets up to which a block keeps its rounds' state
 _TINY_CELLS = 400  # ballots x projects up to which the first run is plain Python
-# Without completion the plain-Python run is the whole count: measured faster than both numpy
-# paths up to a few thousand cells (Assen 938 cells: 5.4 -> 1.0 ms, Zurich D5 4,176: 3.3 ->
-# 1.2 ms), slower beyond (Toulouse 2019, 24,210 cells: 5.2 -> 8.9 ms).
-_TINY_CELLS_ONE_RUN = 5000
+# Without completion the plain-Python run (lazy, see _tiny) is the whole count, whatever the
+# voters per ballot: measured faster than mes's own run up to Toulouse 2019 (24,210 cells,
+# 3,074 entries: 3.1 vs 3.5 ms; Swiecie 1.7 vs 3.1 ms, Assen 0.28 vs 1.6 ms), not on Katowice
+# 2023 (45,150 cells: 3.8 vs 2.6 ms) or Amsterdam (40,368 cells: 13 vs 6 ms).
+_TINY_CELLS_ONE_RUN = 30_000
 
 
 def _tiny_fits(utilities: IntArray, multiplicity: IntArray, cells: int = _TINY_CELLS) -> bool:
@@ -212,8 +218,10 @@ def dispatch(
     if not ENABLED:
         return None
     prio = np.asarray(tie_priority)
-    cells = _TINY_CELLS_ONE_RUN if completion == "none" else _TINY_CELLS
-    tiny = _tiny_fits(utilities, multiplicity, cells)
+    if completion == "none":  # the plain-Python run is the whole count
+        tiny = utilities.size <= _TINY_CELLS_ONE_RUN
+    else:
+        tiny = _tiny_fits(utilities, multiplicity)
     if tiny:
         done = _tiny(
             costs, budget, utilities, multiplicity, prio, cost_utility, completion, progress
@@ -1175,140 +1183,270 @@ def _tiny(
 ) -> MesResult | None:
     """The MES run at ``b_0`` in plain Python floats, with the block's certified decisions (one
     column): the result when the scan stops there (or ``completion="none"``), else None (the
-    caller then scans with numpy). None as well on any uncertain decision."""
-    c_list = costs.tolist()
-    rows = utilities.tolist()
+    caller then scans with numpy). None as well on any uncertain decision.
+
+    Lazy evaluation: price factors only grow as budgets shrink, so a project's last lower bound
+    ``lo`` stays one (at the start ``c / sum m u``, less a rounding margin), and a project none
+    of whose supporters paid since it was evaluated keeps its price factor, bounds and split.
+    Each round visits the projects by increasing ``lo`` and stops at the first whose ``lo``
+    exceeds the least upper bound ``hi`` seen: only the projects visited are evaluated again.
+    The contenders left (``lo <= hi``) have their splits certified from the two supporters on
+    either side of the boundary (the keys ``beta / u`` are sorted, and the margin of step 2,
+    divided by ``u``, grows slower than the distance to ``rho``); if more than one remains their
+    price factors are compared exactly (integers cross-multiplied, then the priority). Exact
+    budgets are only needed for the poor supporters of contenders: a voter who never paid
+    everything holds ``b - sum rho_r u_r`` over the rounds whose winner they support."""
+    n_all, n_projects = utilities.shape
     mult = multiplicity.tolist()
-    prio = tie_priority.tolist()
-    n_projects = len(c_list)
-    n_all = len(rows)
     n_voters = sum(mult)
     if n_voters == 0:
         return None
-    sups: list[list[tuple[int, float, float, int]]] = [[] for _ in range(n_projects)]
-    top = 1
-    for i, (row, m) in enumerate(zip(rows, mult, strict=True)):
-        if m <= 0:
-            continue
-        for j, u in enumerate(row):
-            if u > 0:
-                if cost_utility:
-                    u = c_list[j]
-                    if u == 0:
-                        continue
-                if u > top:
-                    top = u
-                sups[j].append((i, float(u), float(m), u * m))
-    total = [sum([e[3] for e in sup]) for sup in sups]
+    c_list = costs.tolist()
+    prio = tie_priority.tolist()
+    support = utilities.T > 0  # project-major
+    if min(mult) == 0:
+        support &= multiplicity > 0
+    if cost_utility:
+        if min(c_list) == 0:
+            support &= (costs > 0)[:, None]
+        counts = support.sum(axis=1).tolist()
+        total = [c * v for c, v in zip(c_list, (support @ multiplicity).tolist(), strict=True)]
+        top = max([c for c, n in zip(c_list, counts, strict=True) if n], default=1)
+        u_l: list[int] = []
+    else:
+        counts = support.sum(axis=1).tolist()
+        total = (utilities.T @ multiplicity).tolist()
+        u_l = utilities.T[support].tolist()
+        top = max(u_l, default=1)
+    if top * n_voters >= 2**53:
+        return None
+    row_l = np.nonzero(support)[1].tolist()
+    sup_rows: list[list[int]] = []
+    sup_u: list[list[int]] = []
+    s = 0
+    for cnt in counts:
+        e = s + cnt
+        sup_rows.append(row_l[s:e])
+        if not cost_utility:
+            sup_u.append(u_l[s:e])
+        s = e
     cands = [j for j in range(n_projects) if total[j] > 0 and c_list[j] > 0]
     free = sorted(
         (j for j in range(n_projects) if total[j] > 0 and c_list[j] == 0), key=prio.__getitem__
     )
-    if top * n_voters >= 2**53:
-        return None
     b = Fraction(int(budget), n_voters)
     bf = float(b)
     D = 2.0 * n_voters * _EPS * bf
     Nb = n_voters * bf
+    mf = [float(m) for m in mult]
     beta = [bf] * n_all
     exh = [False] * n_all
-    exact_b = _ExactBudgets(n_all, b)
+    sets: list[set[int] | None] = [None] * n_projects  # supporters as sets, on first use
     alive = list(cands)
+    # a certified lower bound of each price factor (c / sum m u is one: f(x) <= x sum m u)
+    lo = [0.0] * n_projects
+    for j in cands:
+        lo[j] = c_list[j] / total[j] * (1.0 - 4 * _EPS)
+    hi = [0.0] * n_projects
+    # a fresh evaluation: (rho', err, rich utility, supporters' positions by beta / u, split k)
+    evals: list[tuple[float, float, int, list[int], int] | None] = [None] * n_projects
+    certified = [False] * n_projects
     rounds: list[int] = []
-    payers: list[set[int]] = []
-    pay_rows: list[list[tuple[int, float]]] = []
+    rhos: list[tuple[int, int]] = []  # exact price factors P / Q of the rounds
+    udicts: list[dict[int, int]] = []  # the winners' utilities by ballot (points only)
+    g = b.denominator  # a common denominator of b and every price factor so far
+    pay_rows: list[list[int]] = []
+    pay_vals: list[list[float]] = []
     spent = 0
+    inf = float("inf")
+
+    def exact_money(j: int, poor: list[int]) -> int:
+        """``sum m beta`` of the voters ``poor`` (supporters of ``j``), exactly, times ``g``."""
+        money = 0
+        b_num = b.numerator * (g // b.denominator)
+        for i in poor:
+            if exh[i]:
+                continue
+            x = b_num
+            for r, w_ in enumerate(rounds):
+                sw = sets[w_]
+                assert sw is not None
+                if i in sw:
+                    p_, q_ = rhos[r]
+                    x -= p_ * (g // q_) * (c_list[w_] if cost_utility else udicts[r][i])
+            money += mult[i] * x
+        return money
+
     while alive:
-        evals: dict[int, tuple[float, float, float, list[tuple[int, float, float, int]], int]] = {}
-        for j in list(alive):
-            sup = sups[j]
-            c = float(c_list[j])
-            items = sorted(sup, key=lambda e: beta[e[0]] / e[1]) if len(sup) > 1 else sup
-            pm = 0.0
-            r_int = total[j]
-            rho = -1.0
-            k = 0
-            for i, u, m, mu in items:
-                x = (c - pm) / r_int
-                if x * u <= beta[i]:
-                    rho = x
-                    break
-                pm += m * beta[i]
-                r_int -= mu
-                k += 1
-            slack = 2.0 * (len(sup) + 2.0) * _EPS * (Nb + c)
-            if rho < 0:  # everybody poor: unaffordable unless the money is about the cost
-                if pm < c - D - slack:
-                    alive.remove(j)
-                    continue
-                return None
-            err = (D + slack) / r_int + 4 * _EPS * rho
-            evals[j] = (rho, err, float(r_int), items, k)
-        if not evals:
-            break
-        w = min(evals, key=lambda j: evals[j][0])
-        hi = evals[w][0] + evals[w][1]
-        conts = [j for j in evals if evals[j][0] - evals[j][1] <= hi]
-        live_poor: dict[int, bool] = {}
-        for j in conts:  # certify the split
-            rho, err, _, items, k = evals[j]
-            lp = False
-            for t, (i, u, m, _mu) in enumerate(items):
-                if exh[i]:
-                    continue
-                b_i = beta[i]
-                ru = rho * u
-                gap = b_i - ru
-                if gap < 0:
-                    gap = -gap
-                    if t >= k:
-                        return None
-                    lp = True
-                elif t < k:
-                    return None
-                if gap <= D / m + err * u + 4 * _EPS * (abs(b_i) + ru):
-                    return None
-            live_poor[j] = lp
-        if len(conts) > 1:
-            classes: dict[tuple[int, tuple[tuple[int, float], ...]], list[int]] = {}
-            for j in conts:
-                tkey = (c_list[j], tuple((e[0], e[1]) for e in sups[j]))
-                classes.setdefault(tkey, []).append(j)
-            best: tuple[Fraction, int] | None = None
-            for members in classes.values():
-                j = min(members, key=prio.__getitem__)
-                if len(classes) > 1:
-                    if live_poor[j]:
-                        return None
-                    exact = (Fraction(c_list[j], int(evals[j][2])), prio[j])
+        if len(alive) > 1:
+            alive.sort(key=lo.__getitem__)
+        best_hi = inf
+        seen: list[int] = []
+        dropped: list[int] = []
+        for j in alive:
+            if lo[j] > best_hi:
+                break
+            if evals[j] is None:
+                r_j = sup_rows[j]
+                c = float(c_list[j])
+                pm = 0.0
+                r_int = total[j]
+                rho = -1.0
+                k = 0
+                if cost_utility:
+                    order = sorted(r_j, key=beta.__getitem__)
+                    mu_c = c_list[j]
+                    for i in order:
+                        x = (c - pm) / r_int
+                        if x * c <= beta[i]:
+                            rho = x
+                            break
+                        pm += mf[i] * beta[i]
+                        r_int -= mult[i] * mu_c
+                        k += 1
                 else:
-                    exact = (Fraction(0), prio[j])
-                if best is None or exact < best:
-                    best, w = exact, j
-        rho, err, _, items, k = evals[w]
-        poor_flags = [t < k or exh[e[0]] for t, e in enumerate(items)]
-        rho = exact_b.fund_items(items, poor_flags, c_list[w])  # mes's float(rho), exactly
-        paid: set[int] = set()
-        row_pay: list[tuple[int, float]] = []
-        for (i, u, _m, _mu), p_ in zip(items, poor_flags, strict=True):
-            old = beta[i]
-            if p_:
-                pay = old
-                beta[i] = 0.0
-                exh[i] = True
+                    uf = sup_u[j]
+                    keys = list(map(truediv, map(beta.__getitem__, r_j), uf))
+                    order = sorted(range(len(r_j)), key=keys.__getitem__)
+                    for t in order:
+                        i = r_j[t]
+                        x = (c - pm) / r_int
+                        if x * uf[t] <= beta[i]:
+                            rho = x
+                            break
+                        pm += mf[i] * beta[i]
+                        r_int -= mult[i] * uf[t]
+                        k += 1
+                slack = 2.0 * (len(r_j) + 2.0) * _EPS * (Nb + c)
+                if rho < 0:  # everybody poor: unaffordable unless the money is about the cost
+                    if pm < c - D - slack:
+                        dropped.append(j)
+                        continue
+                    return None
+                err = (D + slack) / r_int + 4 * _EPS * rho
+                evals[j] = (rho, err, r_int, order, k)
+                certified[j] = False
+                lo[j] = rho - err
+                hi[j] = rho + err
+                if lo[j] > best_hi:
+                    continue
+            seen.append(j)
+            if hi[j] < best_hi:
+                best_hi = hi[j]
+        for j in dropped:
+            alive.remove(j)
+        conts = [j for j in seen if lo[j] <= best_hi]
+        if not conts:
+            break
+        for j in conts:  # certify the split: the supporters on either side of the boundary
+            if certified[j]:
+                continue
+            ev = evals[j]
+            assert ev is not None
+            rho, err, _, order, k = ev
+            r_j = sup_rows[j]
+            tol = D / min([mult[i] for i in r_j])
+            if cost_utility:
+                cu = c_list[j]
+                ru = rho * cu
+                if k > 0:
+                    b_i = beta[order[k - 1]]
+                    if ru - b_i <= tol + err * cu + 8 * _EPS * (abs(b_i) + ru):
+                        return None
+                if k < len(order):
+                    b_i = beta[order[k]]
+                    if b_i - ru <= tol + err * cu + 8 * _EPS * (abs(b_i) + ru):
+                        return None
             else:
-                ru = rho * u
-                pay = old if old < ru else ru
+                us = sup_u[j]
+                tol /= min(us)
+                if k > 0:
+                    t = order[k - 1]
+                    key = beta[r_j[t]] / us[t]
+                    if rho - key <= tol + err + 8 * _EPS * (abs(key) + rho):
+                        return None
+                if k < len(order):
+                    t = order[k]
+                    key = beta[r_j[t]] / us[t]
+                    if key - rho <= tol + err + 8 * _EPS * (abs(key) + rho):
+                        return None
+            certified[j] = True
+        w = conts[0]
+        if len(conts) > 1:
+            best_t = best_q = 0
+            for j in conts:
+                ev = evals[j]
+                assert ev is not None
+                _, _, r_int, order, k = ev
+                if sets[j] is None:
+                    sets[j] = set(sup_rows[j])
+                poor = order[:k] if cost_utility else [sup_rows[j][t] for t in order[:k]]
+                t_ = c_list[j] * g - exact_money(j, poor)
+                q_ = g * r_int
+                if j == conts[0]:
+                    best_t, best_q = t_, q_
+                    continue
+                lhs, rhs = t_ * best_q, best_t * q_
+                if lhs < rhs or (lhs == rhs and prio[j] < prio[w]):
+                    w, best_t, best_q = j, t_, q_
+        # fund w: the exact price factor from the certified split, budgets moved as mes does
+        ev = evals[w]
+        assert ev is not None
+        _, _, r_int, order, k = ev
+        r_j = sup_rows[w]
+        moved = sets[w]
+        if moved is None:
+            sets[w] = moved = set(r_j)
+        if cost_utility:
+            poor = order[:k]
+            rich = order[k:]
+        else:
+            poor = [r_j[t] for t in order[:k]]
+            rich = [r_j[t] for t in order[k:]]
+        top_, bottom = c_list[w] * g - exact_money(w, poor), g * r_int
+        cd = gcd(top_, bottom)
+        top_, bottom = top_ // cd, bottom // cd
+        g *= bottom // gcd(g, bottom)
+        rho = top_ / bottom  # int / int: correctly rounded, as float(Fraction) in mes
+        rows_w = poor + rich
+        vals = [beta[i] for i in poor]
+        for i in poor:
+            beta[i] = 0.0
+            exh[i] = True
+        if cost_utility:
+            ru = rho * c_list[w]
+            if not rich or beta[rich[0]] >= ru:  # sorted by budget: every rich voter pays ru
+                vals += [ru] * len(rich)
+                for i in rich:
+                    beta[i] -= ru
+            else:
+                for i in rich:
+                    old = beta[i]
+                    vals.append(old if old < ru else ru)
+                    beta[i] = old - ru
+        else:
+            uf = sup_u[w]
+            udict = dict(zip(r_j, uf, strict=True))
+            udicts.append(udict)
+            for i in rich:
+                old = beta[i]
+                ru = rho * udict[i]
+                vals.append(old if old < ru else ru)
                 beta[i] = old - ru
-            if pay > 0:
-                paid.add(i)
-            row_pay.append((i, pay))
+        pay_rows.append(rows_w)
+        pay_vals.append(vals)
+        rhos.append((top_, bottom))
         alive.remove(w)
         rounds.append(w)
-        payers.append(paid)
-        pay_rows.append(row_pay)
         spent += c_list[w]
-        D += 4.0 * (len(sups[w]) + 5.0) * _EPS * (Nb + float(c_list[w]))
+        D += 4.0 * (len(r_j) + 5.0) * _EPS * (Nb + float(c_list[w]))
+        for j in alive:
+            if evals[j] is not None:
+                sj = sets[j]
+                if sj is None:
+                    sets[j] = sj = set(sup_rows[j])
+                if not moved.isdisjoint(sj):
+                    evals[j] = None
     funded = set(rounds)
     left = int(budget) - spent
     if completion in ("add1", "add1-greedy"):
@@ -1319,6 +1457,10 @@ def _tiny(
     selected = free + rounds
     chosen = set(selected)
     reasons: dict[int, tuple[str, tuple[int, ...]]] = {}
+    payers = [
+        {i for i, v in zip(rows_w, vals, strict=True) if v > 0}
+        for rows_w, vals in zip(pay_rows, pay_vals, strict=True)
+    ]
     for j in range(n_projects):
         if j in chosen:
             continue
@@ -1327,21 +1469,29 @@ def _tiny(
         elif c_list[j] > budget:
             reasons[j] = ("did-not-fit", ())
         else:
-            ids = {e[0] for e in sups[j]}
+            sj = sets[j]
+            if sj is None:
+                sj = set(sup_rows[j])
             reasons[j] = (
                 "unaffordable",
-                tuple(s for s, who in zip(rounds, payers, strict=True) if who & ids),
+                tuple(
+                    [s_ for s_, who in zip(rounds, payers, strict=True) if not sj.isdisjoint(who)]
+                ),
             )
     if completion == "add1-greedy":
         selected += greedy_rest(int(budget), c_list, total, prio, selected, reasons)
     payments = np.zeros((n_all, n_projects), dtype=np.float64)
-    for s_, row_pay in zip(rounds, pay_rows, strict=True):
-        for i, pay in row_pay:
-            payments[i, s_] = pay
+    if rounds:
+        flat: list[int] = []
+        flat_vals: list[float] = []
+        for w, rows_w, vals in zip(rounds, pay_rows, pay_vals, strict=True):
+            flat += [i * n_projects + w for i in rows_w]
+            flat_vals += vals
+        payments.put(flat, flat_vals)
     if progress is not None:
         progress(0.0)
         progress(1.0)
-    return MesResult(tuple(selected), payments, sum(c_list[j] for j in selected), b, reasons)
+    return MesResult(tuple(selected), payments, sum([c_list[j] for j in selected]), b, reasons)
 
 
 def _greedy_rest(
