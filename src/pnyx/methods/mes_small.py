@@ -143,6 +143,7 @@ _TINY_CELLS = 400  # ballots x projects up to which the first run is plain Pytho
 # 3,074 entries: 3.1 vs 3.5 ms; Swiecie 1.7 vs 3.1 ms, Assen 0.28 vs 1.6 ms), not on Katowice
 # 2023 (45,150 cells: 3.8 vs 2.6 ms) or Amsterdam (40,368 cells: 13 vs 6 ms).
 _TINY_CELLS_ONE_RUN = 30_000
+_PY_PREP_CELLS = 128  # ballots x projects up to which _tiny reads the supporters in plain Python
 
 
 def _tiny_fits(utilities: IntArray, multiplicity: IntArray, cells: int = _TINY_CELLS) -> bool:
@@ -1171,6 +1172,65 @@ def _equal_shares_checked(
     return MesResult(tuple(selected), full_payments, spent, out.b, reasons)
 
 
+def _supporters(
+    costs: IntArray,
+    c_list: list[int],
+    utilities: IntArray,
+    multiplicity: IntArray,
+    mult: list[int],
+    cost_utility: bool,
+) -> tuple[list[list[int]], list[list[int]], list[int], int]:
+    """Each project's supporters (ballots of positive multiplicity and utility; for cost
+    utilities, of a project that costs something), their utilities (points only; empty lists
+    for cost utilities, where ``u = c``), the projects' ``sum m u`` and the largest ``u``. Plain
+    Python up to ``_PY_PREP_CELLS`` cells (numpy's per-call cost would dominate), else numpy."""
+    n_all, n_projects = utilities.shape
+    if n_all * n_projects <= _PY_PREP_CELLS:
+        sup_rows: list[list[int]] = [[] for _ in range(n_projects)]
+        sup_u: list[list[int]] = [[] for _ in range(n_projects)]
+        for i, (row, m) in enumerate(zip(utilities.tolist(), mult, strict=True)):
+            if m:
+                for j, u in enumerate(row):
+                    if u:
+                        sup_rows[j].append(i)
+                        sup_u[j].append(u)
+        if cost_utility:
+            sup_rows = [r if c > 0 else [] for r, c in zip(sup_rows, c_list, strict=True)]
+            total = [c * sum([mult[i] for i in r]) for c, r in zip(c_list, sup_rows, strict=True)]
+            top = max([c for c, r in zip(c_list, sup_rows, strict=True) if r], default=1)
+            return sup_rows, [[] for _ in range(n_projects)], total, top
+        total = [
+            sum([mult[i] * u for i, u in zip(r, us, strict=True)])
+            for r, us in zip(sup_rows, sup_u, strict=True)
+        ]
+        return sup_rows, sup_u, total, max([max(us) for us in sup_u if us], default=1)
+    support = utilities.T > 0  # project-major
+    if min(mult) == 0:
+        support &= multiplicity > 0
+    if cost_utility:
+        if min(c_list) == 0:
+            support &= (costs > 0)[:, None]
+        counts = support.sum(axis=1).tolist()
+        total = [c * v for c, v in zip(c_list, (support @ multiplicity).tolist(), strict=True)]
+        top = max([c for c, n in zip(c_list, counts, strict=True) if n], default=1)
+        u_l: list[int] = []
+    else:
+        counts = support.sum(axis=1).tolist()
+        total = (utilities.T @ multiplicity).tolist()
+        u_l = utilities.T[support].tolist()
+        top = max(u_l, default=1)
+    row_l = np.nonzero(support)[1].tolist()
+    sup_rows = []
+    sup_u = []
+    s = 0
+    for cnt in counts:
+        e = s + cnt
+        sup_rows.append(row_l[s:e])
+        sup_u.append(u_l[s:e] if not cost_utility else [])
+        s = e
+    return sup_rows, sup_u, total, top
+
+
 def _tiny(
     costs: IntArray,
     budget: int,
@@ -1203,33 +1263,11 @@ def _tiny(
         return None
     c_list = costs.tolist()
     prio = tie_priority.tolist()
-    support = utilities.T > 0  # project-major
-    if min(mult) == 0:
-        support &= multiplicity > 0
-    if cost_utility:
-        if min(c_list) == 0:
-            support &= (costs > 0)[:, None]
-        counts = support.sum(axis=1).tolist()
-        total = [c * v for c, v in zip(c_list, (support @ multiplicity).tolist(), strict=True)]
-        top = max([c for c, n in zip(c_list, counts, strict=True) if n], default=1)
-        u_l: list[int] = []
-    else:
-        counts = support.sum(axis=1).tolist()
-        total = (utilities.T @ multiplicity).tolist()
-        u_l = utilities.T[support].tolist()
-        top = max(u_l, default=1)
+    sup_rows, sup_u, total, top = _supporters(
+        costs, c_list, utilities, multiplicity, mult, cost_utility
+    )
     if top * n_voters >= 2**53:
         return None
-    row_l = np.nonzero(support)[1].tolist()
-    sup_rows: list[list[int]] = []
-    sup_u: list[list[int]] = []
-    s = 0
-    for cnt in counts:
-        e = s + cnt
-        sup_rows.append(row_l[s:e])
-        if not cost_utility:
-            sup_u.append(u_l[s:e])
-        s = e
     cands = [j for j in range(n_projects) if total[j] > 0 and c_list[j] > 0]
     free = sorted(
         (j for j in range(n_projects) if total[j] > 0 and c_list[j] == 0), key=prio.__getitem__
