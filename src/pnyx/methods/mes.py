@@ -243,14 +243,25 @@ class _Problem:
         flat_u = csr_u.take(by_proj)
         flat_m = self.mult.take(row_of)
         flat_mu = flat_m * flat_u
-        self.sup = [row_of[bounds[j] : bounds[j + 1]] for j in range(self.n_projects)]
-        self.sup_u = [flat_u[bounds[j] : bounds[j + 1]] for j in range(self.n_projects)]
-        self.sup_uf = [u.astype(np.float64) for u in self.sup_u]
-        self.sup_m = [flat_m[bounds[j] : bounds[j + 1]] for j in range(self.n_projects)]
-        self.sup_mf = [m.astype(np.float64) for m in self.sup_m]
-        self.sup_mu = [flat_mu[bounds[j] : bounds[j + 1]] for j in range(self.n_projects)]
-        self.sup_muf = [mu.astype(np.float64) for mu in self.sup_mu]
-        self.total_sat = [int(mu.sum()) for mu in self.sup_mu]
+        spans = list(zip(bounds[:-1], bounds[1:], strict=True))
+
+        def per_project(flat: npt.NDArray[Any]) -> list[npt.NDArray[Any]]:
+            return [flat[a:b] for a, b in spans]  # views of one array: one conversion in all
+
+        self.sup = per_project(row_of)
+        self.sup_u = per_project(flat_u)
+        self.sup_uf = per_project(flat_u.astype(np.float64))
+        self.sup_m = per_project(flat_m)
+        self.sup_mf = per_project(flat_m.astype(np.float64))
+        self.sup_mu = per_project(flat_mu)
+        self.sup_muf = per_project(flat_mu.astype(np.float64))
+        nonempty = np.flatnonzero(sizes)
+        sums = np.zeros((2, self.n_projects), dtype=np.int64)  # each below 2**62 (checked)
+        if nonempty.size:
+            starts = np.asarray(bounds[:-1], dtype=np.intp)[nonempty]
+            sums[0, nonempty] = np.add.reduceat(flat_mu, starts)
+            sums[1, nonempty] = np.add.reduceat(flat_m, starts)
+        self.total_sat: list[int] = sums[0].tolist()
         # the same entries ballot by ballot (CSR): exact aggregates of a set of ballots
         self.row_proj = csr_proj.astype(np.intp)
         self.row_u = csr_u
@@ -258,7 +269,7 @@ class _Problem:
         self.row_ptr = np.zeros(self.n_ballots + 1, dtype=np.intp)
         np.cumsum(np.bincount(csr_rows, minlength=self.n_ballots), out=self.row_ptr[1:])
         self.cost_utility = cost_utility
-        self.sup_count = [int(m.sum()) for m in self.sup_m]
+        self.sup_count: list[int] = sums[1].tolist()
         # built on first use: dense utilities (exact fallbacks) and rows of the overlap matrix
         self._util: IntArray | None = None
         self._util_cols: IntArray | None = None
