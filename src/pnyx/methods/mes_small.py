@@ -215,14 +215,19 @@ def dispatch(
     goes on). Arguments as validated by ``mes.equal_shares`` (int64 arrays, multiplicities
     not yet filtered). A tiny election whose scan does not stop at the first budget, and that
     the numpy scan does not suit, returns None after the plain-Python run (tens of
-    microseconds)."""
+    microseconds). Without completion only the plain-Python run is tried (up to
+    ``_TINY_CELLS_ONE_RUN`` cells); None on an uncertain decision or a larger election."""
     if not ENABLED:
         return None
     prio = np.asarray(tie_priority)
-    if completion == "none":  # the plain-Python run is the whole count
-        tiny = utilities.size <= _TINY_CELLS_ONE_RUN
-    else:
-        tiny = _tiny_fits(utilities, multiplicity)
+    if completion == "none":  # the plain-Python run is the whole count; else mes's own run,
+        # faster than a one-column numpy block (Wieliczka 11 vs 35 ms, Swiecie 3.1 vs 8.4 ms)
+        if utilities.size > _TINY_CELLS_ONE_RUN:
+            return None
+        return _tiny(
+            costs, budget, utilities, multiplicity, prio, cost_utility, completion, progress
+        )
+    tiny = _tiny_fits(utilities, multiplicity)
     if tiny:
         done = _tiny(
             costs, budget, utilities, multiplicity, prio, cost_utility, completion, progress
