@@ -432,8 +432,8 @@ class Outcome:
     ``p`` (display floats; voter ``i`` of the file has ballot ``voter_ballot[i]``, see
     :meth:`voter_payments`) and ``final_budget`` the per-voter budget after completion.
 
-    The greedy rules and Phragmén (up to :data:`PHRAGMEN_BITSET_PROJECTS` projects) return an
-    outcome whose ``projects`` are built on their first access (equality, ``repr``, pickling
+    The greedy rules, MES and Phragmén (up to :data:`PHRAGMEN_BITSET_PROJECTS` projects) return
+    an outcome whose ``projects`` are built on their first access (equality, ``repr``, pickling
     and copies build them too); the values are the ones an eager build gives."""
 
     rule: str
@@ -1209,32 +1209,36 @@ def method_of_equal_shares(
         progress=progress,
     )
     selected = [int(j) for j in result.selected]
-    chosen = set(selected)
-    payments = np.asarray(result.payments, dtype=np.float64)
-    paid = profile.multiplicity.astype(np.float64) @ payments  # what each project received
-    details: dict[int, dict[str, Any]] = {}
-    for j in range(profile.n_projects):
-        info: dict[str, Any] = {"paid": float(paid[j]) / profile.scale}
-        if j not in chosen:
-            kind, blockers = result.reasons.get(j, ("did-not-fit", ()))
-            if kind == "no-supporters" or (kind == "unaffordable" and profile.votes[j] == 0):
-                kind = "no-support"
-            if kind == "did-not-fit" and int(profile.costs[j]) > profile.budget:
-                kind = "over-budget"
-            if kind == "did-not-fit":
-                info["remaining"] = profile.money(profile.budget - int(result.spent))
-            info["reason"] = kind
-            info["spent_on"] = tuple(profile.project_ids[int(b)] for b in blockers)
-        details[j] = info
-    return _outcome(
+    scale = profile.scale
+
+    def projects() -> tuple[ProjectResult, ...]:
+        chosen = set(selected)
+        paid = profile.multiplicity.astype(np.float64) @ result.payments  # per project
+        details: dict[int, dict[str, Any]] = {}
+        for j in range(profile.n_projects):
+            info: dict[str, Any] = {"paid": float(paid[j]) / scale}
+            if j not in chosen:
+                kind, blockers = result.reasons.get(j, ("did-not-fit", ()))
+                if kind == "no-supporters" or (kind == "unaffordable" and profile.votes[j] == 0):
+                    kind = "no-support"
+                if kind == "did-not-fit" and int(profile.costs[j]) > profile.budget:
+                    kind = "over-budget"
+                if kind == "did-not-fit":
+                    info["remaining"] = profile.money(profile.budget - int(result.spent))
+                info["reason"] = kind
+                info["spent_on"] = tuple(profile.project_ids[int(b)] for b in blockers)
+            details[j] = info
+        return _project_results(profile, selected, details)
+
+    return _new_outcome(
         profile,
         "mes",
         ties,
         selected,
-        details,
+        projects,
         completion=completion,
-        payments=payments / profile.scale,
-        final_budget=Fraction(result.final_budget) / profile.scale,
+        payments=result.payments if scale == 1 else result.payments / scale,
+        final_budget=Fraction(result.final_budget) / scale,
     )
 
 
