@@ -135,3 +135,19 @@ def test_reasons_name_every_funded_project_a_supporter_paid_for(seed, n_projects
         )
         assert got[j] == expected
     assert n_projects < 64 or len(funded) >= 64
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_clean_flags_are_the_same_for_one_run_and_for_many(seed):
+    # one run derives them from the ballots paying for the first time, a completion from
+    # cached overlap rows: same flags after every round, so the same rounds
+    pr = _problem(seed, cost_utility=True)
+    b = Fraction(pr.budget, pr.n_voters) + seed % 4
+    one = mes._run(pr, b)
+    pr.many_runs = True
+    many = mes._run(pr, b)
+    assert one.touched is not None and many.touched is None
+    assert one.rounds == many.rounds
+    np.testing.assert_array_equal(one.clean, many.clean)
+    for t in range(len(one.rounds)):
+        np.testing.assert_array_equal(one.at_round(t).clean, many.at_round(t).clean)

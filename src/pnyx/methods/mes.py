@@ -274,6 +274,9 @@ class _Problem:
         self._util: IntArray | None = None
         self._util_cols: IntArray | None = None
         self._overlap: dict[int, BoolArray] = {}
+        # many runs on this problem (a completion): clean flags from cached overlap rows, else
+        # (one run) from the ballots that pay for the first time, each entry read once
+        self.many_runs = False
         # all supporters of all projects in one flat list (vectorised sums over every project)
         self.flat_rows = row_of
         self.flat_proj = proj_of
@@ -395,7 +398,8 @@ class _State:
         self._money: tuple[int, FloatArray] | None = None  # (rounds, money) cache
         # clean[j]: no supporter of j has paid anything yet, so all of them hold exactly b
         self.clean = np.ones(pr.n_projects, dtype=np.bool_)
-        self.touched = np.zeros(pr.n_ballots, dtype=np.bool_)  # supports a funded project
+        # one run: the ballots that support a funded project (see _Problem.many_runs)
+        self.touched = None if pr.many_runs else np.zeros(pr.n_ballots, dtype=np.bool_)
         self.remaining: set[int] = set(pr.candidates)
         # per round: positions (in the funded project's supporters) of those who paid everything,
         # and what the round changed: the old budgets and exhaustion of its supporters, the clean
@@ -414,9 +418,11 @@ class _State:
         other = _State.__new__(_State)
         other.pr, other.b, other.bf, other.delta = self.pr, self.b, self.bf, self.delta
         other.beta, other.exhausted, other.clean = beta, exhausted, clean.copy()
-        other.touched = np.zeros(self.pr.n_ballots, dtype=np.bool_)
-        for j, _ in self.rounds[:t]:
-            other.touched[self.pr.sup[j]] = True
+        other.touched = None
+        if self.touched is not None:
+            other.touched = np.zeros(self.pr.n_ballots, dtype=np.bool_)
+            for j, _ in self.rounds[:t]:
+                other.touched[self.pr.sup[j]] = True
         other.rounds = self.rounds[:t]
         other.cols = self.cols[:t].copy()
         other.denominator, other.b_scaled, other.rho_scaled = den, b_scaled, list(rho_scaled)
@@ -731,10 +737,13 @@ class _State:
         self.exhausted[sup[pays_all]] = True
         self.rounds.append((j, rho))
         self.cols = np.append(self.cols, j)
-        fresh = sup[~self.touched.take(sup)]  # ballots paying for the first time
-        if fresh.size:
-            self.touched[fresh] = True
-            self.clean[pr.row_proj.take(pr.entries_of(fresh))] = False
+        if self.touched is None:
+            self.clean &= ~pr.overlap(j)
+        else:
+            fresh = sup[~self.touched.take(sup)]  # ballots paying for the first time
+            if fresh.size:
+                self.touched[fresh] = True
+                self.clean[pr.row_proj.take(pr.entries_of(fresh))] = False
         new_den = self.denominator * rho.denominator // gcd(self.denominator, rho.denominator)
         factor = new_den // self.denominator
         if factor != 1:
@@ -1073,6 +1082,7 @@ def _complete(
     progress: Callable[[float], None] | None,
 ) -> _State:
     start = Fraction(pr.budget, pr.n_voters)
+    pr.many_runs = True
     stop_when_exhaustive = completion in ("add1", "add1-greedy")
     n_candidates = len(pr.candidates)
 
