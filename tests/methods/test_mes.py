@@ -158,7 +158,9 @@ def test_unknown_completion_is_rejected():
 # --- random elections: fast completion == unit-by-unit scan == pabutools ------------------------
 
 
-def random_instance(seed: int):
+def random_instance(seed: int, zero_multiplicities: bool = False):
+    """Tiny raw arrays: costs 0 included, repeated and empty ballots (and, with
+    ``zero_multiplicities``, ballots of multiplicity 0 in some instances)."""
     rng = np.random.default_rng(seed)
     n_projects = int(rng.integers(1, 9))
     n_ballots = int(rng.integers(1, 14))
@@ -170,7 +172,7 @@ def random_instance(seed: int):
     else:
         utilities = rng.integers(0, 4, size=(n_ballots, n_projects))
         utilities = utilities * (rng.random((n_ballots, n_projects)) < 0.6)
-    mult = rng.integers(1, 4, size=n_ballots)
+    mult = rng.integers(0 if zero_multiplicities and rng.random() < 0.3 else 1, 4, size=n_ballots)
     budget = int(rng.integers(1, 3 * max(1, int(costs.sum())) // 2 + 2))
     prio = rng.permutation(n_projects)
     return (
@@ -319,8 +321,16 @@ def test_city_outcome_is_reproduced(reference_data: Path, name: str, completion:
 def test_payments_cover_each_funded_project_exactly():
     costs, budget, utilities, mult, prio, approval = random_instance(5)
     for completion in COMPLETIONS:
-        result = equal_shares(costs, budget, utilities, mult, prio, cost_utility=approval,
-                              completion=completion, increment=1)
+        result = equal_shares(
+            costs,
+            budget,
+            utilities,
+            mult,
+            prio,
+            cost_utility=approval,
+            completion=completion,
+            increment=1,
+        )
         paid = (result.payments * mult[:, None]).sum(axis=0)
         mes_funded = [j for j in result.selected if paid[j] > 0]
         for j in mes_funded:
@@ -334,14 +344,21 @@ def test_greedy_completion_marks_what_did_not_fit():
     assert result.spent <= 10
     for kind, _ in result.reasons.values():
         assert kind in ("did-not-fit", "unaffordable", "no-supporters")
-    assert all(result.reasons[j][0] == "did-not-fit"
-               for j in range(3) if j not in result.selected)
+    assert all(result.reasons[j][0] == "did-not-fit" for j in range(3) if j not in result.selected)
 
 
 def test_progress_is_reported_from_zero_to_one():
     seen: list[float] = []
-    equal_shares(np.array([10, 20]), 25, np.array([[1, 0], [1, 1], [0, 1]]), np.ones(3, np.int64),
-                 np.arange(2), cost_utility=True, completion="add1", increment=1,
-                 progress=seen.append)
+    equal_shares(
+        np.array([10, 20]),
+        25,
+        np.array([[1, 0], [1, 1], [0, 1]]),
+        np.ones(3, np.int64),
+        np.arange(2),
+        cost_utility=True,
+        completion="add1",
+        increment=1,
+        progress=seen.append,
+    )
     assert seen[0] == 0.0 and seen[-1] == 1.0
     assert all(0.0 <= x <= 1.0 for x in seen)

@@ -14,6 +14,8 @@ from pnyx.methods import mes_small, pabulib, pb
 from pnyx.methods.mes import COMPLETIONS, MesResult, equal_shares
 from pnyx.methods.mes_small import dispatch, equal_shares_small, small_applies
 
+from .test_mes import random_instance
+
 
 def _args(
     costs: list[int] | np.ndarray,
@@ -56,6 +58,22 @@ def both(
     return ours, ref
 
 
+def both_on_case(
+    profile: pb.Profile, ties: str, approval: bool, completion: str
+) -> tuple[MesResult, MesResult]:
+    """:func:`both` on a profile of :func:`random_case`."""
+    return both(
+        profile.costs,
+        profile.budget,
+        profile.utilities,
+        profile.multiplicity,
+        pb.tie_priority(profile, ties),
+        cost_utility=approval,
+        completion=completion,
+        increment=max(1, profile.scale),
+    )
+
+
 @pytest.fixture
 def fallbacks(monkeypatch: pytest.MonkeyPatch) -> list[Fraction]:
     """Budgets at which the exact fallback (``mes`` at one budget) was used."""
@@ -95,43 +113,13 @@ def random_case(seed: int) -> tuple[pb.Profile, str, bool]:
 def test_random_elections_equal_the_unit_scan(seed: int) -> None:
     profile, ties, approval = random_case(seed)
     for completion in COMPLETIONS:
-        ours, ref = both(
-            profile.costs,
-            profile.budget,
-            profile.utilities,
-            profile.multiplicity,
-            pb.tie_priority(profile, ties),
-            cost_utility=approval,
-            completion=completion,
-            increment=max(1, profile.scale),
-        )
+        ours, ref = both_on_case(profile, ties, approval, completion)
         assert_same(ours, ref, (seed, completion))
 
 
 def raw_instance(seed: int) -> tuple[np.ndarray, int, np.ndarray, np.ndarray, np.ndarray, bool]:
     """Tiny raw arrays: costs 0 included, repeated and empty ballots, zero multiplicities."""
-    rng = np.random.default_rng(seed)
-    n_projects = int(rng.integers(1, 9))
-    n_ballots = int(rng.integers(1, 14))
-    approval = bool(rng.integers(0, 2))
-    costs = rng.integers(0 if rng.random() < 0.2 else 1, 40, size=n_projects)
-    costs = costs * int(rng.choice([1, 1, 5, 20]))
-    if approval:
-        utilities = (rng.random((n_ballots, n_projects)) < rng.uniform(0.1, 0.8)).astype(np.int64)
-    else:
-        utilities = rng.integers(0, 4, size=(n_ballots, n_projects))
-        utilities = utilities * (rng.random((n_ballots, n_projects)) < 0.6)
-    mult = rng.integers(0 if rng.random() < 0.3 else 1, 4, size=n_ballots)
-    budget = int(rng.integers(1, 3 * max(1, int(costs.sum())) // 2 + 2))
-    prio = rng.permutation(n_projects)
-    return (
-        costs.astype(np.int64),
-        budget,
-        utilities.astype(np.int64),
-        mult.astype(np.int64),
-        prio.astype(np.int64),
-        approval,
-    )
+    return random_instance(seed, zero_multiplicities=True)
 
 
 @pytest.mark.parametrize("seed", range(150))
@@ -473,16 +461,7 @@ def test_dispatch_equals_the_unit_scan(seed: int) -> None:
     """Random elections through ``dispatch`` (tiny first run, numpy scan, or declined)."""
     profile, ties, approval = random_case(1000 + seed)
     for completion in COMPLETIONS:
-        ours, ref = both(
-            profile.costs,
-            profile.budget,
-            profile.utilities,
-            profile.multiplicity,
-            pb.tie_priority(profile, ties),
-            cost_utility=approval,
-            completion=completion,
-            increment=max(1, profile.scale),
-        )
+        ours, ref = both_on_case(profile, ties, approval, completion)
         routed = dispatch(
             np.asarray(profile.costs, dtype=np.int64),
             profile.budget,
