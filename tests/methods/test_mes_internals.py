@@ -49,19 +49,21 @@ def test_exact_sums_agree_on_every_path(seed):
     state = mes._run(pr, Fraction(pr.budget, pr.n_voters) + seed % 3)
     rng = np.random.default_rng(seed)
     for j in range(pr.n_projects):
-        rows = pr.sup[j]
-        if rows.size == 0:
+        if pr.sup[j].size == 0:
             continue
-        rows = rows[rng.random(rows.size) < 0.7]
-        betas = state._exact_budgets(rows)
-        expected = sum(
-            (int(pr.mult[r]) * beta for r, beta in zip(rows.tolist(), betas, strict=True)),
-            Fraction(0),
-        )
-        assert state._exact_sum(rows, j) == expected
-        pr.float_exact = False  # the int64 paths
-        assert state._exact_sum(rows, j) == expected
-        pr.float_exact = True
+        # several subsets in a row: the aggregates are updated from the previous subset
+        for _ in range(4):
+            mask = rng.random(pr.sup[j].size) < rng.choice([0.1, 0.7, 0.95])
+            rows = pr.sup[j][mask]
+            betas = state._exact_budgets(rows)
+            expected = sum(
+                (int(pr.mult[r]) * beta for r, beta in zip(rows.tolist(), betas, strict=True)),
+                Fraction(0),
+            )
+            assert state._exact_sum(j, mask) == expected
+            pr.float_exact = False  # the int64 paths
+            assert state._exact_sum(j, mask) == expected
+            pr.float_exact = True
 
 
 @pytest.mark.parametrize("seed", range(6))

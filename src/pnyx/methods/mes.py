@@ -232,8 +232,15 @@ class _Problem:
         bound = max(1, max_u) * max(1, self.n_voters)
         if bound >= 2**62:
             raise ValueError("utilities times voters exceed 64-bit integers; rescale")
-        # below 2**53 every partial sum of m_i u_ij is an exactly representable float
-        self.float_exact = bound < 2**53
+        # exact aggregates sum_i m_i u_ij of a set of ballots by float bincounts: every partial
+        # sum must be an integer below 2**53. Under cost utility u_ij = c_j, so the sums count
+        # multiplicities (below n_voters) and are scaled by c_j afterwards
+        self.agg_scale: list[int] | None = None
+        if cost_utility:
+            self.float_exact = self.n_voters < 2**53
+            self.agg_scale = [int(c) for c in costs]
+        else:
+            self.float_exact = bound < 2**53
         # a stable sort on small integers is a radix sort
         key = csr_proj.astype(np.int16) if self.n_projects < 2**15 else csr_proj
         by_proj = np.argsort(key, kind="stable")
@@ -265,7 +272,8 @@ class _Problem:
         # the same entries ballot by ballot (CSR): exact aggregates of a set of ballots
         self.row_proj = csr_proj.astype(np.intp)
         self.row_u = csr_u
-        self.row_muf = (self.mult.take(csr_rows) * csr_u).astype(np.float64)
+        row_m = self.mult.take(csr_rows)
+        self.row_aggw = (row_m if cost_utility else row_m * csr_u).astype(np.float64)
         self.row_ptr = np.zeros(self.n_ballots + 1, dtype=np.intp)
         np.cumsum(np.bincount(csr_rows, minlength=self.n_ballots), out=self.row_ptr[1:])
         self.cost_utility = cost_utility
@@ -274,6 +282,7 @@ class _Problem:
         self._util: IntArray | None = None
         self._util_cols: IntArray | None = None
         self._overlap: dict[int, BoolArray] = {}
+        self._aggregates: dict[int, tuple[BoolArray, FloatArray]] = {}
         # many runs on this problem (a completion): clean flags from cached overlap rows, else
         # (one run) from the ballots that pay for the first time, each entry read once
         self.many_runs = False
@@ -317,7 +326,7 @@ class _Problem:
         return self._util_cols
 
     def entries_of(self, rows: IndexArray) -> IndexArray:
-        """Positions in the CSR arrays (``row_proj``, ``row_u``, ``row_muf``) of the given
+        """Positions in the CSR arrays (``row_proj``, ``row_u``, ``row_aggw``) of the given
         ballots' entries."""
         return self._entries(rows)[0]
 
@@ -349,6 +358,34 @@ class _Problem:
             row[self.row_proj.take(self.entries_of(self.sup[j]))] = True
             self._overlap[j] = row
         return row
+
+    def aggregates(self, j: int, live: BoolArray) -> FloatArray:
+        """``sum_i m_i u_ik`` for every project ``k`` (``sum_i m_i`` under cost utility) over
+        the supporters of ``j`` at the positions ``live``: float bincounts over their entries,
+        exact while every partial sum is an integer below 2**53 (``float_exact``). The last
+        result for ``j`` is kept and updated by the ballots that changed (runs at nearby budgets
+        ask for nearly the same sets)."""
+        sup = self.sup[j]
+        cached = self._aggregates.get(j)
+        if cached is not None:
+            changed = np.flatnonzero(cached[0] != live)
+            if not changed.size:
+                return cached[1]
+            if changed.size * 4 < sup.size:
+                pos, lens = self._entries(sup.take(changed))
+                sign = np.where(live.take(changed), 1.0, -1.0)
+                weights = self.row_aggw.take(pos) * np.repeat(sign, lens)
+                agg = cached[1] + np.bincount(
+                    self.row_proj.take(pos), weights=weights, minlength=self.n_projects
+                )
+                self._aggregates[j] = (live.copy(), agg)
+                return agg
+        pos = self.entries_of(sup[live])
+        agg = np.bincount(
+            self.row_proj.take(pos), weights=self.row_aggw.take(pos), minlength=self.n_projects
+        ).astype(np.float64, copy=False)
+        self._aggregates[j] = (live.copy(), agg)
+        return agg
 
     def money_matrix(self) -> Any:
         """``money_matrix() @ beta``: the money of every project's supporters (scipy imported
@@ -406,6 +443,10 @@ class _State:
         # flags and exact scalars before it (at_round rebuilds the state for the certificates)
         self.pays_all: list[IndexArray] = []
         self.snapshots: list[tuple[FloatArray, BoolArray, BoolArray, int, list[int], int]] = []
+        # as the base of certificates: cleared[t][j] = (b'', dropped) with b'' the largest budget
+        # tried so far such that j cannot beat round t's project at any budget in [self.b, b'']
+        # (see _certify); dropped: j is even unaffordable there
+        self.cleared: dict[int, dict[int, tuple[Fraction, bool]]] = {}
 
     def at_round(self, t: int) -> _State:
         """A copy of this run's state at the start of round ``t`` (0-based)."""
@@ -430,43 +471,47 @@ class _State:
         other.lb = self.pr.lb0.copy()
         other._money = None
         other.pays_all, other.snapshots = [], []
+        other.cleared = {}
         return other
 
     # --- exact quantities -------------------------------------------------------------------
-    def _exact_sum(self, rows: IndexArray, project: int) -> Fraction:
-        """Exact sum of ``m_i beta_i`` over the given supporters of ``project``."""
-        num, den = self._exact_sum_scaled(rows, project)
+    def _exact_sum(self, project: int, mask: BoolArray) -> Fraction:
+        """Exact sum of ``m_i beta_i`` over the supporters of ``project`` at ``mask``."""
+        num, den = self._exact_sum_scaled(project, mask)
         return Fraction(num, den)
 
-    def _exact_sum_scaled(self, rows: IndexArray, project: int) -> tuple[int, int]:
-        """``(N, D)`` with ``N / D`` the exact sum of ``m_i beta_i`` over the given ballots.
+    def _exact_sum_scaled(self, project: int, mask: BoolArray) -> tuple[int, int]:
+        """``(N, D)`` with ``N / D`` the exact sum of ``m_i beta_i`` over the supporters of
+        ``project`` at the positions ``mask``.
 
         Budgets share the common denominator ``D`` (multiple of the denominators of ``b`` and of
         every ``rho_s``), so the sum is one integer dot product with the integer aggregates of
         the utilities of the funded projects."""
-        rows = rows[~self.exhausted[rows]]
-        if rows.size == 0:
-            return 0, 1
         pr = self.pr
-        mult = pr.mult[rows]
-        num = self.b_scaled * int(mult.sum())
+        sup = pr.sup[project]
+        live = mask & ~self.exhausted.take(sup)
+        if not live.any():
+            return 0, 1
+        num = self.b_scaled * int(pr.sup_m[project][live].sum())
         if not self.rounds:
             return num, self.denominator
-        n_entries = int((pr.row_ptr.take(rows + 1) - pr.row_ptr.take(rows)).sum())
-        if pr.float_exact and n_entries < rows.size * len(self.rounds):
-            # sum_i m_i u_ij for every project j at once, over the ballots' own entries (CSR;
-            # less to read than one column per round): partial sums of integers below 2**53
-            # are exact in float64
-            pos = pr.entries_of(rows)
-            agg = np.bincount(
-                pr.row_proj.take(pos), weights=pr.row_muf.take(pos), minlength=pr.n_projects
-            )
-            per_round = agg.take(self.cols)
+        if pr.float_exact:
+            # sum_i m_i u_ik for every project k at once over these ballots (under cost
+            # utility: sum_i m_i, times c_k below), exact integers in float64
+            per_round = pr.aggregates(project, live).take(self.cols)
             paid = np.flatnonzero(per_round)  # rounds some of these ballots paid for
             rho_scaled = self.rho_scaled
-            for s, a in zip(paid.tolist(), per_round.take(paid).tolist(), strict=True):
-                num -= rho_scaled[s] * int(a)
+            scale = pr.agg_scale
+            if scale is None:
+                for s, a in zip(paid.tolist(), per_round.take(paid).tolist(), strict=True):
+                    num -= rho_scaled[s] * int(a)
+            else:
+                funded = self.cols
+                for s, a in zip(paid.tolist(), per_round.take(paid).tolist(), strict=True):
+                    num -= rho_scaled[s] * (int(a) * scale[funded[s]])
             return num, self.denominator
+        rows = sup[live]
+        mult = pr.mult.take(rows)
         if rows.size * len(self.rounds) <= 100_000:  # small: one gather and one product
             cols = [j for j, _ in self.rounds]
             aggregates = (mult @ pr.history(rows, cols)).tolist()  # int64, < 2**62
@@ -508,7 +553,8 @@ class _State:
         return out
 
     def exact_affordable(self, j: int) -> bool:
-        return self._exact_sum(self.pr.sup[j], j) >= self.pr.costs[j]
+        every = np.ones(self.pr.sup[j].size, dtype=np.bool_)
+        return self._exact_sum(j, every) >= self.pr.costs[j]
 
     def _exact_rho_slow(self, j: int) -> Fraction:
         """Least rho with sum m_i min(beta_i, rho u_i) >= c, all in Fractions."""
@@ -542,7 +588,7 @@ class _State:
         rich_sat = pr.total_sat[j] - int(pr.sup_mu[j][poor].sum())
         rho: Fraction | None = None
         if rich_sat > 0:
-            num, den = self._exact_sum_scaled(sup[poor], j)
+            num, den = self._exact_sum_scaled(j, poor)
             rho = Fraction(pr.costs[j] * den - num, rich_sat * den)
             if rho.numerator <= 0:
                 rho = None
@@ -907,33 +953,47 @@ def _certify(
         )
         theta_hi = float(np.nextafter(float(theta), np.inf))
         base_t: _State | None = None
+        # every pair certificate below is a claim on the forced runs at all budgets in
+        # [base.b, b]: one shown at a larger b (a certificate that failed elsewhere) holds here
+        cleared = base.cleared.setdefault(t, {})
         rem = np.array(sorted(state.remaining), dtype=np.intp)
         for j in rem[state.lb[rem] <= theta_hi].tolist():
             if j == j_t:
                 continue
+            known = cleared.get(j)
+            if known is not None and known[0] >= b:
+                if known[1]:
+                    state.remaining.discard(j)
+                continue
             if not (pr.cost_utility and state.clean[j]):
                 kind, lo = state.screen(j, theta_hi)
-                if kind == 0:
+                if kind == 0:  # unaffordable at b, so at every smaller budget
                     state.remaining.discard(j)
+                    cleared[j] = (b, True)
                     continue
                 if kind == 1:  # rho_j > theta_hi >= theta: monotone certificate
                     state.lb[j] = max(lo, state.lb[j])
+                    cleared[j] = (b, False)
                     continue
             ev = state.evaluate(j)
             if ev.status == 0:
                 state.remaining.discard(j)
+                cleared[j] = (b, True)
                 continue
             state.lb[j] = ev.lo
             if ev.lo > theta_hi:
+                cleared[j] = (b, False)
                 continue
             rho, pays = state.exact_rho(j, ev)
             state.lb[j] = max(ev.lo, float(np.nextafter(float(rho), -np.inf)))
             if _ahead(rho, pr.prio[j], theta, pr.prio[j_t]):
+                cleared[j] = (b, False)
                 continue  # monotone certificate
             # affine certificate: same poor sets at both ends => prices affine in between
             if base_t is None:
                 base_t = base.at_round(t)
             if _sandwich(pr, base_t, state, j, j_t, theta):
+                cleared[j] = (b, False)
                 continue  # sandwich certificate
             ev_x = base_t.evaluate(j)
             if ev_x.status == 0:
@@ -950,6 +1010,7 @@ def _certify(
                 and np.array_equal(pays_x, pays)
                 and _ahead(rho_x, pr.prio[j], theta, pr.prio[j_t])
             ):
+                cleared[j] = (b, False)
                 continue
             # not certified; guess where j's price meets j_t's (secant between the two ends)
             if resume:
