@@ -663,11 +663,12 @@ class _State:
         c = float(pr.costs[j])
         err = 2.0 * pr.sup_countf[j] * self.delta + 8 * _REL * c
         beta = self.beta.take(sup)
-        xu = x * pr.sup_uf[j]
+        # under cost utility every supporter's utility is c: x u is one number
+        xu: FloatArray | float = x * c if pr.cost_utility else x * pr.sup_uf[j]
         value = float(pr.sup_mf[j] @ np.minimum(beta, xu))
         if not value < c - err:
             return 2, 0.0
-        rich = (beta + 2 * self.delta) > xu * (1 - 1e-12)
+        rich = beta > xu * (1 - 1e-12) - 2 * self.delta
         slope = float(pr.sup_muf[j] @ rich)
         if slope <= 0:
             return 0, 0.0
