@@ -24,8 +24,9 @@ PLURAL_FORMS = {
     "es": "nplurals=2; plural=(n != 1);",
     "en": "nplurals=2; plural=(n != 1);",
 }
-# Directories makemessages is told to skip (command-line tools, not the web interface).
-NOT_SCANNED = ("methods", "commands", "locale", "static")
+# Directories whose strings are not checked: the counting methods (no Django, no gettext: the
+# commands translate what they print), the catalogues themselves and static files.
+NOT_SCANNED = ("methods", "locale", "static")
 
 
 # --- a tiny .po reader ----------------------------------------------------------------------
@@ -251,6 +252,17 @@ def _python_messages(path: Path) -> list[tuple[int, tuple[str | None, str]]]:
         elif name in _CONTEXT and len(texts) >= 2:
             messages.append((node.lineno, (texts[0], texts[1])))
     return messages
+
+
+def test_the_commands_are_scanned():
+    """``pnyx tally`` and the other command-line tools print translated text too."""
+    scanned = _scanned("*.py")
+    assert PACKAGE / "commands" / "tally.py" in scanned
+    assert not [path for path in scanned if "methods" in path.relative_to(PACKAGE).parts]
+    keys = {key for _line, key in _python_messages(PACKAGE / "commands" / "tally.py")}
+    assert len(keys) > 40
+    assert (None, "Budget used: %(cost)s of %(budget)s (%(left)s left)") in keys
+    assert ("ordinal number", "1st") in keys
 
 
 def test_every_gettext_call_in_the_code_is_in_the_catalogue():

@@ -5,6 +5,10 @@ Prints a table of the funded projects (id, name, cost, votes) and the budget use
 adds one sentence per project a resident can read; ``--json`` prints
 ``{"rule", "completion", "selected", "cost", "budget"}``. A file that is not valid Pabulib prints
 ``error: FILE:LINE: message`` on stderr and exits with status 2.
+
+What a person reads is translated (``--language``, else the environment's language, else
+English; see :mod:`pnyx.commands.i18n`); the ``--json`` output and the ``error: FILE:LINE:``
+prefixes stay as they are for the programs that read them.
 """
 
 from __future__ import annotations
@@ -17,6 +21,8 @@ from collections.abc import Sequence
 from fractions import Fraction
 from typing import TextIO
 
+from pnyx.commands.i18n import LANGUAGES, english, language, ngettext, pgettext
+from pnyx.commands.i18n import gettext as _
 from pnyx.methods.pabulib import Election, Number, PabulibError, read_pb
 from pnyx.methods.pb import COMPLETIONS, RULES, TIES, Outcome, ProjectResult, tally
 
@@ -41,29 +47,52 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="pnyx tally",
-        description="Winners of a participatory-budgeting election in the Pabulib .pb format.",
+        description=_("Winners of a participatory-budgeting election in the Pabulib .pb format."),
     )
-    parser.add_argument("file", metavar="FILE.pb", help="a Pabulib file")
+    parser.add_argument("file", metavar="FILE.pb", help=_("a Pabulib file"))
     parser.add_argument(
         "--rule",
         choices=RULES,
-        help="counting rule (default: the rule the file's META names, when it is one of these)",
+        help=_("counting rule (default: the rule the file's META names, when it is one of these)"),
     )
     parser.add_argument(
         "--completion",
         choices=COMPLETIONS,
         default=None,
-        help="how Equal Shares spends what is left (only with --rule mes; default none)",
+        help=_("how Equal Shares spends what is left (only with --rule mes; default none)"),
     )
     parser.add_argument(
         "--ties",
         choices=TIES,
         default="id",
-        help="tie-breaking: project id as text (default, as pabutools), lower cost, more votes",
+        help=_("tie-breaking: project id as text (default, as pabutools), lower cost, more votes"),
     )
-    parser.add_argument("--explain", action="store_true", help="one sentence per project")
-    parser.add_argument("--json", action="store_true", help="machine-readable output")
+    parser.add_argument("--explain", action="store_true", help=_("one sentence per project"))
+    parser.add_argument("--json", action="store_true", help=_("machine-readable output"))
+    parser.add_argument(
+        "--language",
+        choices=LANGUAGES,
+        default=None,
+        help=_("language of the text (default: the environment's language, else English)"),
+    )
     return parser
+
+
+class _LanguageOnly(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise ValueError(message)
+
+
+def requested_language(argv: Sequence[str]) -> str | None:
+    """The ``--language`` of ``argv`` when it is one we have (so that even the help and the
+    errors of the full parser are translated), else None (the environment decides)."""
+    parser = _LanguageOnly(add_help=False)
+    parser.add_argument("--language")
+    try:
+        known, _rest = parser.parse_known_args(list(argv))
+    except ValueError:
+        return None
+    return known.language if known.language in LANGUAGES else None
 
 
 # ----------------------------------------------------------------------------------------------
@@ -89,14 +118,31 @@ def points(value: Number) -> str:
 
 
 def ordinal(n: int) -> str:
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
+    """``1st``, ``2nd``, ``11th``, ``21st`` ... in English; ``1er``, ``2e`` in French,
+    ``1.º``, ``2.º`` in Spanish."""
+    if n == 1:
+        return pgettext("ordinal number", "1st")
+    if 10 <= n % 100 <= 20 or n % 10 not in (1, 2, 3):
+        text = pgettext("ordinal number", "%(n)sth")
+    elif n % 10 == 1:
+        text = pgettext("ordinal number", "%(n)sst")
+    elif n % 10 == 2:
+        text = pgettext("ordinal number", "%(n)snd")
+    else:
+        text = pgettext("ordinal number", "%(n)srd")
+    return text % {"n": n}
 
 
 def _listing(ids: Sequence[str]) -> str:
     if len(ids) <= 1:
         return "".join(ids)
-    return ", ".join(ids[:-1]) + " and " + ids[-1]
+    return _("%(first)s and %(last)s") % {"first": ", ".join(ids[:-1]), "last": ids[-1]}
+
+
+def _count(value: Number) -> int:
+    """The number that chooses a plural form: fractions of a point take the plural."""
+    exact = Fraction(value)
+    return int(exact) if exact.denominator == 1 else 2
 
 
 def _json_number(value: Number) -> int | float:
@@ -106,66 +152,139 @@ def _json_number(value: Number) -> int | float:
 
 def explain(outcome: Outcome, project: ProjectResult) -> str:
     """One plain sentence saying why the project was or was not funded."""
-    by = "votes" if outcome.vote_type in ("approval", "choose-1") else "points"
-    measure = project.votes if by == "votes" else project.score
+    by_votes = outcome.vote_type in ("approval", "choose-1")
+    measure = project.votes if by_votes else project.score
     rule = outcome.rule
     if project.selected:
         if rule == "mes":
             paid = project.paid if project.paid is not None else float(project.cost)
             if project.cost == 0:
-                return "funded: it costs nothing and has supporters"
-            return (
-                f"funded: its {project.votes:,} supporters paid {money(paid)} "
-                "from their equal shares"
-            )
+                return _("funded: it costs nothing and has supporters")
+            return ngettext(
+                "funded: its %(supporters)s supporter paid %(amount)s from their equal share",
+                "funded: its %(supporters)s supporters paid %(amount)s from their equal shares",
+                project.votes,
+            ) % {"supporters": f"{project.votes:,}", "amount": money(paid)}
         if rule == "phragmen":
-            load = f" (their load rose to {money(project.load)} each)" if project.load else ""
             if project.votes == 0:
-                return "funded: nobody voted for it, but it still fitted in the budget at the end"
+                return _(
+                    "funded: nobody voted for it, but it still fitted in the budget at the end"
+                )
+            values = {
+                "order": ordinal(project.order or 0),
+                "supporters": f"{project.votes:,}",
+                "load": money(project.load or 0),
+            }
+            if project.load:
+                return (
+                    ngettext(
+                        "funded: %(order)s chosen, its %(supporters)s supporter took on its cost "
+                        "(their load rose to %(load)s)",
+                        "funded: %(order)s chosen, its %(supporters)s supporters shared its cost "
+                        "(their load rose to %(load)s each)",
+                        project.votes,
+                    )
+                    % values
+                )
             return (
-                f"funded: {ordinal(project.order or 0)} chosen, its {project.votes:,} supporters "
-                f"shared its cost{load}"
+                ngettext(
+                    "funded: %(order)s chosen, its %(supporters)s supporter took on its cost",
+                    "funded: %(order)s chosen, its %(supporters)s supporters shared its cost",
+                    project.votes,
+                )
+                % values
             )
         if rule == "greedy-cost":
             if project.votes == 0:
-                return "funded: nobody voted for it, but it fitted in what was left"
+                return _("funded: nobody voted for it, but it fitted in what was left")
             if project.cost == 0:
-                return "funded: it costs nothing"
-            by, measure = "votes", project.votes
+                return _("funded: it costs nothing")
+            by_votes, measure = True, project.votes
+        values = {"rank": ordinal(project.rank or 0), "measure": points(measure)}
+        if by_votes:
+            return (
+                _("funded: %(rank)s by votes (%(measure)s), fitted in the remaining budget")
+                % values
+            )
         return (
-            f"funded: {ordinal(project.rank or 0)} by {by} ({points(measure)}), "
-            "fitted in the remaining budget"
+            _("funded: %(rank)s by points (%(measure)s), fitted in the remaining budget") % values
         )
     reason = project.reason
     if reason == "over-budget":
-        return (
-            f"not funded: cost {money(project.cost)} is more than the whole budget "
-            f"of {money(outcome.budget)}"
-        )
+        return _("not funded: cost %(cost)s is more than the whole budget of %(budget)s") % {
+            "cost": money(project.cost),
+            "budget": money(outcome.budget),
+        }
     if reason == "did-not-fit":
         left = project.remaining if project.remaining is not None else outcome.budget
-        return f"not funded: cost {money(project.cost)} but only {money(left)} was left"
+        return _("not funded: cost %(cost)s but only %(left)s was left") % {
+            "cost": money(project.cost),
+            "left": money(left),
+        }
     if reason == "below-threshold":
-        needed = f" of {points(outcome.threshold)}" if outcome.threshold is not None else ""
-        return f"not funded: {points(measure)} {by}, below the threshold{needed}"
+        values = {"measure": points(measure)}
+        n = _count(measure)
+        if outcome.threshold is None:
+            if by_votes:
+                return (
+                    ngettext(
+                        "not funded: %(measure)s vote, below the threshold",
+                        "not funded: %(measure)s votes, below the threshold",
+                        n,
+                    )
+                    % values
+                )
+            return (
+                ngettext(
+                    "not funded: %(measure)s point, below the threshold",
+                    "not funded: %(measure)s points, below the threshold",
+                    n,
+                )
+                % values
+            )
+        values["threshold"] = points(outcome.threshold)
+        if by_votes:
+            return (
+                ngettext(
+                    "not funded: %(measure)s vote, below the threshold of %(threshold)s",
+                    "not funded: %(measure)s votes, below the threshold of %(threshold)s",
+                    n,
+                )
+                % values
+            )
+        return (
+            ngettext(
+                "not funded: %(measure)s point, below the threshold of %(threshold)s",
+                "not funded: %(measure)s points, below the threshold of %(threshold)s",
+                n,
+            )
+            % values
+        )
     if reason == "no-support":
-        return "not funded: nobody voted for it"
+        return _("not funded: nobody voted for it")
     if reason == "not-reached":
-        where = _listing(project.spent_on)
-        return f"not funded: the count stopped at {where}, which did not fit in the budget"
+        return _(
+            "not funded: the count stopped at %(projects)s, which did not fit in the budget"
+        ) % {"projects": _listing(project.spent_on)}
     if reason == "unaffordable":
         if project.spent_on:
-            return (
-                "not funded: its supporters had already spent their shares on "
-                f"{_listing(project.spent_on)}"
-            )
-        return "not funded: its supporters' equal shares were not enough to pay for it"
-    return f"not funded ({reason})"
+            return _(
+                "not funded: its supporters had already spent their shares on %(projects)s"
+            ) % {"projects": _listing(project.spent_on)}
+        return _("not funded: its supporters' equal shares were not enough to pay for it")
+    return _("not funded (%(reason)s)") % {"reason": reason}
 
 
 def _table(election: Election, outcome: Outcome, *, width: int = 48) -> list[str]:
     score_column = outcome.vote_type not in ("approval", "choose-1")
-    header = ["id", "name", "cost", "votes"] + (["points"] if score_column else [])
+    header = [
+        pgettext("tally table heading", "id"),
+        pgettext("tally table heading", "name"),
+        pgettext("tally table heading", "cost"),
+        pgettext("tally table heading", "votes"),
+    ]
+    if score_column:
+        header.append(pgettext("tally table heading", "points"))
     rows: list[list[str]] = []
     by_id = {p.id: p for p in outcome.projects}
     for project_id in outcome.selected:
@@ -190,7 +309,7 @@ def _table(election: Election, outcome: Outcome, *, width: int = 48) -> list[str
     out = [line(header), line(["-" * w for w in widths])]
     out.extend(line(r) for r in rows)
     if not rows:
-        out.append("(no project funded)")
+        out.append(_("(no project funded)"))
     return out
 
 
@@ -205,15 +324,25 @@ def _text(election: Election, outcome: Outcome, explain_all: bool) -> str:
         )
         if v
     )
-    lines = [
-        f"{title or 'election'}: {len(outcome.selected)} of {len(outcome.projects)} projects "
-        f"funded by {rule} (ties by {outcome.ties})",
-        "",
-        *_table(election, outcome),
-        "",
-        f"Budget used: {money(outcome.cost)} of {money(outcome.budget)} "
-        f"({money(Fraction(outcome.budget) - Fraction(outcome.cost))} left)",
-    ]
+    # The noun agrees with the funded count in French and Spanish ("1 projet financé sur 3"),
+    # with the total in English, whose two forms are therefore the same.
+    heading = ngettext(
+        "%(title)s: %(selected)s of %(total)s projects funded by %(rule)s (ties by %(ties)s)",
+        "%(title)s: %(selected)s of %(total)s projects funded by %(rule)s (ties by %(ties)s)",
+        len(outcome.selected),
+    ) % {
+        "title": title or _("election"),
+        "selected": len(outcome.selected),
+        "total": len(outcome.projects),
+        "rule": rule,
+        "ties": outcome.ties,
+    }
+    budget = _("Budget used: %(cost)s of %(budget)s (%(left)s left)") % {
+        "cost": money(outcome.cost),
+        "budget": money(outcome.budget),
+        "left": money(Fraction(outcome.budget) - Fraction(outcome.cost)),
+    }
+    lines = [heading, "", *_table(election, outcome), "", budget]
     if explain_all:
         lines.append("")
         ordered = sorted(
@@ -235,6 +364,7 @@ class _ProgressBar:
         self.delay = delay
         self.last = 0.0
         self.drawn = False
+        self.width = 0
 
     def __call__(self, done: float) -> None:
         now = time.monotonic()
@@ -245,13 +375,16 @@ class _ProgressBar:
         self.last = now
         share = min(1.0, max(0.0, done))
         filled = int(30 * share)
-        self.stream.write(f"\rcounting [{'#' * filled}{'.' * (30 - filled)}] {share:4.0%}")
+        label = _("counting")
+        text = f"{label} [{'#' * filled}{'.' * (30 - filled)}] {share:4.0%}"
+        self.width = max(self.width, len(text))
+        self.stream.write("\r" + text)
         self.stream.flush()
         self.drawn = True
 
     def close(self) -> None:
         if self.drawn:
-            self.stream.write("\r" + " " * 50 + "\r")
+            self.stream.write("\r" + " " * max(50, self.width) + "\r")
             self.stream.flush()
 
 
@@ -259,6 +392,11 @@ class _ProgressBar:
 
 
 def main(argv: list[str]) -> int:
+    with language(requested_language(argv)):
+        return _main(argv)
+
+
+def _main(argv: list[str]) -> int:
     args = build_parser().parse_args(argv)
     try:
         election = read_pb(args.file)
@@ -273,11 +411,10 @@ def main(argv: list[str]) -> int:
     if rule is None:
         meta_rule = election.meta.get("rule", "").strip().lower()
         if meta_rule not in META_RULES:
-            print(
-                f"error: {args.file}: its META rule {meta_rule or '(none)'!r} is not one we "
-                f"count; choose --rule from {', '.join(RULES)}",
-                file=sys.stderr,
-            )
+            words = _(
+                "its META rule %(rule)s is not one we count; choose --rule from %(rules)s"
+            ) % {"rule": repr(meta_rule or _("(none)")), "rules": ", ".join(RULES)}
+            print(f"error: {args.file}: {words}", file=sys.stderr)
             return 2
         rule = META_RULES[meta_rule]
         if completion is None:
@@ -290,7 +427,8 @@ def main(argv: list[str]) -> int:
         print(f"error: {args.file}: {exc}", file=sys.stderr)
         return 2
     except ImportError as exc:  # the MES module missing from an install
-        print(f"error: rule {rule} is not available ({exc})", file=sys.stderr)
+        words = _("rule %(rule)s is not available (%(error)s)") % {"rule": rule, "error": exc}
+        print(f"error: {words}", file=sys.stderr)
         return 2
     finally:
         if bar is not None:
@@ -304,7 +442,8 @@ def main(argv: list[str]) -> int:
             "budget": _json_number(outcome.budget),
         }
         if args.explain:
-            payload["explain"] = {p.id: explain(outcome, p) for p in outcome.projects}
+            with english():  # for programs: the same sentences whatever the language
+                payload["explain"] = {p.id: explain(outcome, p) for p in outcome.projects}
         print(json.dumps(payload, ensure_ascii=False))
     else:
         print(_text(election, outcome, args.explain))
