@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from pnyx.commands.tally import _ProgressBar, explain, main, money, ordinal
+from pnyx.commands import i18n
+from pnyx.commands.tally import _ProgressBar, _text, explain, main, money, ordinal
 from pnyx.methods.pb import tally
 
 from .test_pabulib import MALFORMED
@@ -16,6 +17,16 @@ from .test_pb_greedy import election
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "pb_malformed"
 TINY = str(DATA / "valid_tiny_approval.pb")  # p1 60 (3 votes), p2 50 (2), p3 40 (1); budget 100
+
+
+LANGUAGE_VARIABLES = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
+
+
+@pytest.fixture(autouse=True)
+def _no_language_in_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The text is English unless a test asks for another language."""
+    for name in LANGUAGE_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -162,3 +173,211 @@ def test_number_formatting() -> None:
     assert [ordinal(n) for n in (1, 2, 3, 4, 11, 12, 13, 21, 22, 101)] == [
         "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "101st"
     ]  # fmt: skip
+
+
+# ---------------------------------------------------------------------------------- languages
+
+FRENCH_TINY = [
+    "Testville, 2024 : 2 projets financés sur 3 par greedy (ex æquo départagés par id)",
+    "Budget utilisé : 100 sur 100 (reste 0)",
+    "p1: financé : 1er en nombre de voix (3), il tenait dans le budget restant",
+    "p2: non financé : il coûte 50 mais il ne restait que 40",
+    "p3: financé : 3e en nombre de voix (1), il tenait dans le budget restant",
+]
+SPANISH_TINY = [
+    "Testville, 2024: 2 proyectos financiados de 3 por greedy (empates resueltos por id)",
+    "Presupuesto utilizado: 100 de 100 (quedan 0)",
+    "p1: financiado: 1.º en votos (3), cabía en el presupuesto restante",
+    "p2: no financiado: cuesta 50 pero solo quedaban 40",
+    "p3: financiado: 3.º en votos (1), cabía en el presupuesto restante",
+]
+ENGLISH_TINY = [
+    "Testville, 2024: 2 of 3 projects funded by greedy (ties by id)",
+    "Budget used: 100 of 100 (0 left)",
+    "p1: funded: 1st by votes (3), fitted in the remaining budget",
+    "p2: not funded: cost 50 but only 40 was left",
+    "p3: funded: 3rd by votes (1), fitted in the remaining budget",
+]
+
+
+@pytest.mark.parametrize(
+    ("language", "expected", "headings"),
+    [
+        ("fr", FRENCH_TINY, ["id", "nom", "coût", "voix"]),
+        ("es", SPANISH_TINY, ["id", "nombre", "coste", "votos"]),
+        ("en", ENGLISH_TINY, ["id", "name", "cost", "votes"]),
+    ],
+)
+def test_explain_in_the_language_asked_for(
+    capsys: pytest.CaptureFixture[str], language: str, expected: list[str], headings: list[str]
+) -> None:
+    code, out, err = run(capsys, TINY, "--rule", "greedy", "--explain", "--language", language)
+    assert code == 0 and err == ""
+    lines = out.splitlines()
+    assert lines[2].split() == headings
+    for line in expected:
+        assert line in lines
+    if language != "en":
+        for english in ENGLISH_TINY:
+            assert english not in out
+        assert "funded" not in out and "Budget used" not in out
+
+
+def test_default_language_is_the_environments_else_english(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, english, _ = run(capsys, TINY, "--rule", "greedy", "--explain")
+    assert all(line in english.splitlines() for line in ENGLISH_TINY)
+    assert english == run(capsys, TINY, "--rule", "greedy", "--explain", "--language", "en")[1]
+    monkeypatch.setenv("LANG", "de_DE.UTF-8")  # no German catalogue: English
+    assert run(capsys, TINY, "--rule", "greedy", "--explain")[1] == english
+    monkeypatch.setenv("LANG", "fr_FR.UTF-8")
+    assert FRENCH_TINY[2] in run(capsys, TINY, "--rule", "greedy", "--explain")[1]
+    monkeypatch.setenv("LANGUAGE", "de:es")  # gettext's list of languages, first found wins
+    assert SPANISH_TINY[2] in run(capsys, TINY, "--rule", "greedy", "--explain")[1]
+    # --language wins over the environment
+    assert run(capsys, TINY, "--rule", "greedy", "--explain", "--language", "en")[1] == english
+    # and the module is English again after a run
+    greedy = tally(election("a:60 b:50", "a\nb", budget="100"), "greedy")
+    assert explain(greedy, greedy.result("b")) == "not funded: cost 50 but only 40 was left"
+
+
+def test_json_is_the_same_in_every_language(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    outputs = set()
+    for extra in ([], ["--language", "fr"], ["--language", "es"], ["--language", "en"]):
+        code, out, err = run(capsys, TINY, "--rule", "greedy", "--explain", "--json", *extra)
+        assert code == 0 and err == ""
+        outputs.add(out)
+    monkeypatch.setenv("LANGUAGE", "fr")
+    outputs.add(run(capsys, TINY, "--rule", "greedy", "--explain", "--json")[1])
+    (out,) = outputs
+    assert json.loads(out)["explain"]["p2"] == "not funded: cost 50 but only 40 was left"
+
+
+def test_sentences_for_every_reason_in_french_and_spanish() -> None:
+    e = election("a:60 b:50 c:500 z:10 d:30", "a,b,c\na,b,c\na,c\nd", budget="100")
+    greedy = tally(e, "greedy")
+    stopped = tally(e, "greedy-no-skip")
+    phragmen = tally(e, "phragmen")
+    with i18n.language("fr"):
+        assert explain(greedy, greedy.result("c")) == (
+            "non financé : son coût de 500 dépasse le budget total de 100"
+        )
+        assert explain(greedy, greedy.result("z")) == "non financé : personne n’a voté pour lui"
+        assert explain(stopped, stopped.result("d")) == (
+            "non financé : le décompte s’est arrêté à c, qui ne tenait pas dans le budget"
+        )
+        assert explain(phragmen, phragmen.result("a")).startswith(
+            "financé : 1er à être choisi ; les 3 personnes qui l’ont soutenu se sont partagé "
+            "son coût"
+        )
+    with i18n.language("es"):
+        assert explain(greedy, greedy.result("c")) == (
+            "no financiado: su coste de 500 supera el presupuesto total de 100"
+        )
+        assert explain(greedy, greedy.result("z")) == "no financiado: nadie lo votó"
+        assert explain(phragmen, phragmen.result("a")).startswith(
+            "financiado: 1.º en ser elegido; las 3 personas que lo apoyaron se repartieron su coste"
+        )
+
+
+def test_mes_sentences_in_french_and_spanish() -> None:
+    pytest.importorskip("pnyx.methods.mes", reason="part B (Method of Equal Shares) not installed")
+    e = election("a:60 b:40 c:20 d:30", "a,b,d\na,b,d\na,b\nc", budget="100")
+    outcome = tally(e, "mes")
+    assert outcome.selected == ("a", "c")
+    with i18n.language("fr"):
+        assert explain(outcome, outcome.result("a")) == (
+            "financé : les 3 personnes qui l’ont soutenu ont payé 60 sur leurs parts égales"
+        )
+        assert explain(outcome, outcome.result("c")) == (
+            "financé : 1 personne l’a soutenu et a payé 20 sur sa part égale"
+        )
+        assert explain(outcome, outcome.result("b")) == (
+            "non financé : les personnes qui l’ont soutenu avaient déjà dépensé leurs parts pour a"
+        )
+    with i18n.language("es"):
+        assert explain(outcome, outcome.result("c")) == (
+            "financiado: 1 persona lo apoyó y pagó 20 con su parte igual"
+        )
+    assert explain(outcome, outcome.result("c")) == (
+        "funded: its 1 supporter paid 20 from their equal share"
+    )
+
+
+def test_lists_ordinals_and_plurals_follow_the_language() -> None:
+    with i18n.language("fr"):
+        assert [ordinal(n) for n in (1, 2, 3, 11, 21)] == ["1er", "2e", "3e", "11e", "21e"]
+    with i18n.language("es"):
+        assert [ordinal(n) for n in (1, 2, 3, 11, 21)] == ["1.º", "2.º", "3.º", "11.º", "21.º"]
+    e = election("a:60 b:50", "a\na\nb", budget="70")
+    one = tally(e, "greedy")
+    with i18n.language("fr"):
+        assert _text(e, one, False).startswith("vote : 1 projet financé sur 2 par greedy")
+    with i18n.language("es"):
+        assert _text(e, one, False).startswith("votación: 1 proyecto financiado de 2 por greedy")
+    assert _text(e, one, False).startswith("election: 1 of 2 projects funded by greedy")
+
+
+def test_help_and_error_words_are_translated(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    with pytest.raises(SystemExit) as caught:
+        main([TINY, "--language", "es", "--help"])
+    assert caught.value.code == 0
+    out = capsys.readouterr().out
+    assert "una frase por proyecto" in out and "one sentence per project" not in out
+    other = tmp_path / "other_rule.pb"
+    other.write_text(Path(TINY).read_text().replace("rule;greedy", "rule;borda"))
+    code, _, err = run(capsys, str(other), "--language", "fr")
+    assert code == 2
+    assert err == (
+        f"error: {other}: la règle 'borda' de sa section META ne fait pas partie de celles que "
+        "nous savons décompter ; choisissez --rule parmi greedy, greedy-no-skip, "
+        "greedy-threshold, greedy-cost, mes, phragmen\n"
+    )
+    # the file and line prefix stays for the tools that read it
+    bad = str(DATA / "unknown_project.pb")
+    code, _, err = run(capsys, bad, "--rule", "greedy", "--language", "fr")
+    assert code == 2 and err.startswith(f"error: {bad}:20: ")
+
+
+def test_progress_bar_in_french() -> None:
+    stream = io.StringIO()
+    with i18n.language("fr"):
+        bar = _ProgressBar(stream, delay=0)
+        bar(0.5)
+        bar.close()
+    assert "décompte [###############...............]  50%" in stream.getvalue()
+
+
+def test_shared_election_in_french_and_spanish(
+    reference_data: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pytest.importorskip("pnyx.methods.mes", reason="part B (Method of Equal Shares) not installed")
+    path = reference_data / "pb" / "Poland_Swiecie_2023.pb"
+    if not path.is_file():
+        pytest.skip(f"{path} not in the reference data")
+    argv = [str(path), "--rule", "mes", "--completion", "add1", "--explain"]
+    _, english, _ = run(capsys, *argv)
+    assert "c12: funded: its 1,030 supporters paid 150,000 from their equal shares" in english
+    _, french, _ = run(capsys, *argv, "--language", "fr")
+    assert (
+        "c12: financé : les 1,030 personnes qui l’ont soutenu ont payé 150,000 sur leurs parts "
+        "égales" in french
+    )
+    assert "c8: non financé : les personnes qui l’ont soutenu avaient déjà dépensé" in french
+    assert "Budget utilisé : 1,040,337 sur 1,070,000 (reste 29,663)" in french
+    _, spanish, _ = run(capsys, *argv, "--language", "es")
+    assert (
+        "c12: financiado: las 1,030 personas que lo apoyaron pagaron 150,000 con sus partes "
+        "iguales" in spanish
+    )
+    assert "Presupuesto utilizado: 1,040,337 de 1,070,000 (quedan 29,663)" in spanish
+    for text in (french, spanish):
+        assert "supporters" not in text and "funded" not in text and "Budget used" not in text
+        assert len(text.splitlines()) == len(english.splitlines())
+    outputs = {run(capsys, *argv, "--json", *extra)[1] for extra in ([], ["--language", "fr"])}
+    assert len(outputs) == 1
