@@ -21,7 +21,16 @@ def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else list(argv)
     if args and args[0] in PURE_COMMANDS:
         module = import_module(PURE_COMMANDS[args[0]])
-        return int(module.main(args[1:]) or 0)
+        try:
+            code = int(module.main(args[1:]) or 0)
+            sys.stdout.flush()
+        except BrokenPipeError:
+            # the reader went away (``pnyx tally FILE | head``): stop quietly, like other tools;
+            # stdout goes to /dev/null so that Python's final flush does not fail again
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            return 1
+        return code
     if args and args[0] == "demo":
         # Demo accounts exist only in demo mode, on their own database file.
         os.environ["PNYX_DEMO"] = "1"

@@ -133,6 +133,20 @@ def test_the_pnyx_command_dispatches_to_tally() -> None:
     assert "Traceback" not in result.stderr
 
 
+def test_a_reader_that_goes_away_gets_no_traceback() -> None:
+    # ``pnyx tally FILE --explain | head -1``: the reader has closed the pipe before the output
+    child = subprocess.Popen(
+        [sys.executable, "-m", "pnyx.cli", "tally", TINY, "--rule", "greedy", "--explain"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert child.stdout is not None and child.stderr is not None
+    child.stdout.close()
+    err = child.stderr.read().decode()
+    assert child.wait() == 1
+    assert err == ""
+
+
 def test_sentences_for_every_reason() -> None:
     e = election("a:60 b:50 c:500 z:10 d:30", "a,b,c\na,b,c\na,c\nd", budget="100")
     greedy = tally(e, "greedy")
