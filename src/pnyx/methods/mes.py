@@ -730,16 +730,23 @@ class _State:
         hi = hi * (1 + 1e-12) + 1e-300
         return _Eval(1, max(lo, 0.0), hi, poor, beta=beta)
 
-    def split(self, j: int) -> _Eval:
-        """The float poor/rich split of a project known to be affordable, all that
-        :meth:`exact_rho` needs: :meth:`evaluate` without its certified bounds (one solve, not
-        two), for the project a forced run funds."""
+    def split(self, j: int, affordable: bool = True) -> _Eval:
+        """The float poor/rich split of a project, all that :meth:`exact_rho` needs:
+        :meth:`evaluate` without its certified bounds (one solve, not two), for the project a
+        forced run funds (``affordable``: known to be) or the one a run expects to fund (status
+        0 if it is unaffordable)."""
         pr = self.pr
         if pr.cost_utility and self.clean[j]:
             return self.evaluate(j)
         beta = self.beta.take(pr.sup[j])
         mb = pr.sup_mf[j] * beta
-        solved = _solve(beta, pr.sup_uf[j], mb, pr.sup_muf[j], float(pr.costs[j]), None)
+        c = float(pr.costs[j])
+        if not affordable:
+            avail = float(mb.sum())
+            err = 2.0 * pr.sup_countf[j] * self.delta + _REL * c
+            if avail < c - err or (avail <= c + err and not self.exact_affordable(j)):
+                return _Eval(0)
+        solved = _solve(beta, pr.sup_uf[j], mb, pr.sup_muf[j], c, None)
         if solved is None:
             return self.evaluate(j)
         return _Eval(1, 0.0, float("inf"), solved[1], beta=beta)
@@ -879,13 +886,23 @@ def _choose(state: _State, first: int = -1) -> tuple[int, Fraction, IndexArray] 
     """One MES round: the affordable project with least (rho, priority), exactly; None if none."""
     pr = state.pr
     evals: dict[int, _Eval] = {}
+    exact: dict[int, tuple[Fraction, IndexArray]] = {}
     best_hi = float("inf")
     lb = state.lb
     rem = np.fromiter(state.remaining, dtype=np.intp, count=len(state.remaining))
     order = rem[np.lexsort((pr.prio_arr[rem], lb[rem]))].tolist()
-    if first in state.remaining:  # the expected winner first: a tight bound to screen with
+    if first in state.remaining:
+        # the expected winner first, exactly (it usually wins, and its exact price is needed
+        # then): the tightest bound to screen the others with, for one float solve
         order.remove(first)
-        order.insert(0, first)
+        ev_first = state.split(first, affordable=False)
+        if ev_first.status == 0:
+            state.remaining.discard(first)
+        else:
+            exact[first] = state.exact_rho(first, ev_first)
+            rho_first = float(exact[first][0])  # correctly rounded: within one step of rho
+            best_hi = float(np.nextafter(rho_first, np.inf))
+            lb[first] = max(lb[first], float(np.nextafter(rho_first, -np.inf)))
     for j in order:
         if lb[j] > best_hi:
             break
@@ -904,12 +921,13 @@ def _choose(state: _State, first: int = -1) -> tuple[int, Fraction, IndexArray] 
         state.lb[j] = ev.lo
         evals[j] = ev
         best_hi = min(best_hi, ev.hi)
-    if not evals:
+    if not evals and not exact:
         return None
-    near = [j for j, ev in evals.items() if ev.lo <= best_hi]
+    for j, ev in evals.items():
+        if ev.lo <= best_hi:
+            exact[j] = state.exact_rho(j, ev)
     best: tuple[Fraction, int, int, IndexArray] | None = None
-    for j in near:
-        rho, pays_all = state.exact_rho(j, evals[j])
+    for j, (rho, pays_all) in exact.items():
         if best is None or (rho, pr.prio[j]) < (best[0], best[1]):
             best = (rho, pr.prio[j], j, pays_all)
     assert best is not None
