@@ -436,7 +436,6 @@ class _State:
         self.denominator = b.denominator
         self.b_scaled = b.numerator
         self.rho_scaled: list[int] = []
-        self.payments: list[tuple[int, IndexArray, FloatArray]] = []
         # lb[j]: certified lower bound of j's price factor (rho only grows along a run)
         self.lb = pr.lb0.copy()
         self._money: tuple[int, FloatArray] | None = None  # (rounds, money) cache
@@ -474,7 +473,7 @@ class _State:
         other.rounds = self.rounds[:t]
         other.cols = self.cols[:t].copy()
         other.denominator, other.b_scaled, other.rho_scaled = den, b_scaled, list(rho_scaled)
-        other.payments, other.remaining = [], set()
+        other.remaining = set()
         other.lb = self.pr.lb0.copy()
         other._money = None
         other.pays_all, other.snapshots = [], []
@@ -802,10 +801,8 @@ class _State:
             )
         )
         self.pays_all.append(pays_all)
-        ru = float(rho) * pr.sup_uf[j]
-        pay = np.minimum(old, ru)
-        pay[pays_all] = old[pays_all]
-        self.payments.append((j, sup, pay))
+        # under cost utility every supporter's utility is c: rho u is one number
+        ru = float(rho) * pr.costs[j] if pr.cost_utility else float(rho) * pr.sup_uf[j]
         newb = old - ru
         newb[pays_all] = 0.0
         self.beta[sup] = newb
@@ -828,17 +825,35 @@ class _State:
         self.denominator = new_den
         self.remaining.discard(j)
 
+    @property
+    def payments(self) -> list[tuple[int, IndexArray, FloatArray]]:
+        """``(project, supporters, what one voter of each paid)`` for every round this state
+        funded (not those a copy from :meth:`at_round` starts with), from the budgets the round
+        found: built on demand, as a completion's intermediate runs never need them."""
+        pr = self.pr
+        first = len(self.rounds) - len(self.snapshots)
+        out = []
+        for (j, rho), snapshot, pays_all in zip(
+            self.rounds[first:], self.snapshots, self.pays_all, strict=True
+        ):
+            old = snapshot[0]
+            pay = np.minimum(old, float(rho) * pr.sup_uf[j])
+            pay[pays_all] = old[pays_all]
+            out.append((j, pr.sup[j], pay))
+        return out
+
     def spent_by_supporters(self, projects: Sequence[int]) -> dict[int, tuple[int, ...]]:
         """For each of ``projects``: the funded projects (in funding order) that some supporter
         of it paid for. Each ballot's paid rounds are bits of 64-bit words, OR-ed over every
         project's supporters at once."""
-        n_rounds = len(self.payments)
+        payments = self.payments
+        n_rounds = len(payments)
         if n_rounds == 0 or not projects:
             return {j: () for j in projects}
         pr = self.pr
         n_words = (n_rounds + 63) // 64
         paid = np.zeros((pr.n_ballots, n_words), dtype=np.uint64)
-        for s, (_, rows, pay) in enumerate(self.payments):
+        for s, (_, rows, pay) in enumerate(payments):
             paid[rows[pay > 0], s // 64] |= np.uint64(1 << (s % 64))
         words = np.zeros((pr.n_projects, n_words), dtype=np.uint64)
         if pr.flat_rows.size:
