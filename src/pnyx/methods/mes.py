@@ -332,6 +332,10 @@ class _Problem:
             self._util_cols = np.asfortranarray(self.util)
         return self._util_cols
 
+    def utility_of(self, j: int) -> FloatArray | float:
+        """The utilities of ``j``'s supporters: one number, the cost, under cost utility."""
+        return float(self.costs[j]) if self.cost_utility else self.sup_uf[j]
+
     def entries_of(self, rows: IndexArray) -> IndexArray:
         """Positions in the CSR arrays (``row_proj``, ``row_u``, ``row_aggw``) of the given
         ballots' entries."""
@@ -615,7 +619,7 @@ class _State:
         their margin decides); the positions that pay everything if so."""
         pr = self.pr
         sup = pr.sup[j]
-        ru = float(rho) * pr.sup_uf[j]
+        ru = float(rho) * pr.utility_of(j)
         gap = beta - ru  # beta - rho u
         tol = 2 * self.delta + _REL * ru
         exh = self.exhausted.take(sup)
@@ -700,14 +704,14 @@ class _State:
         c = float(pr.costs[j])
         beta = self.beta.take(sup)
         mf = pr.sup_mf[j]
-        err = 2.0 * float(mf.sum()) * self.delta + _REL * c
+        err = 2.0 * pr.sup_countf[j] * self.delta + _REL * c
         mb = mf * beta
         avail = float(mb.sum())
         if avail < c - err:
             return _Eval(0)
         if avail <= c + err and not self.exact_affordable(j):
             return _Eval(0)
-        uf = pr.sup_uf[j]
+        uf = pr.utility_of(j)
         muf = pr.sup_muf[j]
         solved = _solve(beta, uf, mb, muf, c, None)
         if solved is None:
@@ -745,7 +749,7 @@ class _State:
             err = 2.0 * pr.sup_countf[j] * self.delta + _REL * c
             if avail < c - err or (avail <= c + err and not self.exact_affordable(j)):
                 return _Eval(0)
-        solved = _solve(beta, pr.sup_uf[j], mb, pr.sup_muf[j], c, None)
+        solved = _solve(beta, pr.utility_of(j), mb, pr.sup_muf[j], c, None)
         if solved is None:
             return self.evaluate(j)
         return _Eval(1, 0.0, float("inf"), solved[1], beta=beta)
@@ -869,7 +873,7 @@ class _State:
 
 def _solve(
     beta: FloatArray,
-    uf: FloatArray,
+    uf: FloatArray | float,
     mb: FloatArray,
     muf: FloatArray,
     target: float,
