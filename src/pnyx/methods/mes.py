@@ -805,8 +805,7 @@ class _State:
             )
         )
         self.pays_all.append(pays_all)
-        # under cost utility every supporter's utility is c: rho u is one number
-        ru = float(rho) * pr.costs[j] if pr.cost_utility else float(rho) * pr.sup_uf[j]
+        ru = float(rho) * pr.utility_of(j)  # one number under cost utility
         newb = old - ru
         newb[pays_all] = 0.0
         self.beta[sup] = newb
@@ -841,7 +840,7 @@ class _State:
             self.rounds[first:], self.snapshots, self.pays_all, strict=True
         ):
             old = snapshot[0]
-            pay = np.minimum(old, float(rho) * pr.sup_uf[j])
+            pay = np.minimum(old, float(rho) * pr.utility_of(j))
             pay[pays_all] = old[pays_all]
             out.append((j, pr.sup[j], pay))
         return out
