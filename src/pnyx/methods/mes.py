@@ -453,10 +453,12 @@ class _State:
         # flags and exact scalars before it (at_round rebuilds the state for the certificates)
         self.pays_all: list[IndexArray] = []
         self.snapshots: list[tuple[FloatArray, BoolArray, BoolArray, int, list[int], int]] = []
-        # as the base of certificates: cleared[t][j] = (b'', dropped) with b'' the largest budget
-        # tried so far such that j cannot beat round t's project at any budget in [self.b, b'']
-        # (see _certify); dropped: j is even unaffordable there
-        self.cleared: dict[int, dict[int, tuple[Fraction, bool]]] = {}
+        # as the base of certificates: cleared[t][j] = (b'', dropped, monotone) with b'' the
+        # largest budget tried so far such that j cannot beat round t's project at any budget in
+        # [self.b, b''] (see _certify); dropped: j is even unaffordable at b''; monotone: shown
+        # at b'' alone (rho_j(b'') beyond theta_t, or unaffordable), which then also holds for
+        # any later base of the same sequence up to b'' (see inherit_monotone)
+        self.cleared: dict[int, dict[int, tuple[Fraction, bool, bool]]] = {}
 
     def at_round(self, t: int) -> _State:
         """A copy of this run's state at the start of round ``t`` (0-based)."""
@@ -483,6 +485,18 @@ class _State:
         other.pays_all, other.snapshots = [], []
         other.cleared = {}
         return other
+
+    def inherit_monotone(self, base: _State) -> None:
+        """Keep, for this run as the next base, the pairs ``base`` cleared by a monotone
+        argument at budgets from ``self.b`` on. This run was certified to fund ``base``'s
+        sequence, so the forced runs from both are the same, and for a later try at ``b''' <=
+        b''``: ``rho_j^t(b''') >= rho_j^t(b'') > theta_t(base) >= theta_t(self)`` (monotonicity
+        lemma; with the priorities when equal), or ``j`` is unaffordable at ``b'''`` as at
+        ``b''``."""
+        for t, pairs in base.cleared.items():
+            kept = {j: v for j, v in pairs.items() if v[2] and v[0] >= self.b}
+            if kept:
+                self.cleared[t] = kept
 
     # --- exact quantities -------------------------------------------------------------------
     def _exact_sum(self, project: int, mask: BoolArray) -> Fraction:
@@ -1027,31 +1041,31 @@ def _certify(
                 kind, lo = state.screen(j, theta_hi)
                 if kind == 0:  # unaffordable at b, so at every smaller budget
                     state.remaining.discard(j)
-                    cleared[j] = (b, True)
+                    cleared[j] = (b, True, True)
                     continue
                 if kind == 1:  # rho_j > theta_hi >= theta: monotone certificate
                     state.lb[j] = max(lo, state.lb[j])
-                    cleared[j] = (b, False)
+                    cleared[j] = (b, False, True)
                     continue
             ev = state.evaluate(j)
             if ev.status == 0:
                 state.remaining.discard(j)
-                cleared[j] = (b, True)
+                cleared[j] = (b, True, True)
                 continue
             state.lb[j] = ev.lo
             if ev.lo > theta_hi:
-                cleared[j] = (b, False)
+                cleared[j] = (b, False, True)
                 continue
             rho, pays = state.exact_rho(j, ev)
             state.lb[j] = max(ev.lo, float(np.nextafter(float(rho), -np.inf)))
             if _ahead(rho, pr.prio[j], theta, pr.prio[j_t]):
-                cleared[j] = (b, False)
+                cleared[j] = (b, False, True)
                 continue  # monotone certificate
             # affine certificate: same poor sets at both ends => prices affine in between
             if base_t is None:
                 base_t = base.at_round(t)
             if _sandwich(pr, base_t, state, j, j_t, theta):
-                cleared[j] = (b, False)
+                cleared[j] = (b, False, False)
                 continue  # sandwich certificate
             ev_x = base_t.evaluate(j)
             if ev_x.status == 0:
@@ -1068,7 +1082,7 @@ def _certify(
                 and np.array_equal(pays_x, pays)
                 and _ahead(rho_x, pr.prio[j], theta, pr.prio[j_t])
             ):
-                cleared[j] = (b, False)
+                cleared[j] = (b, False, False)
                 continue
             # not certified; guess where j's price meets j_t's (secant between the two ends)
             if resume:
@@ -1240,6 +1254,7 @@ def _complete(
             # last k' with b_k' < hint: -((start - hint) // increment) - 1
             k_hint = None if hint is None else int(-((start - hint) // increment) - 1)
             if certified is not None:
+                certified.inherit_monotone(state)
                 state, k = certified, k + step
                 step *= 2
                 if k_hint is not None and k_hint > k:
@@ -1249,6 +1264,7 @@ def _complete(
                 if k < k_hint < k + step:
                     certified, _, _ = _certify(pr, state, budget_at(k_hint))
                     if certified is not None:
+                        certified.inherit_monotone(state)
                         state, k, step = certified, k_hint, 1
                         continue
                     step = max(1, (k_hint - k) // 2)
