@@ -139,7 +139,9 @@ a certificate a competitor is cleared by the cheapest argument that works: the s
 exact monotone comparison, then the sandwich, then the affine certificate. Each of these is a
 claim on the forced runs at *every* budget of ``[b_k, b']``, so one shown for a competitor in a
 certificate at ``b'`` that failed elsewhere still holds for any later try at ``b'' <= b'`` from
-the same base, which skips that competitor (``_State.cleared``). The tests compare the
+the same base, which skips that competitor (``_State.cleared``); those shown by a monotone
+argument alone (the screen, the exact comparison, unaffordability) hold as well for the next base
+when it is certified on the way (``_State.inherit_monotone``). The tests compare the
 result with a unit-by-unit scan (``scan="unit"``) on random elections, check the sandwich's claim
 at budgets inside the interval directly, and compare with pabutools.
 
