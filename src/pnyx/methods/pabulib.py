@@ -34,6 +34,8 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
+from pnyx.methods import gettext_noop
+
 __all__ = [
     "VOTE_TYPES",
     "Election",
@@ -56,12 +58,20 @@ _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
 
 
 class PabulibError(Exception):
-    """A ``.pb`` file that does not follow the format; ``line`` is 1-based (0 when unknown)."""
+    """A ``.pb`` file that does not follow the format; ``line`` is 1-based (0 when unknown).
 
-    def __init__(self, line: int, message: str) -> None:
+    ``message`` is the English text, ``template % params``: ``template`` is an English source
+    string marked with :func:`~pnyx.methods.gettext_noop` (so it is in the interface's
+    catalogues) with named placeholders, ``params`` their values. A caller that shows the error
+    to a person translates it: ``gettext(exc.template) % exc.params``."""
+
+    def __init__(self, line: int, template: str, /, **params: object) -> None:
+        message = template % params
         super().__init__(f"line {line}: {message}" if line else message)
         self.line = line
         self.message = message
+        self.template = template
+        self.params: dict[str, object] = params
 
 
 @dataclass(frozen=True)
@@ -119,12 +129,26 @@ class Election:
 
 
 def parse_number(text: str, what: str, *, line: int = 0, allow_comma: bool = False) -> Number:
-    """An exact decimal: ``int`` when whole, else :class:`Fraction` (``"1331751.11"``)."""
+    """An exact decimal: ``int`` when whole, else :class:`Fraction` (``"1331751.11"``).
+    ``what`` names the value in the error (a META key or column name, left untranslated)."""
+    return _number(
+        text,
+        line,
+        allow_comma,
+        gettext_noop("%(what)s %(value)r is not a number"),
+        {"what": what},
+    )
+
+
+def _number(
+    text: str, line: int, allow_comma: bool, template: str, params: dict[str, object]
+) -> Number:
+    """:func:`parse_number` raising ``PabulibError(line, template, value=..., **params)``."""
     cell = text.strip()
     if allow_comma and "," in cell and "." not in cell:
         cell = cell.replace(",", ".")  # "12,5" as pabutools reads costs
     if not _NUMBER.fullmatch(cell):
-        raise PabulibError(line, f"{what} {text.strip()!r} is not a number")
+        raise PabulibError(line, template, value=text.strip(), **params)
     if "." not in cell:
         return int(cell)
     value = Fraction(cell)
@@ -169,7 +193,9 @@ def read_pb(source: str | Path | bytes) -> Election:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        raise PabulibError(line, f"not UTF-8 text (byte 0x{data[exc.start]:02x})") from None
+        raise PabulibError(
+            line, gettext_noop("not UTF-8 text (byte 0x%(byte)s)"), byte=f"{data[exc.start]:02x}"
+        ) from None
     return parse_pb(text)
 
 
@@ -217,7 +243,9 @@ def _csv_rows(lines: list[str], low: int) -> Iterator[tuple[int, list[str]]]:
         except StopIteration:
             return
         except csv.Error as exc:
-            raise PabulibError(low + reader.line_num, f"bad CSV quoting ({exc})") from None
+            raise PabulibError(
+                low + reader.line_num, gettext_noop("bad CSV quoting (%(error)s)"), error=exc
+            ) from None
         cells = list(map(str.strip, row))
         if cells and cells != [""]:
             yield low + reader.line_num, cells
@@ -249,25 +277,46 @@ def _parse_pb(text: str) -> Election:
         if title in SECTIONS:
             expected = SECTIONS[len(sections)] if len(sections) < len(SECTIONS) else None
             if title in sections:
-                raise PabulibError(line, f"section {title} appears twice")
+                raise PabulibError(
+                    line, gettext_noop("section %(section)s appears twice"), section=title
+                )
             if title != expected:
-                raise PabulibError(line, f"section {expected} is missing before {title}")
+                raise PabulibError(
+                    line,
+                    gettext_noop("section %(missing)s is missing before %(section)s"),
+                    missing=expected,
+                    section=title,
+                )
             header = next(rows, None)
             if header is None:
-                raise PabulibError(line, f"section {title} has no column header line")
+                raise PabulibError(
+                    line,
+                    gettext_noop("section %(section)s has no column header line"),
+                    section=title,
+                )
             last_line = header[0]
             names = [name.lower() if title == "META" else name for name in header[1]]
             if len(set(names)) != len(names):
-                raise PabulibError(header[0], f"repeated column name in {title} header")
+                raise PabulibError(
+                    header[0],
+                    gettext_noop("repeated column name in %(section)s header"),
+                    section=title,
+                )
             sections[title] = (header[0], names, [])
             current = title
             continue
         if current is None:
-            raise PabulibError(line, f"expected the section title META, found {cells[0]!r}")
+            raise PabulibError(
+                line,
+                gettext_noop("expected the section title META, found %(found)r"),
+                found=cells[0],
+            )
         sections[current][2].append((line, cells))
     for title in SECTIONS:
         if title not in sections:
-            raise PabulibError(max(last_line, 1), f"section {title} is missing")
+            raise PabulibError(
+                max(last_line, 1), gettext_noop("section %(section)s is missing"), section=title
+            )
 
     meta = _parse_meta(*sections["META"])
     meta_lines = {key: line for key, (line, _) in meta.items()}
@@ -276,16 +325,22 @@ def _parse_pb(text: str) -> Election:
     voters, voter_columns = _parse_votes(
         *sections["VOTES"], meta_values, meta_lines, {p.id: p.cost for p in projects}
     )
-    for key, count, what in (
-        ("num_projects", len(projects), "projects"),
-        ("num_votes", len(voters), "votes"),
+    for key, count, template in (
+        (
+            "num_projects",
+            len(projects),
+            gettext_noop("num_projects is %(stated)s but the file has %(count)s projects"),
+        ),
+        (
+            "num_votes",
+            len(voters),
+            gettext_noop("num_votes is %(stated)s but the file has %(count)s votes"),
+        ),
     ):
         if key in meta_values:
             stated = parse_number(meta_values[key], key, line=meta_lines[key])
             if stated != count:
-                raise PabulibError(
-                    meta_lines[key], f"{key} is {stated} but the file has {count} {what}"
-                )
+                raise PabulibError(meta_lines[key], template, stated=stated, count=count)
     return Election(
         meta=meta_values,
         projects=tuple(projects),
@@ -299,8 +354,13 @@ def _check_columns(line: int, cells: list[str], header: list[str], header_line: 
     if len(cells) != len(header):
         raise PabulibError(
             line,
-            f"expected {len(header)} columns as in the header on line {header_line}, "
-            f"found {len(cells)}",
+            gettext_noop(
+                "expected %(expected)s columns as in the header on line %(header_line)s, "
+                "found %(found)s"
+            ),
+            expected=len(header),
+            header_line=header_line,
+            found=len(cells),
         )
 
 
@@ -308,28 +368,36 @@ def _parse_meta(
     header_line: int, header: list[str], rows: list[tuple[int, list[str]]]
 ) -> dict[str, tuple[int, str]]:
     if header != ["key", "value"]:
-        raise PabulibError(header_line, "the META header must be 'key;value'")
+        raise PabulibError(header_line, gettext_noop("the META header must be 'key;value'"))
     meta: dict[str, tuple[int, str]] = {}
     for line, cells in rows:
         _check_columns(line, cells, header, header_line)
         key = cells[0]
         if not key:
-            raise PabulibError(line, "empty META key")
+            raise PabulibError(line, gettext_noop("empty META key"))
         if key in meta:
-            raise PabulibError(line, f"META key {key!r} repeated (first on line {meta[key][0]})")
+            raise PabulibError(
+                line,
+                gettext_noop("META key %(key)r repeated (first on line %(first)s)"),
+                key=key,
+                first=meta[key][0],
+            )
         meta[key] = (line, cells[1])
     last = rows[-1][0] if rows else header_line
     for key in ("budget", "vote_type"):
         if key not in meta:
-            raise PabulibError(last, f"META has no {key!r}")
+            raise PabulibError(last, gettext_noop("META has no %(key)r"), key=key)
     line, vote_type = meta["vote_type"]
     if vote_type.lower() not in VOTE_TYPES:
         raise PabulibError(
-            line, f"unknown vote_type {vote_type!r} (expected one of {', '.join(VOTE_TYPES)})"
+            line,
+            gettext_noop("unknown vote_type %(vote_type)r (expected one of %(expected)s)"),
+            vote_type=vote_type,
+            expected=", ".join(VOTE_TYPES),
         )
     line, budget = meta["budget"]
     if parse_number(budget, "budget", line=line, allow_comma=True) < 0:
-        raise PabulibError(line, "negative budget")
+        raise PabulibError(line, gettext_noop("negative budget"))
     return meta
 
 
@@ -338,7 +406,11 @@ def _parse_projects(
 ) -> tuple[list[Project], list[str]]:
     for column in ("project_id", "cost"):
         if column not in header:
-            raise PabulibError(header_line, f"the PROJECTS header has no {column!r} column")
+            raise PabulibError(
+                header_line,
+                gettext_noop("the PROJECTS header has no %(column)r column"),
+                column=column,
+            )
     extra_columns = [c for c in header if c not in ("project_id", "cost", "name")]
     projects: list[Project] = []
     seen: dict[str, int] = {}
@@ -347,19 +419,33 @@ def _parse_projects(
         row = dict(zip(header, cells, strict=True))
         project_id = row["project_id"]
         if not project_id:
-            raise PabulibError(line, "empty project_id")
+            raise PabulibError(line, gettext_noop("empty project_id"))
         if "," in project_id:
-            raise PabulibError(line, f"project_id {project_id!r} contains a comma")
+            raise PabulibError(
+                line, gettext_noop("project_id %(project)r contains a comma"), project=project_id
+            )
         if project_id in seen:
             raise PabulibError(
-                line, f"project {project_id!r} repeated (first on line {seen[project_id]})"
+                line,
+                gettext_noop("project %(project)r repeated (first on line %(first)s)"),
+                project=project_id,
+                first=seen[project_id],
             )
         seen[project_id] = line
-        cost = parse_number(
-            row["cost"], f"cost of project {project_id!r}", line=line, allow_comma=True
+        cost = _number(
+            row["cost"],
+            line,
+            True,
+            gettext_noop("cost of project %(project)r %(value)r is not a number"),
+            {"project": project_id},
         )
         if cost < 0:
-            raise PabulibError(line, f"negative cost {row['cost']} for project {project_id!r}")
+            raise PabulibError(
+                line,
+                gettext_noop("negative cost %(cost)s for project %(project)r"),
+                cost=row["cost"],
+                project=project_id,
+            )
         projects.append(
             Project(
                 id=project_id,
@@ -390,7 +476,11 @@ def _parse_votes(
     required = ["voter_id", "vote"] + (["points"] if with_points else [])
     for column in required:
         if column not in header:
-            raise PabulibError(header_line, f"the VOTES header has no {column!r} column")
+            raise PabulibError(
+                header_line,
+                gettext_noop("the VOTES header has no %(column)r column"),
+                column=column,
+            )
     extra_columns = [c for c in header if c not in ("voter_id", "vote", "points")]
 
     def bound(key: str) -> Number | None:
@@ -428,16 +518,25 @@ def _parse_votes(
             vote = tuple(raw_vote.split(","))
         if not known.issuperset(vote):
             unknown = next(p for p in vote if p not in known)
-            raise PabulibError(line, f"vote names unknown project {unknown!r}")
+            raise PabulibError(
+                line, gettext_noop("vote names unknown project %(project)r"), project=unknown
+            )
         distinct = len(set(vote)) if count_distinct else len(vote)
         points: tuple[Number, ...] | None = None
         if with_points:
             if distinct != len(vote):
-                raise PabulibError(line, "a project appears twice in a vote with points")
+                raise PabulibError(
+                    line, gettext_noop("a project appears twice in a vote with points")
+                )
             items = [] if raw_points.lower() in ("", "none") else raw_points.split(",")
             if len(items) != len(vote):
                 raise PabulibError(
-                    line, f"{len(vote)} projects in 'vote' but {len(items)} values in 'points'"
+                    line,
+                    gettext_noop(
+                        "%(projects)s projects in 'vote' but %(values)s values in 'points'"
+                    ),
+                    projects=len(vote),
+                    values=len(items),
                 )
             points = tuple(
                 int(p) if p.isascii() and p.isdigit() else parse_number(p, "points", line=line)
@@ -446,30 +545,72 @@ def _parse_votes(
             for project_id, value in zip(vote, points, strict=True):
                 if min_points is not None and value < min_points:
                     raise PabulibError(
-                        line, f"{value} points for {project_id!r}, below min_points {min_points}"
+                        line,
+                        gettext_noop(
+                            "%(points)s points for %(project)r, below min_points %(min_points)s"
+                        ),
+                        points=value,
+                        project=project_id,
+                        min_points=min_points,
                     )
                 if max_points is not None and value > max_points:
                     raise PabulibError(
-                        line, f"{value} points for {project_id!r}, over max_points {max_points}"
+                        line,
+                        gettext_noop(
+                            "%(points)s points for %(project)r, over max_points %(max_points)s"
+                        ),
+                        points=value,
+                        project=project_id,
+                        max_points=max_points,
                     )
             total = sum(points)
             if max_sum is not None and total > max_sum:
-                raise PabulibError(line, f"{total} points in total, over max_sum_points {max_sum}")
+                raise PabulibError(
+                    line,
+                    gettext_noop("%(total)s points in total, over max_sum_points %(max_sum)s"),
+                    total=total,
+                    max_sum=max_sum,
+                )
             if min_sum is not None and vote and total < min_sum:
-                raise PabulibError(line, f"{total} points in total, below min_sum_points {min_sum}")
+                raise PabulibError(
+                    line,
+                    gettext_noop("%(total)s points in total, below min_sum_points %(min_sum)s"),
+                    total=total,
+                    min_sum=min_sum,
+                )
         if vote and min_length is not None and distinct < min_length:
-            raise PabulibError(line, f"{distinct} projects in the vote, min_length is {min_length}")
+            raise PabulibError(
+                line,
+                gettext_noop("%(count)s projects in the vote, min_length is %(min_length)s"),
+                count=distinct,
+                min_length=min_length,
+            )
         if max_length is not None and distinct > max_length:
-            raise PabulibError(line, f"{distinct} projects in the vote, max_length is {max_length}")
+            raise PabulibError(
+                line,
+                gettext_noop("%(count)s projects in the vote, max_length is %(max_length)s"),
+                count=distinct,
+                max_length=max_length,
+            )
         if vote_type == "approval" and (min_cost is not None or max_cost is not None):
             spent = sum((costs[p] for p in set(vote)), start=0)
             if max_cost is not None and spent > max_cost:
                 raise PabulibError(
-                    line, f"the vote costs {spent} in total, over max_sum_cost {max_cost}"
+                    line,
+                    gettext_noop(
+                        "the vote costs %(spent)s in total, over max_sum_cost %(max_cost)s"
+                    ),
+                    spent=spent,
+                    max_cost=max_cost,
                 )
             if min_cost is not None and vote and spent < min_cost:
                 raise PabulibError(
-                    line, f"the vote costs {spent} in total, below min_sum_cost {min_cost}"
+                    line,
+                    gettext_noop(
+                        "the vote costs %(spent)s in total, below min_sum_cost %(min_cost)s"
+                    ),
+                    spent=spent,
+                    min_cost=min_cost,
                 )
         return vote, points
 
@@ -491,10 +632,13 @@ def _parse_votes(
             _check_columns(line, cells, header, header_line)
         voter_id = cells[idx_id]
         if not voter_id:
-            raise PabulibError(line, "empty voter_id")
+            raise PabulibError(line, gettext_noop("empty voter_id"))
         if voter_id in seen:
             raise PabulibError(
-                line, f"voter {voter_id!r} repeated (first on line {seen[voter_id]})"
+                line,
+                gettext_noop("voter %(voter)r repeated (first on line %(first)s)"),
+                voter=voter_id,
+                first=seen[voter_id],
             )
         seen[voter_id] = line
         if with_points:
