@@ -25,7 +25,9 @@ PLURAL_FORMS = {
     "en": "nplurals=2; plural=(n != 1);",
 }
 # Directories whose strings are not checked: the counting methods (no Django, no gettext: the
-# commands translate what they print), the catalogues themselves and static files.
+# commands translate what they print; only their error templates, marked with their own
+# ``gettext_noop``, are checked, see test_every_error_template_of_the_methods_is_in_the_catalogue),
+# the catalogues themselves and static files.
 NOT_SCANNED = ("methods", "locale", "static")
 
 
@@ -105,7 +107,7 @@ def header_fields(header: Entry) -> dict[str, str]:
     return {name.strip(): value.strip() for name, value in pairs}
 
 
-_PLACEHOLDER = re.compile(r"%\([A-Za-z_]\w*\)[sdif]|%[sdif]|\{[A-Za-z_]\w*\}")
+_PLACEHOLDER = re.compile(r"%\([A-Za-z_]\w*\)[sdifr]|%[sdifr]|\{[A-Za-z_]\w*\}")
 
 
 def placeholders(text: str) -> list[str]:
@@ -274,6 +276,45 @@ def test_every_gettext_call_in_the_code_is_in_the_catalogue():
             if key not in keys:
                 missing.append(f"{path.relative_to(PACKAGE)}:{line}: {key}")
     assert found > 100
+    assert not missing, "run `pnyx makemessages` and translate:\n" + "\n".join(missing)
+
+
+def _methods_templates(path: Path) -> tuple[list[tuple[int, str]], list[int]]:
+    """The ``gettext_noop("...")`` templates of a methods module, and the lines of calls whose
+    argument is not a plain string (which ``makemessages`` cannot extract)."""
+    templates, unreadable = [], []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not isinstance(node, ast.Call):
+            continue
+        if (getattr(node.func, "id", None) or getattr(node.func, "attr", None)) != "gettext_noop":
+            continue
+        if (len(node.args) == 1 and isinstance(node.args[0], ast.Constant)
+                and isinstance(node.args[0].value, str)):
+            templates.append((node.lineno, node.args[0].value))
+        else:
+            unreadable.append(node.lineno)
+    return templates, unreadable
+
+
+def test_every_error_template_of_the_methods_is_in_the_catalogue():
+    """The methods import no Django; the errors a person reads (``PabulibError``) carry a template
+    marked with ``pnyx.methods.gettext_noop``, which the commands translate: each one must be in
+    the catalogues like the rest of the interface. Only those calls are read in ``methods``."""
+    from pnyx.methods import gettext_noop, pabulib
+
+    assert gettext_noop.__module__ == "pnyx.methods", "the marker must not come from Django"
+    assert pabulib.gettext_noop is gettext_noop
+    keys = catalogue_keys()
+    found, missing, unreadable = 0, [], []
+    for path in sorted((PACKAGE / "methods").rglob("*.py")):
+        templates, bad = _methods_templates(path)
+        unreadable += [f"{path.relative_to(PACKAGE)}:{line}" for line in bad]
+        for line, template in templates:
+            found += 1
+            if (None, template) not in keys:
+                missing.append(f"{path.relative_to(PACKAGE)}:{line}: {template!r}")
+    assert found >= 38
+    assert not unreadable, "gettext_noop needs a plain string literal:\n" + "\n".join(unreadable)
     assert not missing, "run `pnyx makemessages` and translate:\n" + "\n".join(missing)
 
 

@@ -2,6 +2,8 @@
 
 import io
 import json
+import os
+import random
 import subprocess
 import sys
 from pathlib import Path
@@ -10,6 +12,7 @@ import pytest
 
 from pnyx.commands import i18n
 from pnyx.commands.tally import _ProgressBar, _text, explain, main, money, ordinal
+from pnyx.methods.pabulib import PabulibError, read_pb
 from pnyx.methods.pb import tally
 
 from .test_pabulib import MALFORMED
@@ -395,3 +398,159 @@ def test_shared_election_in_french_and_spanish(
         assert len(text.splitlines()) == len(english.splitlines())
     outputs = {run(capsys, *argv, "--json", *extra)[1] for extra in ([], ["--language", "fr"])}
     assert len(outputs) == 1
+
+
+# file -> (line, the English message exactly as before the errors were translatable, French,
+# Spanish)
+MALFORMED_TEXT = {
+    "bad_quoting.pb": (
+        15,
+        "bad CSV quoting (';' expected after '\"')",
+        "guillemets CSV mal placés (';' expected after '\"')",
+        "comillas CSV mal colocadas (';' expected after '\"')",
+    ),
+    "missing_meta_section.pb": (
+        1,
+        "section META is missing before PROJECTS",
+        "la section META manque avant la section PROJECTS",
+        "falta la sección META antes de la sección PROJECTS",
+    ),
+    "missing_votes_section.pb": (
+        16,
+        "section VOTES is missing",
+        "la section VOTES manque",
+        "falta la sección VOTES",
+    ),
+    "negative_cost.pb": (
+        16,
+        "negative cost -40 for project 'p3'",
+        "coût négatif (-40) pour le projet 'p3'",
+        "coste negativo (-40) para el proyecto 'p3'",
+    ),
+    "non_utf8.pb": (
+        16,
+        "not UTF-8 text (byte 0xe9)",
+        "le texte n’est pas en UTF-8 (octet 0xe9)",
+        "el texto no está en UTF-8 (byte 0xe9)",
+    ),
+    "num_votes_mismatch.pb": (
+        8,
+        "num_votes is 5 but the file has 4 votes",
+        "num_votes vaut 5, mais le nombre de votes dans le fichier est 4",
+        "num_votes es 5, pero el número de votos del archivo es 4",
+    ),
+    "over_max_length.pb": (
+        20,
+        "2 projects in the vote, max_length is 1",
+        "nombre de projets dans le vote : 2, alors que max_length vaut 1",
+        "número de proyectos en el voto: 2, pero max_length es 1",
+    ),
+    "points_count_mismatch.pb": (
+        21,
+        "2 projects in 'vote' but 1 values in 'points'",
+        "le nombre de projets dans 'vote' (2) ne correspond pas au nombre de valeurs dans "
+        "'points' (1)",
+        "el número de proyectos en 'vote' (2) no coincide con el número de valores en 'points' (1)",
+    ),
+    "points_over_max_points.pb": (
+        22,
+        "3 points for 'p3', over max_points 2",
+        "points attribués à 'p3' : 3, supérieur à max_points (2)",
+        "puntos asignados a 'p3': 3, superior a max_points (2)",
+    ),
+    "points_over_max_sum.pb": (
+        23,
+        "4 points in total, over max_sum_points 3",
+        "total des points du vote : 4, supérieur à max_sum_points (3)",
+        "total de puntos del voto: 4, superior a max_sum_points (3)",
+    ),
+    "unknown_project.pb": (
+        20,
+        "vote names unknown project 'p9'",
+        "le vote cite un projet inconnu : 'p9'",
+        "el voto menciona un proyecto desconocido: 'p9'",
+    ),
+    "wrong_column_count.pb": (
+        14,
+        "expected 5 columns as in the header on line 13, found 6",
+        "nombre de colonnes : 6, au lieu de 5 comme dans l’en-tête de la ligne 13",
+        "número de columnas: 6, en lugar de 5 como en el encabezado de la línea 13",
+    ),
+}
+
+
+def test_malformed_files_print_the_same_english_as_before(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert set(MALFORMED_TEXT) == set(MALFORMED)
+    for name, (line, english, _french, _spanish) in sorted(MALFORMED_TEXT.items()):
+        path = str(DATA / name)
+        with pytest.raises(PabulibError) as caught:
+            read_pb(path)
+        assert caught.value.message == english
+        assert str(caught.value) == f"line {line}: {english}"
+        for extra in ([], ["--language", "en"]):
+            code, out, err = run(capsys, path, "--rule", "greedy", *extra)
+            assert (code, out, err) == (2, "", f"error: {path}:{line}: {english}\n")
+
+
+@pytest.mark.parametrize("language", ["fr", "es"])
+def test_malformed_files_print_the_error_in_the_language_asked_for(
+    capsys: pytest.CaptureFixture[str], language: str
+) -> None:
+    for name, (line, english, french, spanish) in sorted(MALFORMED_TEXT.items()):
+        expected = french if language == "fr" else spanish
+        path = str(DATA / name)
+        code, out, err = run(capsys, path, "--rule", "greedy", "--language", language)
+        # the ``error: FILE:LINE:`` prefix stays for the tools that read it
+        assert (code, out, err) == (2, "", f"error: {path}:{line}: {expected}\n")
+        assert english not in err
+
+
+def test_the_pnyx_command_prints_file_errors_in_the_environments_language() -> None:
+    bad = str(DATA / "unknown_project.pb")
+    for extra, env, expected in (
+        (["--language", "fr"], {}, "le vote cite un projet inconnu : 'p9'"),
+        ([], {"LANG": "es_ES.UTF-8"}, "el voto menciona un proyecto desconocido: 'p9'"),
+    ):
+        result = subprocess.run(
+            [sys.executable, "-m", "pnyx.cli", "tally", bad, "--rule", "greedy", *extra],
+            capture_output=True,
+            text=True,
+            check=False,
+            env={**os.environ, **env},
+        )
+        assert result.returncode == 2
+        assert result.stderr == f"error: {bad}:20: {expected}\n"
+
+
+def test_every_file_error_translates_with_its_parameters() -> None:
+    """Seeded damage to the valid tiny files: each error's template, translated, takes the
+    error's parameters, and in English gives the error's message."""
+    rng = random.Random(7)
+    bases = [
+        (DATA / name).read_bytes() for name in sorted(MALFORMED) + ["valid_tiny_cumulative.pb"]
+    ]
+    inserts = [b";", b",", b"\n", b'"', b"-", b"0", b"1.5", b"x", b"\xff", b"VOTES\n", b"p1"]
+    catalogues = {code: i18n.translations(code) for code in ("fr", "es")}
+    templates = set()
+    for _ in range(600):
+        data = bytearray(rng.choice(bases))
+        for _ in range(rng.randint(1, 3)):
+            pos = rng.randrange(len(data)) if data else 0
+            if rng.randrange(2):
+                del data[pos : pos + rng.randint(1, 20)]
+            else:
+                data[pos:pos] = rng.choice(inserts)
+        try:
+            read_pb(bytes(data))
+        except PabulibError as error:
+            templates.add(error.template)
+            assert error.template % error.params == error.message
+            with i18n.english():
+                assert i18n.gettext(error.template) % error.params == error.message
+            for catalogue in catalogues.values():
+                translated = catalogue.gettext(error.template)
+                assert translated != error.template
+                assert (translated % error.params).strip()
+    assert len(templates) >= 10

@@ -401,7 +401,8 @@ def _main(argv: list[str]) -> int:
     try:
         election = read_pb(args.file)
     except PabulibError as exc:
-        print(f"error: {args.file}:{exc.line}: {exc.message}", file=sys.stderr)
+        message = _(exc.template) % exc.params
+        print(f"error: {args.file}:{exc.line}: {message}", file=sys.stderr)
         return 2
     except OSError as exc:
         print(f"error: {args.file}: {exc.strerror or exc}", file=sys.stderr)
