@@ -455,12 +455,12 @@ class _State:
         # flags and exact scalars before it (at_round rebuilds the state for the certificates)
         self.pays_all: list[IndexArray] = []
         self.snapshots: list[tuple[FloatArray, BoolArray, BoolArray, int, list[int], int]] = []
-        # as the base of certificates: cleared[t][j] = (b'', dropped, monotone) with b'' the
-        # largest budget tried so far such that j cannot beat round t's project at any budget in
-        # [self.b, b''] (see _certify); dropped: j is even unaffordable at b''; monotone: shown
-        # at b'' alone (rho_j(b'') beyond theta_t, or unaffordable), which then also holds for
-        # any later base of the same sequence up to b'' (see inherit_monotone)
-        self.cleared: dict[int, dict[int, tuple[Fraction, bool, bool]]] = {}
+        # as the base of certificates: cleared[t][j] = (float(b''), b'', dropped, monotone) with
+        # b'' the largest budget tried so far such that j cannot beat round t's project at any
+        # budget in [self.b, b''] (see _certify); dropped: j is even unaffordable at b'';
+        # monotone: shown at b'' alone (rho_j(b'') beyond theta_t, or unaffordable), which then
+        # also holds for any later base of the same sequence up to b'' (see inherit_monotone)
+        self.cleared: dict[int, dict[int, tuple[float, Fraction, bool, bool]]] = {}
 
     def at_round(self, t: int) -> _State:
         """A copy of this run's state at the start of round ``t`` (0-based)."""
@@ -496,7 +496,7 @@ class _State:
         lemma; with the priorities when equal), or ``j`` is unaffordable at ``b'''`` as at
         ``b''``."""
         for t, pairs in base.cleared.items():
-            kept = {j: v for j, v in pairs.items() if v[2] and v[0] >= self.b}
+            kept = {j: v for j, v in pairs.items() if v[3] and _not_below(v[0], v[1], self)}
             if kept:
                 self.cleared[t] = kept
 
@@ -986,6 +986,12 @@ def _finish(state: _State, expect: _State | None = None) -> _State:
     return state
 
 
+def _not_below(af: float, a: Fraction, state: _State) -> bool:
+    """``a >= state.b`` (``af = float(a)``): rounding to floats keeps the order, so floats decide
+    unless they are equal (Fractions compare slowly, and this is asked for every pair)."""
+    return af > state.bf or (af == state.bf and a >= state.b)
+
+
 def _ahead(rho: Fraction, prio: int, other: Fraction, other_prio: int) -> bool:
     """``(rho, prio) > (other, other_prio)``, exactly; floats first when they already decide."""
     a, b = float(rho), float(other)
@@ -1035,39 +1041,39 @@ def _certify(
             if j == j_t:
                 continue
             known = cleared.get(j)
-            if known is not None and known[0] >= b:
-                if known[1]:
+            if known is not None and _not_below(known[0], known[1], state):
+                if known[2]:
                     state.remaining.discard(j)
                 continue
             if not (pr.cost_utility and state.clean[j]):
                 kind, lo = state.screen(j, theta_hi)
                 if kind == 0:  # unaffordable at b, so at every smaller budget
                     state.remaining.discard(j)
-                    cleared[j] = (b, True, True)
+                    cleared[j] = (state.bf, b, True, True)
                     continue
                 if kind == 1:  # rho_j > theta_hi >= theta: monotone certificate
                     state.lb[j] = max(lo, state.lb[j])
-                    cleared[j] = (b, False, True)
+                    cleared[j] = (state.bf, b, False, True)
                     continue
             ev = state.evaluate(j)
             if ev.status == 0:
                 state.remaining.discard(j)
-                cleared[j] = (b, True, True)
+                cleared[j] = (state.bf, b, True, True)
                 continue
             state.lb[j] = ev.lo
             if ev.lo > theta_hi:
-                cleared[j] = (b, False, True)
+                cleared[j] = (state.bf, b, False, True)
                 continue
             rho, pays = state.exact_rho(j, ev)
             state.lb[j] = max(ev.lo, float(np.nextafter(float(rho), -np.inf)))
             if _ahead(rho, pr.prio[j], theta, pr.prio[j_t]):
-                cleared[j] = (b, False, True)
+                cleared[j] = (state.bf, b, False, True)
                 continue  # monotone certificate
             # affine certificate: same poor sets at both ends => prices affine in between
             if base_t is None:
                 base_t = base.at_round(t)
             if _sandwich(pr, base_t, state, j, j_t, theta):
-                cleared[j] = (b, False, False)
+                cleared[j] = (state.bf, b, False, False)
                 continue  # sandwich certificate
             ev_x = base_t.evaluate(j)
             if ev_x.status == 0:
@@ -1084,7 +1090,7 @@ def _certify(
                 and np.array_equal(pays_x, pays)
                 and _ahead(rho_x, pr.prio[j], theta, pr.prio[j_t])
             ):
-                cleared[j] = (b, False, False)
+                cleared[j] = (state.bf, b, False, False)
                 continue
             # not certified; guess where j's price meets j_t's (secant between the two ends)
             if resume:
