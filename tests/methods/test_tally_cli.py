@@ -101,6 +101,38 @@ def test_other_bad_input_exits_2(capsys: pytest.CaptureFixture[str], tmp_path: P
     assert caught.value.code == 2
 
 
+@pytest.mark.parametrize("key", ["min_project_score_threshold", "default_score"])
+@pytest.mark.parametrize("rule", ["greedy", "greedy-threshold"])
+def test_a_meta_number_that_is_not_one_names_its_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, key: str, rule: str
+) -> None:
+    text = Path(TINY).read_bytes()
+    assert b"\nrule;greedy" in text
+    bad = tmp_path / "bad_meta.pb"
+    bad.write_bytes(text.replace(b"rule;greedy", f"rule;greedy\r\n{key};abc".encode(), 1))
+    line = text[: text.index(b"rule;greedy")].count(b"\n") + 2
+    code, out, err = run(capsys, str(bad), "--rule", rule)
+    assert (code, out) == (2, "")
+    assert err == f"error: {bad}:{line}: {key} 'abc' is not a number\n"
+
+
+def test_an_error_found_while_counting_is_printed_without_a_line(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pnyx.commands import tally as tally_command
+    from pnyx.methods.pabulib import PabulibError, gettext_noop
+
+    def failing(*args: object, **kwargs: object) -> None:
+        raise PabulibError(
+            0, gettext_noop("%(what)s %(value)r is not a number"), what="x", value="y"
+        )
+
+    monkeypatch.setattr(tally_command, "tally", failing)
+    code, out, err = run(capsys, TINY, "--rule", "greedy")
+    assert (code, out) == (2, "")
+    assert err == f"error: {TINY}: x 'y' is not a number\n"
+
+
 def test_no_progress_bar_when_stderr_is_not_a_terminal(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, TINY, "--rule", "phragmen")
     assert code == 0 and err == ""

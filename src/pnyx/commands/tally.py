@@ -396,13 +396,18 @@ def main(argv: list[str]) -> int:
         return _main(argv)
 
 
+def _print_pabulib_error(path: str, exc: PabulibError) -> None:
+    message = _(exc.template) % exc.params
+    where = f"{path}:{exc.line}" if exc.line else path
+    print(f"error: {where}: {message}", file=sys.stderr)
+
+
 def _main(argv: list[str]) -> int:
     args = build_parser().parse_args(argv)
     try:
         election = read_pb(args.file)
     except PabulibError as exc:
-        message = _(exc.template) % exc.params
-        print(f"error: {args.file}:{exc.line}: {message}", file=sys.stderr)
+        _print_pabulib_error(args.file, exc)
         return 2
     except OSError as exc:
         print(f"error: {args.file}: {exc.strerror or exc}", file=sys.stderr)
@@ -424,6 +429,9 @@ def _main(argv: list[str]) -> int:
     bar = _ProgressBar(sys.stderr) if sys.stderr.isatty() else None
     try:
         outcome = tally(election, rule, completion=completion, ties=args.ties, progress=bar)
+    except PabulibError as exc:  # a value the reader left to the rule (no line: 0)
+        _print_pabulib_error(args.file, exc)
+        return 2
     except ValueError as exc:
         print(f"error: {args.file}: {exc}", file=sys.stderr)
         return 2

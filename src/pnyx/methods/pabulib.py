@@ -364,6 +364,11 @@ def _check_columns(line: int, cells: list[str], header: list[str], header_line: 
         )
 
 
+# META values the counting rules read as numbers when present (budget and the vote limits are
+# checked with the votes)
+NUMERIC_META = ("min_project_score_threshold", "default_score")
+
+
 def _parse_meta(
     header_line: int, header: list[str], rows: list[tuple[int, list[str]]]
 ) -> dict[str, tuple[int, str]]:
@@ -398,6 +403,9 @@ def _parse_meta(
     line, budget = meta["budget"]
     if parse_number(budget, "budget", line=line, allow_comma=True) < 0:
         raise PabulibError(line, gettext_noop("negative budget"))
+    for key in NUMERIC_META:  # read by the counting rules: checked here, where the line is known
+        if key in meta and meta[key][1].strip():
+            parse_number(meta[key][1], key, line=meta[key][0])
     return meta
 
 
