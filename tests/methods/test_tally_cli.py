@@ -116,6 +116,26 @@ def test_a_meta_number_that_is_not_one_names_its_line(
     assert err == f"error: {bad}:{line}: {key} 'abc' is not a number\n"
 
 
+@pytest.mark.parametrize(
+    ("key", "language", "words"),
+    [
+        ("min_length", "en", "min_length '1.5' is not a whole number"),
+        ("max_length", "fr", "max_length : '1.5' n’est pas un nombre entier"),
+        ("max_length", "es", "max_length: '1.5' no es un número entero"),
+    ],
+)
+def test_a_vote_length_limit_must_be_a_whole_number(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, key: str, language: str, words: str
+) -> None:
+    text = Path(TINY).read_bytes()
+    bad = tmp_path / "bad_length.pb"
+    bad.write_bytes(text.replace(b"rule;greedy", f"rule;greedy\r\n{key};1.5".encode(), 1))
+    line = text[: text.index(b"rule;greedy")].count(b"\n") + 2
+    code, out, err = run(capsys, str(bad), "--rule", "greedy", "--language", language)
+    assert (code, out) == (2, "")
+    assert err == f"error: {bad}:{line}: {words}\n"
+
+
 def test_an_error_found_while_counting_is_printed_without_a_line(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -495,6 +495,14 @@ def _parse_votes(
         return _meta_number(meta, meta_lines, key)
 
     min_length, max_length = bound("min_length"), bound("max_length")
+    for key, count in (("min_length", min_length), ("max_length", max_length)):
+        if count is not None and not isinstance(count, int):  # a number of projects
+            raise PabulibError(
+                meta_lines[key],
+                gettext_noop("%(key)s %(value)r is not a whole number"),
+                key=key,
+                value=meta[key].strip(),
+            )
     min_points, max_points = bound("min_points"), bound("max_points")
     min_sum, max_sum = bound("min_sum_points"), bound("max_sum_points")
     min_cost, max_cost = bound("min_sum_cost"), bound("max_sum_cost")
