@@ -116,6 +116,18 @@ def test_a_meta_number_that_is_not_one_names_its_line(
     assert err == f"error: {bad}:{line}: {key} 'abc' is not a number\n"
 
 
+def test_a_meta_number_given_as_none_is_absent(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    text = Path(TINY).read_bytes()
+    extra = b"\r\ndefault_score;none\r\nmin_project_score_threshold;None"
+    none = tmp_path / "none.pb"
+    none.write_bytes(text.replace(b"rule;greedy", b"rule;greedy" + extra, 1))
+    assert run(capsys, str(none), "--rule", "greedy") == run(capsys, TINY, "--rule", "greedy")
+    code, _, err = run(capsys, str(none), "--rule", "greedy-threshold")
+    assert code == 2 and "needs META min_project_score_threshold" in err
+
+
 @pytest.mark.parametrize(
     ("key", "language", "words"),
     [

@@ -404,7 +404,7 @@ def _parse_meta(
     if parse_number(budget, "budget", line=line, allow_comma=True) < 0:
         raise PabulibError(line, gettext_noop("negative budget"))
     for key in NUMERIC_META:  # read by the counting rules: checked here, where the line is known
-        if key in meta and meta[key][1].strip():
+        if key in meta and meta[key][1].strip().lower() not in ("", "none"):
             parse_number(meta[key][1], key, line=meta[key][0])
     return meta
 

@@ -263,6 +263,11 @@ def _merge_equal_rows(matrix: IntArray, counts: IntArray) -> tuple[IntArray, Int
     return matrix[first], np.rint(multiplicity).astype(np.int64), inverse.ravel()
 
 
+def _meta_given(meta: Mapping[str, str], key: str) -> bool:
+    """A META value is given unless absent, empty or "none" (as the reader takes it)."""
+    return meta.get(key, "").strip().lower() not in ("", "none")
+
+
 def profile_from_election(election: Election) -> Profile:
     """Count each distinct ballot once (with its multiplicity) and build the integer arrays."""
     # ~10^5 long-lived tuples: the cyclic GC would rescan them repeatedly (3x slower).
@@ -300,7 +305,7 @@ def _profile_from_election(election: Election) -> Profile:
         )
     points_scale = 10**points_digits
     default = 0
-    if vote_type == "scoring" and election.meta.get("default_score", "").strip():
+    if vote_type == "scoring" and _meta_given(election.meta, "default_score"):
         default_exact = parse_number(election.meta["default_score"], "default_score")
         points_digits = max(points_digits, _decimals(default_exact))
         points_scale = 10**points_digits
@@ -345,7 +350,7 @@ def _profile_from_election(election: Election) -> Profile:
     scores = multiplicity @ utilities if len(utilities) else np.zeros(n, dtype=np.int64)
 
     threshold: Fraction | None = None
-    if election.meta.get("min_project_score_threshold", "").strip():
+    if _meta_given(election.meta, "min_project_score_threshold"):
         threshold = Fraction(
             parse_number(election.meta["min_project_score_threshold"], "threshold")
         )
