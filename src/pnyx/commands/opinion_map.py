@@ -1,12 +1,21 @@
 """``pnyx opinion-map DIR [--json]``: groups, representative and consensus statements of a
-conversation in the Pol.is export format (see ``pnyx.methods.polis_format``)."""
+conversation in the Pol.is export format (see ``pnyx.methods.polis_format``).
+
+What a person reads is translated (``--language``, else the environment's language, else
+English; see :mod:`pnyx.commands.i18n`); the statements' texts (what participants wrote), the
+``--json`` output and the error messages of a malformed export (``error: FILE:ROW: message``,
+written by :mod:`pnyx.methods.polis_format`) stay as they are.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
 import sys
+from collections.abc import Sequence
 
+from pnyx.commands.i18n import LANGUAGES, language, ngettext
+from pnyx.commands.i18n import gettext as _
 from pnyx.methods.opinion import OpinionError, OpinionMap, compute_opinion_map
 from pnyx.methods.polis_format import PolisConversation, PolisFormatError, read_polis_export
 
@@ -29,51 +38,108 @@ def _as_json(opinion_map: OpinionMap) -> dict[str, object]:
     }
 
 
+def _representative(direction: str, share: str, count: int, total: int) -> str:
+    values = {"share": share, "count": count, "total": total}
+    if direction == "agree":
+        return _("agree %(share)s of the group (%(count)s/%(total)s):") % values
+    return _("disagree %(share)s of the group (%(count)s/%(total)s):") % values
+
+
+def _consensus(direction: str, share: str, count: int, total: int) -> str:
+    values = {"share": share, "count": count, "total": total}
+    if direction == "agree":
+        return _("agree %(share)s (%(count)s/%(total)s):") % values
+    return _("disagree %(share)s (%(count)s/%(total)s):") % values
+
+
 def _as_text(conversation: PolisConversation, opinion_map: OpinionMap) -> str:
     texts = {s.id: " ".join(s.text.split()) for s in conversation.statements}
+    voted = len(opinion_map.participants)
+    # the English plural keeps the text printed before translation ("2 group(s).")
+    groups = ngettext("%(k)s group", "%(k)s group(s)", opinion_map.k) % {"k": opinion_map.k}
     lines = [
-        f"{len(opinion_map.participants)} participants voted, {len(opinion_map.in_conv)} "
-        f"in the analysis, {opinion_map.k} group(s)."
+        ngettext(
+            "%(voted)s participant voted, %(analysed)s in the analysis, %(groups)s.",
+            "%(voted)s participants voted, %(analysed)s in the analysis, %(groups)s.",
+            voted,
+        )
+        % {"voted": voted, "analysed": len(opinion_map.in_conv), "groups": groups}
     ]
     sizes = opinion_map.group_sizes()
     for group in opinion_map.group_clusters:
         lines.append("")
         lines.append(
-            f"Group {group.id} ({sizes[group.id]} participants): representative statements"
+            ngettext(
+                "Group %(group)s (%(n)s participant): representative statements",
+                "Group %(group)s (%(n)s participants): representative statements",
+                sizes[group.id],
+            )
+            % {"group": group.id, "n": sizes[group.id]}
         )
         for r in opinion_map.repness.get(group.id, ()):
-            lines.append(
-                f"  [{r.statement}] {r.repful_for} {_share(r.n_success, r.n_trials)} of the group "
-                f"({r.n_success}/{r.n_trials}): {texts.get(r.statement, '')}"
+            words = _representative(
+                r.repful_for, _share(r.n_success, r.n_trials), r.n_success, r.n_trials
             )
-    for direction, picked in (
-        ("agree", opinion_map.consensus.agree),
-        ("disagree", opinion_map.consensus.disagree),
+            lines.append(f"  [{r.statement}] {words} {texts.get(r.statement, '')}")
+    for direction, heading, picked in (
+        ("agree", _("Consensus (agree):"), opinion_map.consensus.agree),
+        ("disagree", _("Consensus (disagree):"), opinion_map.consensus.disagree),
     ):
         lines.append("")
-        lines.append(f"Consensus ({direction}):")
+        lines.append(heading)
         if not picked:
-            lines.append("  (none)")
+            lines.append("  " + _("(none)"))
         for c in picked:
-            lines.append(
-                f"  [{c.statement}] {direction} {_share(c.n_success, c.n_trials)} "
-                f"({c.n_success}/{c.n_trials}): {texts.get(c.statement, '')}"
-            )
+            words = _consensus(direction, _share(c.n_success, c.n_trials), c.n_success, c.n_trials)
+            lines.append(f"  [{c.statement}] {words} {texts.get(c.statement, '')}")
     return "\n".join(lines)
 
 
-def main(argv: list[str]) -> int:
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="pnyx opinion-map",
-        description="Groups, representative and consensus statements of a Pol.is export folder.",
+        description=_("Groups, representative and consensus statements of a Pol.is export folder."),
     )
-    parser.add_argument("folder", metavar="DIR", help="folder with comments.csv and votes.csv")
-    parser.add_argument("--json", action="store_true", help="print JSON instead of text")
-    args = parser.parse_args(argv)
+    parser.add_argument("folder", metavar="DIR", help=_("folder with comments.csv and votes.csv"))
+    parser.add_argument("--json", action="store_true", help=_("print JSON instead of text"))
+    parser.add_argument(
+        "--language",
+        choices=LANGUAGES,
+        default=None,
+        help=_("language of the text (default: the environment's language, else English)"),
+    )
+    return parser
+
+
+class _LanguageOnly(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise ValueError(message)
+
+
+def requested_language(argv: Sequence[str]) -> str | None:
+    """The ``--language`` of ``argv`` when it is one we have (so that the help is translated
+    too), else None (the environment decides)."""
+    parser = _LanguageOnly(add_help=False)
+    parser.add_argument("--language")
+    try:
+        known, _rest = parser.parse_known_args(list(argv))
+    except ValueError:
+        return None
+    return known.language if known.language in LANGUAGES else None
+
+
+def main(argv: list[str]) -> int:
+    with language(requested_language(argv)):
+        return _main(argv)
+
+
+def _main(argv: list[str]) -> int:
+    args = build_parser().parse_args(argv)
     try:
         conversation = read_polis_export(args.folder)
         opinion_map = compute_opinion_map(conversation.matrix, conversation.moderated_out)
     except PolisFormatError as error:
+        # ``FILE:ROW: message`` from pnyx.methods.polis_format, in English
         print(f"error: {error}", file=sys.stderr)
         return 2
     except (OpinionError, OSError) as error:
