@@ -12,8 +12,9 @@ translate into the language of the innermost :func:`language` block (English out
 
 from __future__ import annotations
 
+import argparse
 import gettext as _gettext
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -66,3 +67,31 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 
 def pgettext(context: str, message: str) -> str:
     return _active.pgettext(context, message)
+
+
+def add_language_argument(parser: argparse.ArgumentParser) -> None:
+    """The ``--language`` option every command that prints text for a person has."""
+    parser.add_argument(
+        "--language",
+        choices=LANGUAGES,
+        default=None,
+        help=gettext("language of the text (default: the environment's language, else English)"),
+    )
+
+
+class _LanguageOnly(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise ValueError(message)
+
+
+def requested_language(argv: Sequence[str]) -> str | None:
+    """The ``--language`` of ``argv`` when it is one we have (read before the command's own
+    parser, so that its help and errors are translated too), else None (the environment
+    decides)."""
+    parser = _LanguageOnly(add_help=False)
+    parser.add_argument("--language")
+    try:
+        known, _rest = parser.parse_known_args(list(argv))
+    except ValueError:
+        return None
+    return known.language if known.language in LANGUAGES else None

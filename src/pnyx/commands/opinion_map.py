@@ -12,9 +12,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
 
-from pnyx.commands.i18n import LANGUAGES, language, ngettext
+from pnyx.commands.i18n import add_language_argument, language, ngettext, requested_language
 from pnyx.commands.i18n import gettext as _
 from pnyx.methods.opinion import OpinionError, OpinionMap, compute_opinion_map
 from pnyx.methods.polis_format import PolisConversation, PolisFormatError, read_polis_export
@@ -102,30 +101,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("folder", metavar="DIR", help=_("folder with comments.csv and votes.csv"))
     parser.add_argument("--json", action="store_true", help=_("print JSON instead of text"))
-    parser.add_argument(
-        "--language",
-        choices=LANGUAGES,
-        default=None,
-        help=_("language of the text (default: the environment's language, else English)"),
-    )
+    add_language_argument(parser)
     return parser
-
-
-class _LanguageOnly(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # type: ignore[override]
-        raise ValueError(message)
-
-
-def requested_language(argv: Sequence[str]) -> str | None:
-    """The ``--language`` of ``argv`` when it is one we have (so that the help is translated
-    too), else None (the environment decides)."""
-    parser = _LanguageOnly(add_help=False)
-    parser.add_argument("--language")
-    try:
-        known, _rest = parser.parse_known_args(list(argv))
-    except ValueError:
-        return None
-    return known.language if known.language in LANGUAGES else None
 
 
 def main(argv: list[str]) -> int:

@@ -21,7 +21,14 @@ from collections.abc import Sequence
 from fractions import Fraction
 from typing import TextIO
 
-from pnyx.commands.i18n import LANGUAGES, english, language, ngettext, pgettext
+from pnyx.commands.i18n import (
+    add_language_argument,
+    english,
+    language,
+    ngettext,
+    pgettext,
+    requested_language,
+)
 from pnyx.commands.i18n import gettext as _
 from pnyx.methods.pabulib import Election, Number, PabulibError, read_pb
 from pnyx.methods.pb import COMPLETIONS, RULES, TIES, Outcome, ProjectResult, tally
@@ -69,30 +76,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--explain", action="store_true", help=_("one sentence per project"))
     parser.add_argument("--json", action="store_true", help=_("machine-readable output"))
-    parser.add_argument(
-        "--language",
-        choices=LANGUAGES,
-        default=None,
-        help=_("language of the text (default: the environment's language, else English)"),
-    )
+    add_language_argument(parser)
     return parser
-
-
-class _LanguageOnly(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # type: ignore[override]
-        raise ValueError(message)
-
-
-def requested_language(argv: Sequence[str]) -> str | None:
-    """The ``--language`` of ``argv`` when it is one we have (so that even the help and the
-    errors of the full parser are translated), else None (the environment decides)."""
-    parser = _LanguageOnly(add_help=False)
-    parser.add_argument("--language")
-    try:
-        known, _rest = parser.parse_known_args(list(argv))
-    except ValueError:
-        return None
-    return known.language if known.language in LANGUAGES else None
 
 
 # ----------------------------------------------------------------------------------------------
