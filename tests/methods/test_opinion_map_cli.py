@@ -12,6 +12,8 @@ from pnyx.commands import i18n
 from pnyx.commands.i18n import ngettext
 from pnyx.commands.opinion_map import main
 
+from .test_polis_format import write_two_camps
+
 MALFORMED = Path(__file__).resolve().parent.parent / "data" / "polis_malformed"
 LANGUAGE_VARIABLES = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
 
@@ -25,20 +27,7 @@ def _no_language_in_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def two_camps(tmp_path: Path) -> str:
-    """Ten participants in two camps of five, four statements: camp A agrees with 0 and 1 and
-    disagrees with 2 and 3, camp B the reverse."""
-    folder = tmp_path / "two_camps"
-    folder.mkdir()
-    (folder / "comments.csv").write_text(
-        "timestamp,datetime,comment-id,author-id,agrees,disagrees,moderated,comment-body\n"
-        + "".join(f"0,,{s},1,0,0,1,statement {s}\n" for s in range(4))
-    )
-    rows = ["timestamp,datetime,comment-id,voter-id,vote"]
-    for p in range(10):
-        for s in range(4):
-            rows.append(f"{p},,{s},{p},{1 if (p < 5) == (s < 2) else -1}")
-    (folder / "votes.csv").write_text("\n".join(rows) + "\n")
-    return str(folder)
+    return str(write_two_camps(tmp_path / "two_camps"))
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

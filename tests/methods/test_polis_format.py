@@ -85,8 +85,9 @@ def test_participants_in_pol_is_order_first_statement_voted_then_id(tmp_path: Pa
     assert read_polis_export(folder).matrix.participants == (7, 9, 1, 4, 2)
 
 
-def test_export_writes_pnyx_groups_into_group_id(tmp_path: Path) -> None:
-    folder = tmp_path / "conv"
+def write_two_camps(folder: Path) -> Path:
+    """A Pol.is export of ten participants in two camps of five on four statements: camp A
+    agrees with 0 and 1 and disagrees with 2 and 3, camp B the reverse."""
     folder.mkdir()
     (folder / "comments.csv").write_text(
         "timestamp,datetime,comment-id,author-id,agrees,disagrees,moderated,comment-body\n"
@@ -97,6 +98,11 @@ def test_export_writes_pnyx_groups_into_group_id(tmp_path: Path) -> None:
         for s in range(4):
             rows.append(f"{p},,{s},{p},{1 if (p < 5) == (s < 2) else -1}")
     (folder / "votes.csv").write_text("\n".join(rows) + "\n")
+    return folder
+
+
+def test_export_writes_pnyx_groups_into_group_id(tmp_path: Path) -> None:
+    folder = write_two_camps(tmp_path / "conv")
     conversation = read_polis_export(folder)
     opinion = compute_opinion_map(conversation.matrix, conversation.moderated_out)
     write_polis_export(tmp_path / "out", conversation, opinion)
