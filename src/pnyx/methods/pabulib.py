@@ -364,6 +364,11 @@ def _check_columns(line: int, cells: list[str], header: list[str], header_line: 
         )
 
 
+def is_given(value: str) -> bool:
+    """A META value counts unless it is empty or "none" (as Pabulib files write a missing one)."""
+    return value.strip().lower() not in ("", "none")
+
+
 # META values the counting rules read as numbers when present (budget and the vote limits are
 # checked with the votes)
 NUMERIC_META = ("min_project_score_threshold", "default_score")
@@ -404,7 +409,7 @@ def _parse_meta(
     if parse_number(budget, "budget", line=line, allow_comma=True) < 0:
         raise PabulibError(line, gettext_noop("negative budget"))
     for key in NUMERIC_META:  # read by the counting rules: checked here, where the line is known
-        if key in meta and meta[key][1].strip().lower() not in ("", "none"):
+        if key in meta and is_given(meta[key][1]):
             parse_number(meta[key][1], key, line=meta[key][0])
     return meta
 
@@ -466,7 +471,7 @@ def _parse_projects(
 
 
 def _meta_number(meta: Mapping[str, str], lines: Mapping[str, int], key: str) -> Number | None:
-    if key not in meta or meta[key].strip().lower() in ("", "none"):
+    if not is_given(meta.get(key, "")):
         return None
     return parse_number(meta[key], key, line=lines[key])
 

@@ -52,7 +52,15 @@ import numpy as np
 import numpy.typing as npt
 
 from pnyx.methods.mes import equal_shares
-from pnyx.methods.pabulib import Election, Number, Project, Voter, format_number, parse_number
+from pnyx.methods.pabulib import (
+    Election,
+    Number,
+    Project,
+    Voter,
+    format_number,
+    is_given,
+    parse_number,
+)
 
 __all__ = [
     "COMPLETIONS",
@@ -263,11 +271,6 @@ def _merge_equal_rows(matrix: IntArray, counts: IntArray) -> tuple[IntArray, Int
     return matrix[first], np.rint(multiplicity).astype(np.int64), inverse.ravel()
 
 
-def _meta_given(meta: Mapping[str, str], key: str) -> bool:
-    """A META value is given unless absent, empty or "none" (as the reader takes it)."""
-    return meta.get(key, "").strip().lower() not in ("", "none")
-
-
 def profile_from_election(election: Election) -> Profile:
     """Count each distinct ballot once (with its multiplicity) and build the integer arrays."""
     # ~10^5 long-lived tuples: the cyclic GC would rescan them repeatedly (3x slower).
@@ -305,7 +308,7 @@ def _profile_from_election(election: Election) -> Profile:
         )
     points_scale = 10**points_digits
     default = 0
-    if vote_type == "scoring" and _meta_given(election.meta, "default_score"):
+    if vote_type == "scoring" and is_given(election.meta.get("default_score", "")):
         default_exact = parse_number(election.meta["default_score"], "default_score")
         points_digits = max(points_digits, _decimals(default_exact))
         points_scale = 10**points_digits
@@ -350,7 +353,7 @@ def _profile_from_election(election: Election) -> Profile:
     scores = multiplicity @ utilities if len(utilities) else np.zeros(n, dtype=np.int64)
 
     threshold: Fraction | None = None
-    if _meta_given(election.meta, "min_project_score_threshold"):
+    if is_given(election.meta.get("min_project_score_threshold", "")):
         threshold = Fraction(
             parse_number(election.meta["min_project_score_threshold"], "threshold")
         )
