@@ -689,8 +689,7 @@ class _State:
         c = float(pr.costs[j])
         err = 2.0 * pr.sup_countf[j] * self.delta + 8 * _REL * c
         beta = self.beta.take(sup)
-        # under cost utility every supporter's utility is c: x u is one number
-        xu: FloatArray | float = x * c if pr.cost_utility else x * pr.sup_uf[j]
+        xu = x * pr.utility_of(j)  # one number under cost utility
         value = float(pr.sup_mf[j] @ np.minimum(beta, xu))
         if not value < c - err:
             return 2, 0.0
