@@ -121,6 +121,27 @@ as before. It tolerates sets that change, but its bounds ignore how much the ear
 fall between ``x`` and ``y`` (``U - L = beta(y) - beta(x) - (y - x)``), so it fails on pairs
 closer than that.
 
+Chained sandwich (what the completion uses; the plain sandwich above is its first step). The
+plain sandwich bounds the earlier prices by constants, ``rho_s(y) <= rho_s^s(z) <= rho_s(x)``;
+the chain bounds them by lines, round after round, which follow how they fall. Suppose, before
+round ``s``, affine ``L_i <= beta_i^{s-1} <= U_i`` on ``[x, y]`` for every voter live at ``x``
+(``L_i(x) = beta_i(x)``, ``U_i(y) >= beta_i(y)``; for the others ``0 <= beta <= beta(y)`` as
+above). Upper line: ``A_s`` affine from ``theta_s`` at ``x`` to ``V_s`` at ``y`` with
+``g(y) = sum m min(L(y), V_s u) >= c``; ``g(z) = sum m min(L(z), A_s(z) u)`` is concave and
+``g(x) >= f_s(theta_s) = c``, so ``rho_s(z) <= A_s(z)`` on ``[x, y]`` (``V_s = theta_s`` is the
+plain bound). Lower line: ``B_s`` affine with ``h(y) < c`` and ``h'(y-) > 0`` for the concave
+``h(z) = sum m min(U(z), B_s(z) u)``; concavity gives ``h < c`` on ``[x, y]``, so ``f_s(B_s(z)) <=
+h(z) < c`` and ``rho_s(z) > B_s(z)`` (``B_s`` is the tangent at ``y`` of the price factor with
+budgets ``U``, convex in ``z`` because the set where ``sum m min(U(z), r u) >= c`` is convex,
+flattened and lowered a little; the plain bound ``rho_s(y)`` when this is not shown). A voter
+live at ``x`` stays live on ``[x, y]`` and pays ``rho_s u`` there, so ``L - A_s u <= beta^s <= U
+- B_s u``, affine again; one who pays everything at ``x`` in round ``s`` leaves the chain. For
+a competitor in round ``t`` the sandwich above then runs with ``X = A_t`` and these ``U``. Both
+lines are exact at one end and only lose what is not affine in between (the changes of the
+"pays everything" sets), so the certificate spans far longer intervals than the plain one on
+close pairs. Each voter's lines are kept as three sums over the rounds (``_Chain``), and a
+plain line is used for a voter wherever it is the tighter one (any valid line will do).
+
 The algorithm. The forced run at a certified ``b'`` *is* the MES run there. The fast completion
 runs MES at ``b_k``; if the scan would stop there (overspent, or exhaustive for ``add1``) it
 returns what the scan returns. Otherwise it tries to certify ``[b_k, b_{k+s}]`` for some
@@ -1020,6 +1041,7 @@ def _certify(
     hints: list[Fraction] = []
     failed = False
     same_prefix = True  # every round so far has the same poor supporters at base.b and at b
+    chain: _Chain | bool | None = None  # built at the first sandwich (False: not usable)
     for t, (j_t, theta) in enumerate(base.rounds):
         ev_t = state.split(j_t)  # affordable by the monotonicity lemma
         if ev_t.status == 0:  # impossible by the monotonicity lemma
@@ -1032,6 +1054,7 @@ def _certify(
         )
         theta_hi = float(np.nextafter(float(theta), np.inf))
         base_t: _State | None = None
+        x_hi_t: float | None = None  # the chain's bound of rho_t on [base.b, b]
         # every pair certificate below is a claim on the forced runs at all budgets in
         # [base.b, b]: one shown at a larger b (a certificate that failed elsewhere) holds here
         cleared = base.cleared.setdefault(t, {})
@@ -1071,7 +1094,15 @@ def _certify(
             # affine certificate: same poor sets at both ends => prices affine in between
             if base_t is None:
                 base_t = base.at_round(t)
-            if _sandwich(pr, base_t, state, j, j_t, theta):
+            if chain is None:
+                chain = _Chain(pr, base, state) if _Chain.usable(base) else False
+            if chain:
+                if x_hi_t is None:
+                    x_hi_t = chain.winner_bound(t, rho_t, pays_t)
+                sandwiched = chain.clears(t, base_t, state, j, theta, x_hi_t)
+            else:
+                sandwiched = _sandwich(pr, base_t, state, j, j_t, theta)
+            if sandwiched:
                 cleared[j] = (state.bf, b, False, False)
                 continue  # sandwich certificate
             ev_x = base_t.evaluate(j)
@@ -1156,17 +1187,27 @@ def _sandwich(pr: _Problem, lo: _State, hi: _State, j: int, j_t: int, theta: Fra
         x_hi = x_lo  # exact: L(y) >= beta(x), so g(y) at x_lo >= f_t(theta) at x = c
     elif not float(mf @ np.minimum(ly, x_hi * uf)) * (1 - 1e-9) >= c:
         return False
-    # competitor: U_i(z) = beta_i(y) - (y - z) if i was not exhausted at x, else beta_i(y);
-    # beta(z) <= U(z). h(z) = sum m min(U(z), X(z) u) is concave; h < c on [x, y] means
-    # rho_j(z) >= rho_j[U(z)] > X(z) >= rho_t(z). In s = (z - x) / (y - x) in [0, 1]:
-    # U = a + bs s, X u = p + q s
+    # competitor: U_i(z) = beta_i(y) - (y - z) if i was not exhausted at x, else beta_i(y)
     sup = pr.sup[j]
+    live = ~lo.exhausted.take(sup)
+    uy = hi.beta.take(sup) + tol
+    ux = np.where(live, uy - dx, uy)
+    return _competitor_below(pr, j, ux, uy, theta, x_hi, tol)
+
+
+def _competitor_below(
+    pr: _Problem, j: int, ux: FloatArray, uy: FloatArray, theta: Fraction, x_hi: float, tol: float
+) -> bool:
+    """The competitor's half of a sandwich: ``U`` affine from ``ux`` at ``x`` to ``uy`` at
+    ``y`` above the budgets of ``j``'s supporters, ``X`` affine from ``theta`` (rounded up) to
+    ``x_hi`` above the winner's price factor. ``h(z) = sum m min(U(z), X(z) u)`` is concave;
+    ``h < c`` on ``[x, y]`` means ``rho_j(z) >= rho_j[U(z)] > X(z) >= rho_t(z)``. In ``s = (z -
+    x) / (y - x)`` in ``[0, 1]``: ``U = a + bs s``, ``X u = p + q s``."""
     uf, mf = pr.sup_uf[j], pr.sup_mf[j]
     c = float(pr.costs[j])
-    live = ~lo.exhausted.take(sup)
-    by = hi.beta.take(sup) + tol
-    bs = np.where(live, dx, 0.0)
-    a = by - bs
+    x_lo = float(theta) * (1 + 1e-12) + 1e-300  # >= theta
+    a = ux
+    bs = uy - ux
     p = uf * x_lo
     q = uf * (x_hi - x_lo)
     bs_q_max, bs_q_min = np.maximum(bs, q), np.minimum(bs, q)
@@ -1198,6 +1239,157 @@ def _sandwich(pr: _Problem, lo: _State, hi: _State, j: int, j_t: int, theta: Fra
     s_star = min(1.0, max(0.0, (h1 - h0 - dm1) / (dp0 - dm1)))
     bound = at(s_star)[1]
     return bool(bound * (1 + 1e-9) + 1e-300 < c)
+
+
+class _Chain:
+    """The chained sandwich of the module docstring: affine bounds, on ``[x, y]``, of every
+    earlier winner's price factor and of every voter's budget along the forced runs between
+    ``base`` (MES at ``x``) and ``state`` (the forced run at ``y``, possibly still running).
+
+    For a voter live at ``x`` (never made to pay everything there) in round ``s``:
+    ``L(y) = beta(y) - D``, ``L(x) = beta(x)`` and ``U(x) = beta(x) + E``, ``U(y) = beta(y) +
+    F``; the arrays ``D``, ``E``, ``F`` add up over the rounds so far what the price bounds of
+    each round give away (``V_s - rho_s(y)``, ``rho_s(x) - W_s``, ``rho_s(y) - B_s(y)``, times
+    the voter's utility). Floats throughout, every bound moved outwards by its error."""
+
+    def __init__(self, pr: _Problem, base: _State, state: _State) -> None:
+        self.pr, self.base, self.state = pr, base, state
+        self.dx = float(state.b - base.b)
+        self.tol = base.delta + state.delta + 1e-12 * (state.bf + self.dx)
+        self.low = np.zeros(pr.n_ballots, dtype=np.float64)  # D
+        self.high_x = np.zeros(pr.n_ballots, dtype=np.float64)  # E
+        self.high_y = np.zeros(pr.n_ballots, dtype=np.float64)  # F
+        self.upper: list[float] = []  # V_s: rho_s(z) <= theta_s + (V_s - theta_s)(z - x)/dx
+        self.lower: list[tuple[float, float]] = []  # (B_s(y), B_s(x)): the line below rho_s
+        self.applied = 0  # rounds whose bounds are in D, E, F
+
+    @staticmethod
+    def usable(base: _State) -> bool:
+        """The chain reads each round's budgets at ``x`` from ``base``'s snapshots."""
+        return len(base.snapshots) == len(base.rounds) and base.rounds != []
+
+    def _at(self, s: int) -> tuple[IndexArray, FloatArray, BoolArray, FloatArray]:
+        """Round ``s``'s supporters, their budgets and exhaustion at ``x`` and budgets at ``y``
+        before it."""
+        j = self.base.rounds[s][0]
+        sup = self.pr.sup[j]
+        bx, ex = self.base.snapshots[s][0], self.base.snapshots[s][1]
+        if s < len(self.state.snapshots):
+            by = self.state.snapshots[s][0]
+        else:
+            by = self.state.beta.take(sup)
+        return sup, bx, ~ex, by
+
+    def _upper_bounds(
+        self, sup: IndexArray, bx: FloatArray, live: BoolArray, by: FloatArray
+    ) -> tuple[FloatArray, FloatArray]:
+        """``(U(x), U(y))`` of the ballots ``sup`` (budgets ``bx`` at ``x``, ``by`` at ``y``): the chained
+        line where it is lower at ``x`` than the plain sandwich's ``(beta(y) - (y - x),
+        beta(y))``, which is valid too; ``beta(y)`` (constant) for those not live at ``x``."""
+        tol, dx = self.tol, self.dx
+        chained_x = bx + self.high_x.take(sup) * (1 + 1e-9)
+        plain_x = by - dx
+        use = live & (chained_x < plain_x)
+        ux = np.where(use, chained_x, np.where(live, plain_x, by)) + tol
+        uy = np.where(use, by + self.high_y.take(sup) * (1 + 1e-9), by) + tol
+        return ux, uy
+
+    def winner_bound(self, t: int, rho_t: Fraction, pays_t: IndexArray) -> float:
+        """``V_t``: ``rho_t(z) <= theta_t + (V_t - theta_t) (z - x) / (y - x)`` on ``[x, y]``
+        (``rho_t``, ``pays_t``: round ``t``'s exact price factor and payers at ``y``)."""
+        state = self.state
+        for s in range(self.applied, t):
+            if len(self.upper) <= s:
+                self.upper.append(self._winner(s))
+            self._apply(s, state.rounds[s][1], state.pays_all[s])
+        self.applied = max(self.applied, t)
+        if len(self.upper) <= t:
+            self.upper.append(self._winner(t))
+        return self.upper[t]
+
+    def _winner(self, s: int) -> float:
+        """``V_s`` with ``g(y) = sum m min(L(y), V_s u) >= c``; ``g`` is concave and ``g(x) >=
+        f_s(theta_s) = c``, so ``g >= c`` on ``[x, y]`` and ``rho_s`` stays below the line. The
+        plain bound ``theta_s`` (monotonicity) when nothing better is shown."""
+        pr = self.pr
+        j, theta = self.base.rounds[s]
+        sup, bx, live, by = self._at(s)
+        theta_hi = float(theta) * (1 + 1e-12) + 1e-300
+        ly = np.maximum(by - self.low.take(sup) * (1 + 1e-9), bx + self.dx) - self.tol
+        ly = np.where(live, np.maximum(ly, 0.0), 0.0)
+        uf, mf, muf = pr.sup_uf[j], pr.sup_mf[j], pr.sup_muf[j]
+        c = float(pr.costs[j])
+        mb = mf * ly
+        target = c * (1 + 1e-9) + 1e-300
+        if not float(mb.sum()) > target:
+            return theta_hi
+        solved = _solve(ly, uf, mb, muf, target, None)
+        if solved is None:
+            return theta_hi
+        v = solved[0] * (1 + 1e-12)
+        if v >= theta_hi or not float(mf @ np.minimum(ly, v * uf)) * (1 - 1e-9) >= c:
+            return theta_hi
+        return v
+
+    def _apply(self, s: int, rho_y: Fraction, pays_y: IndexArray) -> None:
+        """Add round ``s``'s price bounds to ``D``, ``E``, ``F``."""
+        pr = self.pr
+        j, theta = self.base.rounds[s]
+        sup, bx, live, by = self._at(s)
+        uf = pr.sup_uf[j]
+        rho_f, theta_f = float(rho_y), float(theta)
+        v = self.upper[s]
+        self.low[sup] += (max(0.0, v - rho_f) * (1 + 1e-9) + 1e-15 * v) * uf
+        at_y, w = self._lower(s, sup, bx, live, by, rho_f, pays_y)
+        self.lower.append((at_y, w))
+        self.high_x[sup] += (max(0.0, theta_f - w) * (1 + 1e-9) + 1e-15 * theta_f) * uf
+        self.high_y[sup] += (max(0.0, rho_f - at_y) * (1 + 1e-9) + 1e-15 * rho_f) * uf
+
+    def _lower(self, s: int, sup: IndexArray, bx: FloatArray, live: BoolArray, by: FloatArray,
+               rho_f: float, pays_y: IndexArray) -> tuple[float, float]:
+        """``(B(y), B(x))`` of a line below ``rho_s`` on ``[x, y]``: the tangent at ``y`` of
+        ``Q(z)``, the price factor with budgets ``U`` (convex in ``z``: ``U`` is affine), made a
+        little flatter and lower. Shown by ``h(z) = sum m min(U(z), B(z) u)``, concave: ``h(y) <
+        c`` and ``h'(y-) > 0`` give ``h < c`` on ``[x, y]``, so ``f_s(B(z)) <= h(z) < c`` and
+        ``rho_s(z) > B(z)``. The plain bound ``rho_s(y)`` (monotonicity) when not shown."""
+        pr = self.pr
+        j = self.base.rounds[s][0]
+        plain = (rho_f * (1 - 1e-12) - 1e-300, rho_f * (1 - 1e-12) - 1e-300)
+        uf, mf = pr.sup_uf[j], pr.sup_mf[j]
+        c = float(pr.costs[j])
+        ux, uy = self._upper_bounds(sup, bx, live, by)
+        slope = (uy - ux) / self.dx
+        rich = np.ones(sup.size, dtype=np.bool_)
+        rich[pays_y] = False
+        den = float(pr.sup_muf[j] @ rich)
+        if not den > 0:
+            return plain
+        poor = ~rich
+        sigma = -float(mf[poor] @ slope[poor]) / den * (1 - 1e-6)  # Q'(y-), flattened
+        excess = float(mf[poor] @ (uy - by)[poor])
+        at_y = rho_f * (1 - 1e-12) - 2 * (excess + 1e-9 * c) / den
+        if not at_y > 0:
+            return plain
+        v = at_y * uf
+        if not float(mf @ np.minimum(uy, v)) * (1 + 1e-9) < c:
+            return plain
+        close = np.abs(uy - v) <= 1e-9 * (np.abs(uy) + np.abs(v)) + 4 * self.tol
+        su = sigma * uf
+        left = np.where(close, np.minimum(slope, su), np.where(uy < v, slope, su))
+        if not float(mf @ left) > 0:
+            return plain
+        return at_y, at_y - sigma * self.dx
+
+    def clears(self, t: int, lo: _State, hi: _State, j: int, theta: Fraction,
+               x_hi: float) -> bool:
+        """The sandwich for competitor ``j`` in round ``t`` with the chained bounds (``lo``,
+        ``hi``: the runs at ``x`` and ``y`` at the start of round ``t``; ``x_hi = V_t``)."""
+        pr = self.pr
+        sup = pr.sup[j]
+        live = ~lo.exhausted.take(sup)
+        assert self.applied == t
+        ux, uy = self._upper_bounds(sup, lo.beta.take(sup), live, hi.beta.take(sup))
+        return _competitor_below(pr, j, ux, uy, theta, x_hi, self.tol)
 
 
 def _cost(pr: _Problem, projects: list[int]) -> int:
@@ -1239,6 +1431,8 @@ def _complete(
     last_run = 0  # where MES was last run: the distance between runs sets the first jump
     adjacent = 0  # consecutive runs at neighbouring budgets (the outcome changes at every unit)
     plain, plain_len = 0, 8  # while ``plain`` > 0, run MES unit by unit without certifying
+    fail_at: int | None = None  # least k' where a certificate from the current sequence failed
+    k_hint: int | None = None  # guessed last k' before the sequence changes
     while True:
         state = _run(pr, budget_at(k))
         if _outcome_cost(pr, state) > pr.budget:
@@ -1255,38 +1449,43 @@ def _complete(
                     return state
                 state, k = nxt, k + 1
                 last_run, step = k, 1
+                fail_at = k_hint = None
                 continue
-            # O_{k+1} = ... = O_{k+step} = O_k, certified: jump (and gallop)
-            certified, hint, resumed = _certify(pr, state, budget_at(k + step), step == 1)
+            # try to certify O_{k+1} = ... = O_target = O_k and jump (galloping), never past
+            # where a certificate of this sequence failed, nor past the guessed next change
+            target = k + step
+            if fail_at is not None:
+                target = min(target, fail_at - 1)
+            if k_hint is not None:
+                target = min(target, k_hint)
+            target = max(target, k + 1)
+            certified, hint, resumed = _certify(pr, state, budget_at(target), target == k + 1)
             # last k' with b_k' < hint: -((start - hint) // increment) - 1
-            k_hint = None if hint is None else int(-((start - hint) // increment) - 1)
+            new_hint = None if hint is None else int(-((start - hint) // increment) - 1)
             if certified is not None:
                 certified.inherit_monotone(state)
-                state, k = certified, k + step
-                step *= 2
-                if k_hint is not None and k_hint > k:
-                    step = min(step, k_hint - k)  # do not jump past a forecast change
+                step = 2 * (target - k)
+                state, k = certified, target
+                k_hint = new_hint if new_hint is not None and new_hint > k else None
+                if fail_at is not None and fail_at <= k:  # that failure was the proof's
+                    fail_at = None
                 continue
-            if k_hint is not None:
-                if k < k_hint < k + step:
-                    certified, _, _ = _certify(pr, state, budget_at(k_hint))
-                    if certified is not None:
-                        certified.inherit_monotone(state)
-                        state, k, step = certified, k_hint, 1
-                        continue
-                    step = max(1, (k_hint - k) // 2)
-                    continue
-                if k_hint <= k:
-                    step = 1
-            if step > 1:
-                step = max(1, step // 4)
+            if target > k + 1:
+                # a failed try: look below it, where the failing pair's secant puts the change
+                fail_at = target
+                if new_hint is not None and new_hint < target:
+                    k_hint = max(new_hint, k)  # <= k: the change is expected at k + 1
+                else:
+                    k_hint = None
+                    step = max(1, (target - k) // 4)
                 continue
             # the outcome may change at k + 1: run MES there (finished from the failed
-            # certificate's prefix when it was tried at k + 1)
+            # certificate's prefix)
             nxt = resumed if resumed is not None else _run(pr, budget_at(k + 1), state)
             if _outcome_cost(pr, nxt) > pr.budget:
                 return state
             state, k = nxt, k + 1
+            fail_at = k_hint = None
             adjacent = adjacent + 1 if k - last_run == 1 else 0
             if adjacent >= 3:  # certificates keep failing at once: stop paying for them a while
                 plain, plain_len, adjacent = plain_len, 2 * plain_len, 0
