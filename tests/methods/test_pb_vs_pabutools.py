@@ -110,8 +110,9 @@ def to_pabutools(profile):
         value = Fraction(int(x), profile.scale)
         return int(value) if value.denominator == 1 else value
 
-    projects = [Project(profile.project_ids[j], money(profile.costs[j]))
-                for j in range(profile.n_projects)]
+    projects = [
+        Project(profile.project_ids[j], money(profile.costs[j])) for j in range(profile.n_projects)
+    ]
     instance = Instance(projects, budget_limit=money(profile.budget))
     approval = is_approval(profile)
     prof = ApprovalProfile(instance=instance) if approval else CardinalProfile(instance=instance)
@@ -121,8 +122,11 @@ def to_pabutools(profile):
             if approval:
                 prof.append(ApprovalBallot([projects[j] for j in liked]))
             else:
-                prof.append(CardinalBallot(
-                    {projects[j]: Fraction(int(row[j]), profile.points_scale) for j in liked}))
+                prof.append(
+                    CardinalBallot(
+                        {projects[j]: Fraction(int(row[j]), profile.points_scale) for j in liked}
+                    )
+                )
     return instance, prof
 
 
@@ -142,8 +146,9 @@ def pabutools_selects(profile, rule: str) -> set[str]:
     else:
         sat = Cost_Sat if is_approval(profile) else Additive_Cardinal_Sat
         increment = 1 if rule == "mes-add1" else None
-        outcome = method_of_equal_shares(instance, prof, sat_class=sat,
-                                         voter_budget_increment=increment)
+        outcome = method_of_equal_shares(
+            instance, prof, sat_class=sat, voter_budget_increment=increment
+        )
     return {p.name for p in outcome}
 
 
@@ -200,8 +205,14 @@ def test_random_election_matches_pabutools(seed: int):
     vote_types = ("approval", "approval", "cumulative", "scoring", "choose-1")
     vote_type = vote_types[seed % len(vote_types)]
     # small costs keep pabutools' unit-by-unit add1 loop short (a few hundred MES runs at most)
-    election = pb.random_election(seed, n_projects=8, n_voters=30, vote_type=vote_type,
-                                  costs=(100, 200, 250, 500, 1000), zero_cost=seed % 7 == 0)
+    election = pb.random_election(
+        seed,
+        n_projects=8,
+        n_voters=30,
+        vote_type=vote_type,
+        costs=(100, 200, 250, 500, 1000),
+        zero_cost=seed % 7 == 0,
+    )
     profile = pb.profile_from_election(election)
     for rule in RULES:
         if rule == "phragmen" and not is_approval(profile):

@@ -1096,7 +1096,7 @@ def _certify(
                 base_t = base.at_round(t)
             if chain is None:
                 chain = _Chain(pr, base, state) if _Chain.usable(base) else False
-            if chain:
+            if isinstance(chain, _Chain):
                 if x_hi_t is None:
                     x_hi_t = chain.winner_bound(t, rho_t, pays_t)
                 sandwiched = chain.clears(t, base_t, state, j, theta, x_hi_t)
@@ -1345,8 +1345,16 @@ class _Chain:
         self.high_x[sup] += (max(0.0, theta_f - w) * (1 + 1e-9) + 1e-15 * theta_f) * uf
         self.high_y[sup] += (max(0.0, rho_f - at_y) * (1 + 1e-9) + 1e-15 * rho_f) * uf
 
-    def _lower(self, s: int, sup: IndexArray, bx: FloatArray, live: BoolArray, by: FloatArray,
-               rho_f: float, pays_y: IndexArray) -> tuple[float, float]:
+    def _lower(
+        self,
+        s: int,
+        sup: IndexArray,
+        bx: FloatArray,
+        live: BoolArray,
+        by: FloatArray,
+        rho_f: float,
+        pays_y: IndexArray,
+    ) -> tuple[float, float]:
         """``(B(y), B(x))`` of a line below ``rho_s`` on ``[x, y]``: the tangent at ``y`` of
         ``Q(z)``, the price factor with budgets ``U`` (convex in ``z``: ``U`` is affine), made a
         little flatter and lower. Shown by ``h(z) = sum m min(U(z), B(z) u)``, concave: ``h(y) <
@@ -1380,8 +1388,7 @@ class _Chain:
             return plain
         return at_y, at_y - sigma * self.dx
 
-    def clears(self, t: int, lo: _State, hi: _State, j: int, theta: Fraction,
-               x_hi: float) -> bool:
+    def clears(self, t: int, lo: _State, hi: _State, j: int, theta: Fraction, x_hi: float) -> bool:
         """The sandwich for competitor ``j`` in round ``t`` with the chained bounds (``lo``,
         ``hi``: the runs at ``x`` and ``y`` at the start of round ``t``; ``x_hi = V_t``)."""
         pr = self.pr
