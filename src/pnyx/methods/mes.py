@@ -204,6 +204,7 @@ BoolArray = npt.NDArray[np.bool_]
 
 _DELTA = 1e-8  # budget float error margin, relative to the per-voter budget
 _REL = 1e-12  # relative slack for rounding in sums and products
+_CHAIN_MIN = 4  # units from which a certificate uses the chained sandwich
 _SPARSE_MIN = 50_000  # supporter entries from which the money of all projects is a scipy product
 
 
@@ -482,6 +483,10 @@ class _State:
         # monotone: shown at b'' alone (rho_j(b'') beyond theta_t, or unaffordable), which then
         # also holds for any later base of the same sequence up to b'' (see inherit_monotone)
         self.cleared: dict[int, dict[int, tuple[float, Fraction, bool, bool]]] = {}
+        # gaps[(t, j)] = (b, rho_j - rho_{j_t}) in round t, in floats, for the competitors a
+        # certificate priced exactly at this budget: the next certificate guesses from two of
+        # them (a secant) where j overtakes round t's project
+        self.gaps: dict[tuple[int, int], tuple[float, float]] = {}
 
     def at_round(self, t: int) -> _State:
         """A copy of this run's state at the start of round ``t`` (0-based)."""
@@ -507,6 +512,7 @@ class _State:
         other._money = None
         other.pays_all, other.snapshots = [], []
         other.cleared = {}
+        other.gaps = {}
         return other
 
     def inherit_monotone(self, base: _State) -> None:
@@ -1023,20 +1029,23 @@ def _ahead(rho: Fraction, prio: int, other: Fraction, other_prio: int) -> bool:
 
 
 def _certify(
-    pr: _Problem, base: _State, b: Fraction, resume: bool = False
+    pr: _Problem, base: _State, b: Fraction, resume: bool = False, chained: bool = True
 ) -> tuple[_State | None, Fraction | None, _State | None]:
     """``(run, forecast)`` with ``run`` the MES run at ``b`` if MES funds exactly ``base``'s
     sequence for every per-voter budget in ``[base.b, b]`` (the certificate of the module
     docstring), else ``(None, hint)``. ``hint``/``forecast``, when known, is a guess (never
     trusted, only used to choose the next budget to try) of the first budget where the sequence
-    changes: where a competitor's price factor meets the winner's, or where a project left out
-    becomes affordable, by secants between the two ends.
+    changes: where the failing competitor's price factor meets the winner's (secant between the
+    two ends), where a close competitor would overtake (secant through its gaps at this and the
+    base's certificate), or where a project left out becomes affordable.
 
-    With ``resume``, a failure stops at once and the MES run at ``b`` is finished from there
-    (warm start): ``(None, None, run)``; otherwise the third item is None. This is exact: (C1) held in every earlier round for ``[base.b,
-    b]``, so MES at ``b`` funds ``base``'s projects in those rounds (its state is the forced
-    run's), and what the failing round learnt (unaffordable projects dropped, lower bounds of
-    price factors) holds for MES at ``b`` as well."""
+    A failure stops at once. With ``resume`` the MES run at ``b`` is then finished from there
+    (warm start): ``(None, None, run)``; otherwise the third item is None. This is exact: (C1)
+    held in every earlier round for ``[base.b, b]``, so MES at ``b`` funds ``base``'s projects
+    in those rounds (its state is the forced run's), and what the failing round learnt
+    (unaffordable projects dropped, lower bounds of price factors) holds for MES at ``b`` as
+    well. ``chained``: use the chained sandwich (it pays for itself on long intervals only),
+    else the plain one."""
     state = _State(pr, b)
     hints: list[Fraction] = []
     failed = False
@@ -1047,6 +1056,7 @@ def _certify(
         if ev_t.status == 0:  # impossible by the monotonicity lemma
             raise AssertionError("a funded project became unaffordable with more money")
         rho_t, pays_t = state.exact_rho(j_t, ev_t)
+        rho_t_f = float(rho_t)
         same_prefix = (
             same_prefix
             and np.array_equal(pays_t, base.pays_all[t])
@@ -1088,6 +1098,12 @@ def _certify(
                 continue
             rho, pays = state.exact_rho(j, ev)
             state.lb[j] = max(ev.lo, float(np.nextafter(float(rho), -np.inf)))
+            gap = float(rho) - rho_t_f
+            state.gaps[(t, j)] = (state.bf, gap)
+            before = base.gaps.get((t, j))
+            if before is not None and before[1] > gap > 0 and before[0] < state.bf:
+                # secant through the two certificates: where the gap would close
+                hints.append(Fraction(state.bf + gap * (state.bf - before[0]) / (before[1] - gap)))
             if _ahead(rho, pr.prio[j], theta, pr.prio[j_t]):
                 cleared[j] = (state.bf, b, False, True)
                 continue  # monotone certificate
@@ -1095,7 +1111,7 @@ def _certify(
             if base_t is None:
                 base_t = base.at_round(t)
             if chain is None:
-                chain = _Chain(pr, base, state) if _Chain.usable(base) else False
+                chain = _Chain(pr, base, state) if chained and _Chain.usable(base) else False
             if isinstance(chain, _Chain):
                 if x_hi_t is None:
                     x_hi_t = chain.winner_bound(t, rho_t, pays_t)
@@ -1107,10 +1123,7 @@ def _certify(
                 continue  # sandwich certificate
             ev_x = base_t.evaluate(j)
             if ev_x.status == 0:
-                if resume:
-                    return None, None, _finish(state, base)
-                failed = True
-                continue
+                return None, None, _finish(state, base) if resume else None
             rho_x, pays_x = base_t.exact_rho(j, ev_x)
             ahead = _ahead(rho, pr.prio[j], rho_t, pr.prio[j_t])
             if (
@@ -1122,13 +1135,14 @@ def _certify(
             ):
                 cleared[j] = (state.bf, b, False, False)
                 continue
-            # not certified; guess where j's price meets j_t's (secant between the two ends)
+            # not certified: stop here; guess where j's price meets j_t's (secant between the
+            # two ends)
             if resume:
                 return None, None, _finish(state, base)
-            failed = True
             gap_x, gap_b = rho_x - theta, rho - rho_t
             if not ahead and gap_x > gap_b and gap_x >= 0:
-                hints.append(base.b + (b - base.b) * gap_x / (gap_x - gap_b))
+                return None, base.b + (b - base.b) * gap_x / (gap_x - gap_b), None
+            return None, None, None
         state.fund(j_t, rho_t, pays_t)
     forecast: list[float] = []
     funded = {j for j, _ in base.rounds}
@@ -1466,14 +1480,21 @@ def _complete(
             if k_hint is not None:
                 target = min(target, k_hint)
             target = max(target, k + 1)
-            certified, hint, resumed = _certify(pr, state, budget_at(target), target == k + 1)
+            certified, hint, resumed = _certify(
+                pr, state, budget_at(target), target == k + 1, target - k >= _CHAIN_MIN
+            )
             # last k' with b_k' < hint: -((start - hint) // increment) - 1
             new_hint = None if hint is None else int(-((start - hint) // increment) - 1)
             if certified is not None:
                 certified.inherit_monotone(state)
+                crawled = target == k + 1
                 step = 2 * (target - k)
                 state, k = certified, target
-                k_hint = new_hint if new_hint is not None and new_hint > k else None
+                # a guess of a change at k + 1 is tried there, unless the last try was that
+                if new_hint is not None and (new_hint > k or (new_hint == k and not crawled)):
+                    k_hint = new_hint
+                else:
+                    k_hint = None
                 if fail_at is not None and fail_at <= k:  # that failure was the proof's
                     fail_at = None
                 continue
@@ -1493,7 +1514,7 @@ def _complete(
                 return state
             state, k = nxt, k + 1
             fail_at = k_hint = None
-            adjacent = adjacent + 1 if k - last_run == 1 else 0
+            adjacent = adjacent + 1 if k - last_run <= 2 else 0
             if adjacent >= 3:  # certificates keep failing at once: stop paying for them a while
                 plain, plain_len, adjacent = plain_len, 2 * plain_len, 0
             elif k - last_run > 8:
