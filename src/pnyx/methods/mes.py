@@ -1029,8 +1029,13 @@ def _ahead(rho: Fraction, prio: int, other: Fraction, other_prio: int) -> bool:
 
 
 def _certify(
-    pr: _Problem, base: _State, b: Fraction, resume: bool = False, chained: bool = True
-) -> tuple[_State | None, Fraction | None, _State | None]:
+    pr: _Problem,
+    base: _State,
+    b: Fraction,
+    resume: bool = False,
+    chained: bool = True,
+    watch: tuple[int, int] | None = None,
+) -> tuple[_State | None, Fraction | None, _State | None, tuple[int, int, float, float] | None]:
     """``(run, forecast)`` with ``run`` the MES run at ``b`` if MES funds exactly ``base``'s
     sequence for every per-voter budget in ``[base.b, b]`` (the certificate of the module
     docstring), else ``(None, hint)``. ``hint``/``forecast``, when known, is a guess (never
@@ -1045,7 +1050,12 @@ def _certify(
     in those rounds (its state is the forced run's), and what the failing round learnt
     (unaffordable projects dropped, lower bounds of price factors) holds for MES at ``b`` as
     well. ``chained``: use the chained sandwich (it pays for itself on long intervals only),
-    else the plain one."""
+    else the plain one.
+
+    The fourth item, on a failure where a competitor ``j`` overtakes round ``t``'s project, is
+    ``(t, j, b, gap)`` (``gap = rho_j - rho_t < 0`` at ``b``, floats); ``watch = (t, j)`` asks a
+    certificate to price that pair exactly and record its gap in ``gaps`` even when a cheaper
+    argument clears it, so that the caller can interpolate where it crosses."""
     state = _State(pr, b)
     hints: list[Fraction] = []
     failed = False
@@ -1123,7 +1133,16 @@ def _certify(
                 continue  # sandwich certificate
             ev_x = base_t.evaluate(j)
             if ev_x.status == 0:
-                return None, None, _finish(state, base) if resume else None
+                if resume:
+                    return None, None, _finish(state, base), None
+                # guess where its supporters' money reaches its cost (secant)
+                sup_mf = pr.sup_mf[j]
+                has_x = float(sup_mf @ base_t.beta.take(pr.sup[j]))
+                has_b = float(sup_mf @ state.beta.take(pr.sup[j]))
+                if not has_b > has_x:
+                    return None, None, None, None
+                share = Fraction((pr.costs[j] - has_x) / (has_b - has_x))
+                return None, base.b + (b - base.b) * share, None, None
             rho_x, pays_x = base_t.exact_rho(j, ev_x)
             ahead = _ahead(rho, pr.prio[j], rho_t, pr.prio[j_t])
             if (
@@ -1138,11 +1157,17 @@ def _certify(
             # not certified: stop here; guess where j's price meets j_t's (secant between the
             # two ends)
             if resume:
-                return None, None, _finish(state, base)
+                return None, None, _finish(state, base), None
             gap_x, gap_b = rho_x - theta, rho - rho_t
             if not ahead and gap_x > gap_b and gap_x >= 0:
-                return None, base.b + (b - base.b) * gap_x / (gap_x - gap_b), None
-            return None, None, None
+                crossing = (t, j, state.bf, float(gap_b))
+                return None, base.b + (b - base.b) * gap_x / (gap_x - gap_b), None, crossing
+            return None, None, None, None
+        if watch is not None and watch[0] == t and watch not in state.gaps:
+            j = watch[1]
+            ev = state.evaluate(j) if j in state.remaining else _Eval(0)
+            if ev.status == 1:
+                state.gaps[watch] = (state.bf, float(state.exact_rho(j, ev)[0]) - rho_t_f)
         state.fund(j_t, rho_t, pays_t)
     forecast: list[float] = []
     funded = {j for j, _ in base.rounds}
@@ -1167,8 +1192,8 @@ def _certify(
         hints.append(base.b + (b - base.b) * Fraction(min(forecast)))
     guess = min(hints) if hints else None
     if failed and resume:
-        return None, None, _finish(state, base)
-    return (None, guess, None) if failed else (state, guess, None)
+        return None, None, _finish(state, base), None
+    return (None, guess, None, None) if failed else (state, guess, None, None)
 
 
 def _sandwich(pr: _Problem, lo: _State, hi: _State, j: int, j_t: int, theta: Fraction) -> bool:
@@ -1442,6 +1467,17 @@ def _complete(
     def budget_at(k: int) -> Fraction:
         return start + k * increment
 
+    def last_below(b: Fraction) -> int:
+        """The last ``k`` with ``b_k < b``."""
+        return int(-((start - b) // increment) - 1)
+
+    def short_of(guess: int | None) -> int | None:
+        """Aim a little short of a guess from ``k``: a secant over a long interval errs, and a
+        certificate ending just before a change is the hardest to show."""
+        if guess is None or guess - k <= 1:
+            return guess
+        return k + max(1, (guess - k) * 19 // 20)
+
     def stops(state: _State) -> bool:
         if stop_when_exhaustive:
             return _exhaustive(pr, state)
@@ -1454,6 +1490,8 @@ def _complete(
     plain, plain_len = 0, 8  # while ``plain`` > 0, run MES unit by unit without certifying
     fail_at: int | None = None  # least k' where a certificate from the current sequence failed
     k_hint: int | None = None  # guessed last k' before the sequence changes
+    # (round, competitor, budget, gap) of the last failed try where a competitor overtook
+    crossing: tuple[int, int, float, float] | None = None
     while True:
         state = _run(pr, budget_at(k))
         if _outcome_cost(pr, state) > pr.budget:
@@ -1470,7 +1508,7 @@ def _complete(
                     return state
                 state, k = nxt, k + 1
                 last_run, step = k, 1
-                fail_at = k_hint = None
+                fail_at = k_hint = crossing = None
                 continue
             # try to certify O_{k+1} = ... = O_target = O_k and jump (galloping), never past
             # where a certificate of this sequence failed, nor past the guessed next change
@@ -1480,16 +1518,25 @@ def _complete(
             if k_hint is not None:
                 target = min(target, k_hint)
             target = max(target, k + 1)
-            certified, hint, resumed = _certify(
-                pr, state, budget_at(target), target == k + 1, target - k >= _CHAIN_MIN
+            watch = None if crossing is None else (crossing[0], crossing[1])
+            certified, hint, resumed, crossed = _certify(
+                pr, state, budget_at(target), target == k + 1, target - k >= _CHAIN_MIN, watch
             )
-            # last k' with b_k' < hint: -((start - hint) // increment) - 1
-            new_hint = None if hint is None else int(-((start - hint) // increment) - 1)
+            new_hint = None if hint is None else last_below(hint)
             if certified is not None:
                 certified.inherit_monotone(state)
                 crawled = target == k + 1
                 step = 2 * (target - k)
                 state, k = certified, target
+                new_hint = short_of(new_hint)
+                if watch is not None and crossing is not None and watch in certified.gaps:
+                    # the pair that overtook at a failed try: interpolate its gap between
+                    # here and there
+                    at, gap = certified.gaps[watch]
+                    if gap > 0 and crossing[2] > at:
+                        z = at + gap * (crossing[2] - at) / (gap - crossing[3])
+                        k_z = last_below(Fraction(z))
+                        new_hint = k_z if new_hint is None else min(new_hint, k_z)
                 # a guess of a change at k + 1 is tried there, unless the last try was that
                 if new_hint is not None and (new_hint > k or (new_hint == k and not crawled)):
                     k_hint = new_hint
@@ -1501,6 +1548,9 @@ def _complete(
             if target > k + 1:
                 # a failed try: look below it, where the failing pair's secant puts the change
                 fail_at = target
+                if crossed is not None:
+                    crossing = crossed
+                new_hint = short_of(new_hint)
                 if new_hint is not None and new_hint < target:
                     k_hint = max(new_hint, k)  # <= k: the change is expected at k + 1
                 else:
@@ -1513,7 +1563,7 @@ def _complete(
             if _outcome_cost(pr, nxt) > pr.budget:
                 return state
             state, k = nxt, k + 1
-            fail_at = k_hint = None
+            fail_at = k_hint = crossing = None
             adjacent = adjacent + 1 if k - last_run <= 2 else 0
             if adjacent >= 3:  # certificates keep failing at once: stop paying for them a while
                 plain, plain_len, adjacent = plain_len, 2 * plain_len, 0
