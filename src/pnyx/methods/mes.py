@@ -150,10 +150,14 @@ the scan would not stop at any of them, and it continues from ``k + s`` with the
 the new base. When no ``s >= 1`` is certified it runs MES at ``b_{k+1}`` (where the scan looks
 next) and, if that overspends, returns ``O_k`` with its own payments. Hence the result is exactly
 the unit-by-unit scan's. Which ``s`` to try only matters for speed: it gallops (doubling after a
-success, quartering after a failure) and follows *guesses* of the next change (secants between
-the two ends of a competitor's and the winner's price factors, or of the money of a project's
-supporters against its cost), which are never trusted, only certified. Each change of outcome
-costs one MES run and a few forced runs. A certificate tried at ``b_{k+1}`` that fails in round
+success, quartering after a failure without a guess), never tries again at or past a budget where
+a certificate of the same sequence failed, and aims a little short of *guesses* of the next
+change: secants between the two ends of a competitor's and the winner's price factors (or of
+the money of a project's supporters against its cost) at a failed try; at a certified one, the
+gap of the pair that overtook at the last failed try (priced there on purpose) interpolated
+between the two, or secants through the gaps of close competitors at two certificates. Guesses
+are never trusted, only certified. Each change of outcome costs one MES run and a few forced
+runs. A failed certificate stops at its first failing pair. A certificate tried at ``b_{k+1}`` that fails in round
 ``t`` has shown (C1) for rounds ``1..t-1``, so its forced state is MES at ``b_{k+1}`` after
 ``t - 1`` rounds: the run there is finished from it instead of started afresh. In each round of
 a certificate a competitor is cleared by the cheapest argument that works: the screen or the
@@ -164,19 +168,25 @@ the same base, which skips that competitor (``_State.cleared``); those shown by 
 argument alone (the screen, the exact comparison, unaffordability) hold as well for the next base
 when it is certified on the way (``_State.inherit_monotone``). The tests compare the
 result with a unit-by-unit scan (``scan="unit"``) on random elections, check the sandwich's claim
-at budgets inside the interval directly, and compare with pabutools.
+at budgets inside the interval directly (and each line of the chained sandwich), and compare
+with pabutools.
 
 Limits (measured on the shared Pabulib files): the completion costs about one MES run per change
 of the funding order plus the certificates in between. When the order changes at almost every
 unit (Toulouse 2024: about a hundred rounds and the order changes at 512 of 670 units, the set at
 41; Warsaw: the pays-everything sets change at every unit and the order at a third of them)
-there is little to skip and it costs about one MES run per unit, as pabutools does. In Budapest
-2024 the outcome changes 66 times in 22,000 units, but competitors come within about 1e-3 of the
-winner's price factor while hundreds to thousands of their supporters pay everything, so the
-pays-everything sets change every few units: the affine certificate breaks at each change, the
-sandwich (whose slack is the fall of the earlier prices) is too loose for such close pairs, and
-certified intervals average about 14 units (median 4; 1,516 certified and 1,454 failed tries,
-the failing pairs in rounds 5 to 29 of about 25-30, most often 17). Tried and dropped: clearing a
+there is little to skip and it costs about one MES run per unit, as pabutools does (there the
+chained sandwich is not worth building: it is used on intervals of ``_CHAIN_MIN`` units or more,
+and runs at most two units apart switch to unit-by-unit runs for a while). In Budapest 2024 the
+outcome changes 66 times in 22,000 units, but competitors come within about 1e-3 of the winner's
+price factor while hundreds to thousands of their supporters pay everything, so the
+pays-everything sets change every few units: the affine certificate breaks at each change and
+the plain sandwich (whose slack is the fall of the earlier prices) is too loose for such close
+pairs (certified intervals: mean 14 units, median 4; 1,516 certified and 1,454 failed tries).
+The chained sandwich makes nearly all the failures genuine (a competitor does overtake inside the
+interval: 713 of 792 failing pairs) and certified intervals average about 29 units (median 16),
+for about 1,300 certificates in all; what remains is the search, about 8 certificates per change
+of the sequence (median), most of them successes on the way between two changes. Tried and dropped: clearing a
 competitor by a bound of its money from the base's (its ``f_j(theta)`` there plus all that its
 supporters can have gained since, from the falls of the earlier prices) skipped too few screens
 to pay for itself (Budapest 52 s either way).
