@@ -1499,6 +1499,7 @@ def _complete(
     adjacent = 0  # consecutive runs at neighbouring budgets (the outcome changes at every unit)
     plain, plain_len = 0, 8  # while ``plain`` > 0, run MES unit by unit without certifying
     fail_at: int | None = None  # least k' where a certificate from the current sequence failed
+    failed_step = 1  # the length of that try
     k_hint: int | None = None  # guessed last k' before the sequence changes
     # (round, competitor, budget, gap) of the last failed try where a competitor overtook
     crossing: tuple[int, int, float, float] | None = None
@@ -1554,10 +1555,11 @@ def _complete(
                     k_hint = None
                 if fail_at is not None and fail_at <= k:  # that failure was the proof's
                     fail_at = None
+                    step = max(step, failed_step // 2)  # gallop on as before it
                 continue
             if target > k + 1:
                 # a failed try: look below it, where the failing pair's secant puts the change
-                fail_at = target
+                fail_at, failed_step = target, target - k
                 if crossed is not None:
                     crossing = crossed
                 new_hint = short_of(new_hint)
