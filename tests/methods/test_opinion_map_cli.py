@@ -1,5 +1,6 @@
 """``pnyx opinion-map``: the text in English, French and Spanish (``--language``, else the
-environment's language, else English), the same ``--json`` in every language, errors unchanged."""
+environment's language, else English), the same ``--json`` in every language, the errors of a
+malformed export in the reader's language behind the same ``error: FILE:ROW:`` prefix."""
 
 from __future__ import annotations
 
@@ -196,16 +197,70 @@ def test_help_is_translated(capsys: pytest.CaptureFixture[str], two_camps: str) 
             assert "print JSON instead of text" not in out
 
 
+# ``error: FILE:ROW: message`` for malformed exports: the English is the text printed before the
+# messages were translated; the values (statement ids, cells as written, folders) stay as they are.
+MALFORMED_ERRORS = {
+    "en": (
+        "votes.csv:4: vote on unknown statement 7",
+        "participants-votes.csv:3: column 1: 'yes' is not an integer",
+        "votes.csv:3: vote: vote '2' is not 1 (agree), -1 (disagree) or 0 (pass)",
+        "votes.csv:1: missing column(s): voter-id",
+        "comments.csv:0: no comments.csv in {folder}",
+    ),
+    "fr": (
+        "votes.csv:4: vote sur une affirmation inconnue : 7",
+        "participants-votes.csv:3: colonne 1 : 'yes' n’est pas un nombre entier",
+        "votes.csv:3: vote : le vote '2' n’est ni 1 (d’accord), ni -1 (pas d’accord), "
+        "ni 0 (passer)",
+        # shared with the population register's import, whose French has a no-break space
+        "votes.csv:1: colonnes manquantes\u00a0: voter-id",
+        "comments.csv:0: pas de comments.csv dans {folder}",
+    ),
+    "es": (
+        "votes.csv:4: voto sobre una afirmación desconocida: 7",
+        "participants-votes.csv:3: columna 1: 'yes' no es un número entero",
+        "votes.csv:3: vote: el voto '2' no es 1 (de acuerdo), -1 (en desacuerdo) ni 0 (pasar)",
+        "votes.csv:1: columnas que faltan: voter-id",
+        "comments.csv:0: no hay comments.csv en {folder}",
+    ),
+}
+
+
 @pytest.mark.parametrize("language", ["en", "fr", "es"])
-def test_errors_keep_their_prefix_and_the_readers_message(
+def test_errors_keep_their_prefix_and_are_in_the_readers_language(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, language: str
 ) -> None:
-    # the FILE:ROW message comes from pnyx.methods.polis_format, untranslated
-    code, out, err = run(capsys, str(MALFORMED / "unknown_statement"), "--language", language)
-    assert (code, out, err) == (2, "", "error: votes.csv:4: vote on unknown statement 7\n")
     missing = tmp_path / "nothing"
-    code, out, err = run(capsys, str(missing), "--language", language)
-    assert (code, out, err) == (2, "", f"error: comments.csv:0: no comments.csv in {missing}\n")
+    folders = [
+        MALFORMED / "unknown_statement",
+        MALFORMED / "bad_cell",
+        MALFORMED / "bad_vote",
+        MALFORMED / "missing_column",
+        missing,
+    ]
+    for folder, expected in zip(folders, MALFORMED_ERRORS[language], strict=True):
+        code, out, err = run(capsys, str(folder), "--language", language)
+        assert (code, out, err) == (2, "", f"error: {expected.format(folder=missing)}\n")
+        if language != "en":
+            # nothing of the English message is left
+            english = MALFORMED_ERRORS["en"][folders.index(folder)]
+            assert english.split(": ", 1)[1].format(folder=missing) not in err
+    # without --language and without a language in the environment: English, as before
+    code, out, err = run(capsys, str(MALFORMED / "unknown_statement"))
+    assert (code, out, err) == (2, "", f"error: {MALFORMED_ERRORS['en'][0]}\n")
+
+
+def test_errors_follow_the_environments_language(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = str(MALFORMED / "bad_cell")
+    monkeypatch.setenv("LANG", "es_ES.UTF-8")
+    assert run(capsys, folder) == (2, "", f"error: {MALFORMED_ERRORS['es'][1]}\n")
+    assert run(capsys, folder, "--language", "fr") == (
+        2,
+        "",
+        f"error: {MALFORMED_ERRORS['fr'][1]}\n",
+    )
 
 
 def test_shared_conversation_in_french_and_spanish(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import csv
 import json
 from pathlib import Path
@@ -9,7 +10,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from pnyx.commands import i18n
 from pnyx.commands import opinion_map as command
+from pnyx.methods import polis_format
 from pnyx.methods.opinion import compute_opinion_map
 from pnyx.methods.polis_format import (
     PolisFormatError,
@@ -125,6 +128,146 @@ def test_malformed_file_is_rejected_naming_file_and_row(case: str, expected: str
     with pytest.raises(PolisFormatError) as error:
         read_polis_export(MALFORMED / case)
     assert str(error.value) == expected
+
+
+_COMMENTS = "timestamp,datetime,comment-id,author-id,agrees,disagrees,moderated,comment-body\n"
+_TWO_COMMENTS = _COMMENTS + "0,,0,1,0,0,1,statement 0\n0,,1,1,0,0,1,statement 1\n"
+_VOTES = "timestamp,datetime,comment-id,voter-id,vote\n"
+_PV = "participant,group-id,n-comments,n-votes,n-agree,n-disagree,0,1\n"
+_TOO_LONG = "x" * 200_000  # over the csv module's field limit
+_FIELD_LIMIT = "bad CSV: field larger than field limit (131072)"
+
+# Broken exports, one for each error the reader gives: the files besides two good statements
+# (None: no such file) and ``FILE:ROW: message`` as the reader wrote it before its messages were
+# marked for translation (``{folder}``: the export's folder).
+BROKEN_EXPORTS: dict[str, tuple[dict[str, str | bytes | None], str]] = {
+    "no_comments": ({"comments.csv": None}, "comments.csv:0: no comments.csv in {folder}"),
+    "no_votes": (
+        {"votes.csv": None},
+        "votes.csv:0: neither votes.csv nor participants-votes.csv in {folder}",
+    ),
+    "not_utf8": (
+        {"comments.csv": b"\xff" + _TWO_COMMENTS.encode()},
+        "comments.csv:1: not UTF-8 text (invalid start byte)",
+    ),
+    "empty": ({"comments.csv": ""}, "comments.csv:1: empty file, expected a header row"),
+    "header_too_long": ({"comments.csv": _TOO_LONG + "\n"}, f"comments.csv:1: {_FIELD_LIMIT}"),
+    "field_too_long": (
+        {"votes.csv": _VOTES + "0,,0,1,1\n" + f"0,,1,1,{_TOO_LONG}\n"},
+        f"votes.csv:3: {_FIELD_LIMIT}",
+    ),
+    "missing_columns": (
+        {"votes.csv": "timestamp,comment-id\n"},
+        "votes.csv:1: missing column(s): voter-id, vote",
+    ),
+    "short_row": ({"votes.csv": _VOTES + "0,,0,1\n"}, "votes.csv:2: 4 fields, the header has 5"),
+    "comment_id_text": (
+        {"comments.csv": _COMMENTS + "0,,x,1,0,0,1,statement x\n"},
+        "comments.csv:2: comment-id: 'x' is not an integer",
+    ),
+    "comment_id_twice": (
+        {"comments.csv": _TWO_COMMENTS + "0,,1,1,0,0,1,again\n"},
+        "comments.csv:4: comment-id 1 appears twice",
+    ),
+    "moderated": (
+        {"comments.csv": _COMMENTS + "0,,0,1,0,0,2,statement 0\n"},
+        "comments.csv:2: moderated: 2 is not -1, 0 or 1",
+    ),
+    "vote": (
+        {"votes.csv": _VOTES + "0,,0,1,2\n"},
+        "votes.csv:2: vote: vote '2' is not 1 (agree), -1 (disagree) or 0 (pass)",
+    ),
+    "vote_on_unknown_statement": (
+        {"votes.csv": _VOTES + "0,,7,1,1\n"},
+        "votes.csv:2: vote on unknown statement 7",
+    ),
+    "comment_column": (
+        {"votes.csv": None, "participants-votes.csv": _PV.replace(",1\n", ",one\n")},
+        "participants-votes.csv:1: comment column: 'one' is not an integer",
+    ),
+    "column_for_unknown_statement": (
+        {"votes.csv": None, "participants-votes.csv": _PV.replace(",1\n", ",9\n")},
+        "participants-votes.csv:1: column for unknown statement 9",
+    ),
+    "participant_twice": (
+        {"votes.csv": None, "participants-votes.csv": _PV + "1,,0,1,1,0,1,\n1,,0,0,0,0,,\n"},
+        "participants-votes.csv:3: participant 1 appears twice",
+    ),
+    "cell": (
+        {"votes.csv": None, "participants-votes.csv": _PV + "1,,0,1,1,0,1,yes\n"},
+        "participants-votes.csv:2: column 1: 'yes' is not an integer",
+    ),
+    "cell_vote": (
+        {"votes.csv": None, "participants-votes.csv": _PV + "1,,0,1,1,0,1,2\n"},
+        "participants-votes.csv:2: column 1: vote '2' is not 1 (agree), -1 (disagree) or 0 (pass)",
+    ),
+    "summary_row": (
+        {"summary.csv": "topic,buses\nvoters,1,2\n"},
+        "summary.csv:2: expected key,value rows in summary.csv",
+    ),
+    "summary_csv": ({"summary.csv": f"topic,{_TOO_LONG}\n"}, f"summary.csv:1: {_FIELD_LIMIT}"),
+}
+
+
+def broken_export(tmp_path: Path, case: str) -> tuple[PolisFormatError, str]:
+    """The error of reading the broken export ``case``, and the text it is expected to have."""
+    changes, expected = BROKEN_EXPORTS[case]
+    folder = tmp_path / case
+    folder.mkdir()
+    files: dict[str, str | bytes | None] = {
+        "comments.csv": _TWO_COMMENTS,
+        "votes.csv": _VOTES + "0,,0,1,1\n",
+        **changes,
+    }
+    for name, content in files.items():
+        if isinstance(content, bytes):
+            (folder / name).write_bytes(content)
+        elif content is not None:
+            (folder / name).write_text(content, encoding="utf-8")
+    with pytest.raises(PolisFormatError) as caught:
+        read_polis_export(folder)
+    return caught.value, expected.format(folder=folder)
+
+
+@pytest.mark.parametrize("case", sorted(BROKEN_EXPORTS))
+def test_every_error_keeps_its_english_text_and_its_template_rebuilds_it(
+    tmp_path: Path, case: str
+) -> None:
+    error, expected = broken_export(tmp_path, case)
+    assert str(error) == expected
+    assert f"{error.file}:{error.row}: {error.message}" == expected
+    # the template marked for translation, with its parameters, is the English message
+    assert error.template % error.params == error.message
+    with i18n.english():
+        assert i18n.gettext(error.template) % error.params == error.message
+
+
+@pytest.mark.parametrize("case", sorted(BROKEN_EXPORTS))
+def test_every_error_is_translated_into_french_and_spanish(tmp_path: Path, case: str) -> None:
+    error, _expected = broken_export(tmp_path, case)
+    for code in ("fr", "es"):
+        translated = i18n.translations(code).gettext(error.template)
+        assert translated != error.template, f"{code}: {error.template!r} is not translated"
+        message = translated % error.params
+        assert message != error.message
+        # the values (numbers, names, cells as written) are kept in every language
+        for name, value in error.params.items():
+            if f"%({name})r" in error.template:
+                assert repr(value) in message
+            elif f"%({name})s" in error.template:
+                assert str(value) in message
+
+
+def test_the_broken_exports_cover_every_error_template(tmp_path: Path) -> None:
+    marked = {
+        node.args[0].value
+        for node in ast.walk(ast.parse(Path(polis_format.__file__).read_text(encoding="utf-8")))
+        if isinstance(node, ast.Call)
+        and getattr(node.func, "id", None) == "gettext_noop"
+        and isinstance(node.args[0], ast.Constant)
+    }
+    raised = {broken_export(tmp_path, case)[0].template for case in BROKEN_EXPORTS}
+    assert raised == marked
 
 
 def test_missing_comments_file_is_rejected(tmp_path: Path) -> None:

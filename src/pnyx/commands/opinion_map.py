@@ -2,9 +2,10 @@
 conversation in the Pol.is export format (see ``pnyx.methods.polis_format``).
 
 What a person reads is translated (``--language``, else the environment's language, else
-English; see :mod:`pnyx.commands.i18n`); the statements' texts (what participants wrote), the
-``--json`` output and the error messages of a malformed export (``error: FILE:ROW: message``,
-written by :mod:`pnyx.methods.polis_format`) stay as they are.
+English; see :mod:`pnyx.commands.i18n`), the error message of a malformed export included
+(``error: FILE:ROW: message``, the template of :class:`~pnyx.methods.polis_format.PolisFormatError`
+translated, its values as in the file); the statements' texts (what participants wrote) and the
+``--json`` output stay as they are.
 """
 
 from __future__ import annotations
@@ -110,14 +111,19 @@ def main(argv: list[str]) -> int:
         return _main(argv)
 
 
+def _print_polis_format_error(error: PolisFormatError) -> None:
+    """``error: FILE:ROW: message``, the message in the reader's language."""
+    message = _(error.template) % error.params
+    print(f"error: {error.file}:{error.row}: {message}", file=sys.stderr)
+
+
 def _main(argv: list[str]) -> int:
     args = build_parser().parse_args(argv)
     try:
         conversation = read_polis_export(args.folder)
         opinion_map = compute_opinion_map(conversation.matrix, conversation.moderated_out)
     except PolisFormatError as error:
-        # ``FILE:ROW: message`` from pnyx.methods.polis_format, in English
-        print(f"error: {error}", file=sys.stderr)
+        _print_polis_format_error(error)
         return 2
     except (OpinionError, OSError) as error:
         print(f"error: {args.folder}:0: {error}", file=sys.stderr)

@@ -17,7 +17,8 @@ Facts this reader relies on (checked on the openData exports):
 
 Reading is all-or-nothing: a malformed file raises :class:`PolisFormatError` naming the file and
 the row (1 = header line; physical line numbers, so a comment body spanning lines is counted as
-it is in the file) and nothing is returned. Writing produces files this reader reads back to the
+it is in the file) and nothing is returned; its message is in English, its template marked for
+translation (see :class:`PolisFormatError`). Writing produces files this reader reads back to the
 same matrix of last votes (``votes.csv`` then holds one row per last vote, timestamp 0 unless the
 conversation carries vote times).
 """
@@ -32,6 +33,7 @@ from pathlib import Path
 
 import numpy as np
 
+from pnyx.methods import gettext_noop
 from pnyx.methods.opinion import OpinionMap, VoteMatrix
 
 COMMENTS = "comments.csv"
@@ -46,14 +48,34 @@ _VOTE_TEXT = {"1": 1, "-1": -1, "0": 0}
 _TRUE = {"1", "true", "True", "TRUE", "t"}
 
 
-class PolisFormatError(ValueError):
-    """A malformed Pol.is export file; ``str()`` is ``FILE:ROW: message``."""
+# Templates used at more than one place. The column names (``comment-id``, ``vote`` ...) and the
+# values are parameters: they are written as in the file, in every language.
+_NOT_AN_INTEGER = gettext_noop("%(column)s: %(value)r is not an integer")
+_CELL_NOT_AN_INTEGER = gettext_noop("column %(column)s: %(value)r is not an integer")
+_NOT_A_VOTE = gettext_noop("%(column)s: vote %(value)r is not 1 (agree), -1 (disagree) or 0 (pass)")
+_CELL_NOT_A_VOTE = gettext_noop(
+    "column %(column)s: vote %(value)r is not 1 (agree), -1 (disagree) or 0 (pass)"
+)
+_BAD_CSV = gettext_noop("bad CSV: %(error)s")
 
-    def __init__(self, file: str, row: int, message: str) -> None:
+
+class PolisFormatError(ValueError):
+    """A malformed Pol.is export file; ``str()`` is ``FILE:ROW: message``.
+
+    ``message`` is the English text, ``template % params``: ``template`` is an English source
+    string marked with :func:`~pnyx.methods.gettext_noop` (so it is in the interface's
+    catalogues) with named placeholders, ``params`` their values (numbers, column names, Python
+    reprs of cells, the csv module's error text: shown as they are in every language). A caller
+    that shows the error to a person translates it: ``gettext(error.template) % error.params``."""
+
+    def __init__(self, file: str, row: int, template: str, /, **params: object) -> None:
+        message = template % params
         super().__init__(f"{file}:{row}: {message}")
         self.file = file
         self.row = row
         self.message = message
+        self.template = template
+        self.params: dict[str, object] = params
 
 
 @dataclass(frozen=True)
@@ -101,17 +123,21 @@ def _table(
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as error:
-        raise PolisFormatError(name, 1, f"not UTF-8 text ({error.reason})") from error
+        raise PolisFormatError(
+            name, 1, gettext_noop("not UTF-8 text (%(reason)s)"), reason=error.reason
+        ) from error
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(reader)
     except StopIteration:
-        raise PolisFormatError(name, 1, "empty file, expected a header row") from None
+        raise PolisFormatError(name, 1, gettext_noop("empty file, expected a header row")) from None
     except csv.Error as error:
-        raise PolisFormatError(name, 1, f"bad CSV: {error}") from error
+        raise PolisFormatError(name, 1, _BAD_CSV, error=str(error)) from error
     missing = [c for c in required if c not in header]
     if missing:
-        raise PolisFormatError(name, 1, f"missing column(s): {', '.join(missing)}")
+        raise PolisFormatError(
+            name, 1, gettext_noop("missing column(s): %(columns)s"), columns=", ".join(missing)
+        )
 
     def records() -> Iterator[tuple[int, list[str]]]:
         try:
@@ -122,28 +148,32 @@ def _table(
                     raise PolisFormatError(
                         name,
                         reader.line_num,
-                        f"{len(record)} fields, the header has {len(header)}",
+                        gettext_noop("%(fields)s fields, the header has %(header)s"),
+                        fields=len(record),
+                        header=len(header),
                     )
                 yield reader.line_num, record
         except csv.Error as error:
-            raise PolisFormatError(name, reader.line_num, f"bad CSV: {error}") from error
+            raise PolisFormatError(name, reader.line_num, _BAD_CSV, error=str(error)) from error
 
     return {column: i for i, column in enumerate(header)}, records()
 
 
-def _int(file: str, row: int, column: str, value: str) -> int:
+def _int(file: str, row: int, column: str, value: str, template: str = _NOT_AN_INTEGER) -> int:
+    """``value`` as an integer; ``template`` (placeholders ``column`` and ``value``) else."""
     try:
         return int(value.strip())
     except ValueError:
-        raise PolisFormatError(file, row, f"{column}: {value!r} is not an integer") from None
+        raise PolisFormatError(file, row, template, column=column, value=value) from None
 
 
-def _vote(file: str, row: int, column: str, value: str) -> int:
-    number = _int(file, row, column, value)
+def _vote(file: str, row: int, column: str, value: str, *, cell: bool = False) -> int:
+    """A vote of column ``column`` (a named column, or a statement's column in
+    participants-votes.csv when ``cell``)."""
+    number = _int(file, row, column, value, _CELL_NOT_AN_INTEGER if cell else _NOT_AN_INTEGER)
     if number not in (-1, 0, 1):
-        raise PolisFormatError(
-            file, row, f"{column}: vote {value!r} is not 1 (agree), -1 (disagree) or 0 (pass)"
-        )
+        template = _CELL_NOT_A_VOTE if cell else _NOT_A_VOTE
+        raise PolisFormatError(file, row, template, column=column, value=value)
     return number
 
 
@@ -155,11 +185,18 @@ def read_comments(path: Path) -> tuple[Statement, ...]:
         record = dict(zip(h, fields, strict=True))
         sid = _int(path.name, row, "comment-id", record["comment-id"])
         if sid in seen:
-            raise PolisFormatError(path.name, row, f"comment-id {sid} appears twice")
+            raise PolisFormatError(
+                path.name, row, gettext_noop("comment-id %(id)s appears twice"), id=sid
+            )
         seen.add(sid)
         moderated = _int(path.name, row, "moderated", record["moderated"])
         if moderated not in (-1, 0, 1):
-            raise PolisFormatError(path.name, row, f"moderated: {moderated} is not -1, 0 or 1")
+            raise PolisFormatError(
+                path.name,
+                row,
+                gettext_noop("moderated: %(value)s is not -1, 0 or 1"),
+                value=moderated,
+            )
         author = record["author-id"].strip()
         timestamp = record.get("timestamp", "").strip()
         statements.append(
@@ -186,7 +223,12 @@ def read_votes(path: Path, known: set[int]) -> dict[tuple[int, int], int]:
         pid = _int(path.name, row, "voter-id", record[at_pid])
         value = _vote(path.name, row, "vote", record[at_vote])
         if sid not in known:
-            raise PolisFormatError(path.name, row, f"vote on unknown statement {sid}")
+            raise PolisFormatError(
+                path.name,
+                row,
+                gettext_noop("vote on unknown statement %(statement)s"),
+                statement=sid,
+            )
         key = (pid, sid)
         previous = latest.get(key)
         if previous is None or timestamp >= previous[0]:
@@ -208,16 +250,32 @@ def read_participants_votes(
     first = h["n-disagree"] + 1
     columns: list[tuple[int, str, int]] = []
     for position, column in enumerate(header[first:], start=first):
-        sid = _int(name, 1, "comment column", column)
+        sid = _int(
+            name,
+            1,
+            column,
+            column,
+            gettext_noop("comment column: %(value)r is not an integer"),
+        )
         if sid not in known:
-            raise PolisFormatError(name, 1, f"column for unknown statement {sid}")
+            raise PolisFormatError(
+                name,
+                1,
+                gettext_noop("column for unknown statement %(statement)s"),
+                statement=sid,
+            )
         columns.append((position, column, sid))
     seen: set[int] = set()
     at_xid = h.get("xid")
     for row, record in records:
         pid = _int(name, row, "participant", record[h["participant"]])
         if pid in seen:
-            raise PolisFormatError(name, row, f"participant {pid} appears twice")
+            raise PolisFormatError(
+                name,
+                row,
+                gettext_noop("participant %(participant)s appears twice"),
+                participant=pid,
+            )
         seen.add(pid)
         order.append(pid)
         group = record[h["group-id"]].strip()
@@ -231,7 +289,7 @@ def read_participants_votes(
                 if cell in _VOTE_TEXT:
                     cells[(pid, sid)] = _VOTE_TEXT[cell]
                 else:
-                    cells[(pid, sid)] = _vote(name, row, f"column {column}", cell)
+                    cells[(pid, sid)] = _vote(name, row, column, cell, cell=True)
     return cells, groups, xids, order
 
 
@@ -245,11 +303,13 @@ def read_summary(path: Path) -> dict[str, str]:
                 continue
             if len(record) > 2:
                 raise PolisFormatError(
-                    path.name, reader.line_num, "expected key,value rows in summary.csv"
+                    path.name,
+                    reader.line_num,
+                    gettext_noop("expected key,value rows in summary.csv"),
                 )
             summary[record[0]] = record[1] if len(record) > 1 else ""
     except csv.Error as error:
-        raise PolisFormatError(path.name, reader.line_num, f"bad CSV: {error}") from error
+        raise PolisFormatError(path.name, reader.line_num, _BAD_CSV, error=str(error)) from error
     return summary
 
 
@@ -261,13 +321,20 @@ def read_polis_export(folder: Path | str) -> PolisConversation:
     """
     root = Path(folder)
     if not (root / COMMENTS).is_file():
-        raise PolisFormatError(COMMENTS, 0, f"no {COMMENTS} in {root}")
+        raise PolisFormatError(
+            COMMENTS, 0, gettext_noop("no comments.csv in %(folder)s"), folder=str(root)
+        )
     statements = read_comments(root / COMMENTS)
     known = {s.id for s in statements}
     has_votes = (root / VOTES).is_file()
     has_pv = (root / PARTICIPANTS_VOTES).is_file()
     if not has_votes and not has_pv:
-        raise PolisFormatError(VOTES, 0, f"neither {VOTES} nor {PARTICIPANTS_VOTES} in {root}")
+        raise PolisFormatError(
+            VOTES,
+            0,
+            gettext_noop("neither votes.csv nor participants-votes.csv in %(folder)s"),
+            folder=str(root),
+        )
     groups: dict[int, int] = {}
     xids: dict[int, str] = {}
     participants: set[int] = set()
