@@ -153,9 +153,10 @@ the unit-by-unit scan's. Which ``s`` to try only matters for speed: it gallops (
 success, quartering after a failure without a guess), never tries again at or past a budget where
 a certificate of the same sequence failed, and aims a little short of *guesses* of the next
 change: secants between the two ends of a competitor's and the winner's price factors (or of
-the money of a project's supporters against its cost) at a failed try; at a certified one, the
-gap of the pair that overtook at the last failed try (priced there on purpose) interpolated
-between the two, or secants through the gaps of close competitors at two certificates. Guesses
+the money of a project's supporters against its cost) at a failed try; at a certified one,
+what crossed at the last failed try interpolated between the two (the gap of the pair that
+overtook, priced there on purpose, or the money of the project that became affordable, against
+its cost), or secants through the gaps of close competitors at two certificates. Guesses
 are never trusted, only certified. Each change of outcome costs one MES run and a few forced
 runs. A failed certificate stops at its first failing pair. A certificate tried at ``b_{k+1}`` that fails in round
 ``t`` has shown (C1) for rounds ``1..t-1``, so its forced state is MES at ``b_{k+1}`` after
@@ -1038,6 +1039,19 @@ def _ahead(rho: Fraction, prio: int, other: Fraction, other_prio: int) -> bool:
     return (rho, prio) > (other, other_prio)
 
 
+_Crossing = tuple[int, int, float, float, bool]  # see _certify
+
+
+def _deficit(state: _State, t: int, j: int) -> float:
+    """``c_j`` less the money of ``j``'s supporters at the start of round ``t`` of this run
+    (after its last round when ``t`` is the number of rounds), in floats."""
+    pr = state.pr
+    if t >= len(state.rounds):
+        return pr.costs[j] - float(state.money()[j])
+    beta = state.at_round(t).beta
+    return pr.costs[j] - float(pr.sup_mf[j] @ beta.take(pr.sup[j]))
+
+
 def _certify(
     pr: _Problem,
     base: _State,
@@ -1045,7 +1059,7 @@ def _certify(
     resume: bool = False,
     chained: bool = True,
     watch: tuple[int, int] | None = None,
-) -> tuple[_State | None, Fraction | None, _State | None, tuple[int, int, float, float] | None]:
+) -> tuple[_State | None, Fraction | None, _State | None, _Crossing | None]:
     """``(run, forecast)`` with ``run`` the MES run at ``b`` if MES funds exactly ``base``'s
     sequence for every per-voter budget in ``[base.b, b]`` (the certificate of the module
     docstring), else ``(None, hint)``. ``hint``/``forecast``, when known, is a guess (never
@@ -1063,9 +1077,11 @@ def _certify(
     else the plain one.
 
     The fourth item, on a failure where a competitor ``j`` overtakes round ``t``'s project, is
-    ``(t, j, b, gap)`` (``gap = rho_j - rho_t < 0`` at ``b``, floats); ``watch = (t, j)`` asks a
-    certificate to price that pair exactly and record its gap in ``gaps`` even when a cheaper
-    argument clears it, so that the caller can interpolate where it crosses."""
+    ``(t, j, b, gap, False)`` (``gap = rho_j - rho_t < 0`` at ``b``, floats); where ``j`` became
+    affordable (in round ``t``, or after the last round for ``t`` = their number), ``(t, j, b,
+    c_j - money, True)`` (``< 0``). ``watch = (t, j)`` asks a certificate to price that pair
+    exactly and record its gap in ``gaps`` even when a cheaper argument clears it, so that the
+    caller can interpolate where it crosses (see :func:`_deficit` for the money)."""
     state = _State(pr, b)
     hints: list[Fraction] = []
     failed = False
@@ -1152,7 +1168,8 @@ def _certify(
                 if not has_b > has_x:
                     return None, None, None, None
                 share = Fraction((pr.costs[j] - has_x) / (has_b - has_x))
-                return None, base.b + (b - base.b) * share, None, None
+                became = (t, j, state.bf, pr.costs[j] - has_b, True)
+                return None, base.b + (b - base.b) * share, None, became
             rho_x, pays_x = base_t.exact_rho(j, ev_x)
             ahead = _ahead(rho, pr.prio[j], rho_t, pr.prio[j_t])
             if (
@@ -1170,7 +1187,7 @@ def _certify(
                 return None, None, _finish(state, base), None
             gap_x, gap_b = rho_x - theta, rho - rho_t
             if not ahead and gap_x > gap_b and gap_x >= 0:
-                crossing = (t, j, state.bf, float(gap_b))
+                crossing = (t, j, state.bf, float(gap_b), False)
                 return None, base.b + (b - base.b) * gap_x / (gap_x - gap_b), None, crossing
             return None, None, None, None
         if watch is not None and watch[0] == t and watch not in state.gaps:
@@ -1180,6 +1197,7 @@ def _certify(
                 state.gaps[watch] = (state.bf, float(state.exact_rho(j, ev)[0]) - rho_t_f)
         state.fund(j_t, rho_t, pays_t)
     forecast: list[float] = []
+    affordable: _Crossing | None = None
     funded = {j for j, _ in base.rounds}
     # the money of each project's supporters after the last round grows with the budget; guess
     # (secant) where it reaches the project's cost
@@ -1194,16 +1212,17 @@ def _certify(
         if not failed and j in state.remaining:
             # (C2): is j affordable at b? floats when they decide, else exactly
             err = 2.0 * pr.sup_countf[j] * state.delta + 1e-9 * pr.costs[j]
-            if at_b > pr.costs[j] + err:
+            if at_b > pr.costs[j] + err or (
+                at_b >= pr.costs[j] - err and state.exact_affordable(j)
+            ):
                 failed = True
-            elif at_b >= pr.costs[j] - err and state.exact_affordable(j):
-                failed = True
+                affordable = (len(base.rounds), j, state.bf, pr.costs[j] - at_b, True)
     if forecast and (not failed or min(forecast) <= 1):
         hints.append(base.b + (b - base.b) * Fraction(min(forecast)))
     guess = min(hints) if hints else None
     if failed and resume:
         return None, None, _finish(state, base), None
-    return (None, guess, None, None) if failed else (state, guess, None, None)
+    return (None, guess, None, affordable) if failed else (state, guess, None, None)
 
 
 def _sandwich(pr: _Problem, lo: _State, hi: _State, j: int, j_t: int, theta: Fraction) -> bool:
@@ -1502,7 +1521,7 @@ def _complete(
     failed_step = 1  # the length of that try
     k_hint: int | None = None  # guessed last k' before the sequence changes
     # (round, competitor, budget, gap) of the last failed try where a competitor overtook
-    crossing: tuple[int, int, float, float] | None = None
+    crossing: _Crossing | None = None
     while True:
         state = _run(pr, budget_at(k))
         if _outcome_cost(pr, state) > pr.budget:
@@ -1529,7 +1548,7 @@ def _complete(
             if k_hint is not None:
                 target = min(target, k_hint)
             target = max(target, k + 1)
-            watch = None if crossing is None else (crossing[0], crossing[1])
+            watch = None if crossing is None or crossing[4] else (crossing[0], crossing[1])
             certified, hint, resumed, crossed = _certify(
                 pr, state, budget_at(target), target == k + 1, target - k >= _CHAIN_MIN, watch
             )
@@ -1540,16 +1559,26 @@ def _complete(
                 step = 2 * (target - k)
                 state, k = certified, target
                 new_hint = short_of(new_hint)
-                if watch is not None and crossing is not None and watch in certified.gaps:
-                    # the pair that overtook at a failed try: interpolate its gap between
-                    # here and there
-                    at, gap = certified.gaps[watch]
-                    if gap > 0 and crossing[2] > at:
-                        z = at + gap * (crossing[2] - at) / (gap - crossing[3])
+                # what overtook at a failed try (a competitor's price factor, or the money of
+                # a project's supporters): interpolate between here and there
+                value: float | None = None
+                bracketed = False  # the guess interpolates between a success and a failure
+                if crossing is not None and crossing[4]:
+                    value = _deficit(certified, crossing[0], crossing[1])
+                elif watch is not None and crossing is not None and watch in certified.gaps:
+                    value = certified.gaps[watch][1]
+                if crossing is not None and value is not None and value > 0:
+                    at = certified.bf
+                    if crossing[2] > at:
+                        z = at + value * (crossing[2] - at) / (value - crossing[3])
                         k_z = last_below(Fraction(z))
                         new_hint = k_z if new_hint is None else min(new_hint, k_z)
+                        bracketed = True
                 # a guess of a change at k + 1 is tried there, unless the last try was that
-                if new_hint is not None and (new_hint > k or (new_hint == k and not crawled)):
+                # and the guess is not bracketed
+                if new_hint is not None and (
+                    new_hint > k or (new_hint == k and (bracketed or not crawled))
+                ):
                     k_hint = new_hint
                 else:
                     k_hint = None
