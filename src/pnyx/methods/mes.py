@@ -186,7 +186,7 @@ the plain sandwich (whose slack is the fall of the earlier prices) is too loose 
 pairs (certified intervals: mean 14 units, median 4; 1,516 certified and 1,454 failed tries).
 The chained sandwich makes nearly all the failures genuine (a competitor does overtake inside the
 interval: 713 of 792 failing pairs) and certified intervals average about 29 units (median 16),
-for about 1,300 certificates in all; what remains is the search, about 8 certificates per change
+for about 1,100 certificates in all; what remains is the search, about 8 certificates per change
 of the sequence (median), most of them successes on the way between two changes. Tried and dropped: clearing a
 competitor by a bound of its money from the base's (its ``f_j(theta)`` there plus all that its
 supporters can have gained since, from the falls of the earlier prices) skipped too few screens
