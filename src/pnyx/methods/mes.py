@@ -158,11 +158,12 @@ what crossed at the last failed try interpolated between the two (the gap of the
 overtook, priced there on purpose, or the money of the project that became affordable, against
 its cost), or secants through the gaps of close competitors at two certificates. Guesses
 are never trusted, only certified. Each change of outcome costs one MES run and a few forced
-runs. A failed certificate stops at its first failing pair. A certificate tried at ``b_{k+1}`` that fails in round
-``t`` has shown (C1) for rounds ``1..t-1``, so its forced state is MES at ``b_{k+1}`` after
-``t - 1`` rounds: the run there is finished from it instead of started afresh. In each round of
-a certificate a competitor is cleared by the cheapest argument that works: the screen or the
-exact monotone comparison, then the sandwich, then the affine certificate. Each of these is a
+runs. A failed certificate stops at its first failing pair. A certificate tried at ``b_{k+1}``
+that fails in round ``t`` has shown (C1) for rounds ``1..t-1``, so its forced state is MES at
+``b_{k+1}`` after ``t - 1`` rounds: the run there is finished from it instead of started
+afresh. In each round of a certificate a competitor is cleared by the cheapest argument that
+works: the screen or the exact monotone comparison, then the sandwich (chained on intervals of
+``_CHAIN_MIN`` units or more), then the affine certificate. Each of these is a
 claim on the forced runs at *every* budget of ``[b_k, b']``, so one shown for a competitor in a
 certificate at ``b'`` that failed elsewhere still holds for any later try at ``b'' <= b'`` from
 the same base, which skips that competitor (``_State.cleared``); those shown by a monotone
@@ -187,10 +188,10 @@ pairs (certified intervals: mean 14 units, median 4; 1,516 certified and 1,454 f
 The chained sandwich makes nearly all the failures genuine (a competitor does overtake inside the
 interval: 713 of 792 failing pairs) and certified intervals average about 29 units (median 16),
 for about 1,100 certificates in all; what remains is the search, about 8 certificates per change
-of the sequence (median), most of them successes on the way between two changes. Tried and dropped: clearing a
-competitor by a bound of its money from the base's (its ``f_j(theta)`` there plus all that its
-supporters can have gained since, from the falls of the earlier prices) skipped too few screens
-to pay for itself (Budapest 52 s either way).
+of the sequence (median), most of them successes on the way between two changes. Tried and
+dropped: clearing a competitor by a bound of its money from the base's (its ``f_j(theta)`` there
+plus all that its supporters can have gained since, from the falls of the earlier prices)
+skipped too few screens to pay for itself (Budapest 52 s either way).
 """
 
 from __future__ import annotations
@@ -1351,9 +1352,10 @@ class _Chain:
     def _upper_bounds(
         self, sup: IndexArray, bx: FloatArray, live: BoolArray, by: FloatArray
     ) -> tuple[FloatArray, FloatArray]:
-        """``(U(x), U(y))`` of the ballots ``sup`` (budgets ``bx`` at ``x``, ``by`` at ``y``): the chained
-        line where it is lower at ``x`` than the plain sandwich's ``(beta(y) - (y - x),
-        beta(y))``, which is valid too; ``beta(y)`` (constant) for those not live at ``x``."""
+        """``(U(x), U(y))`` of the ballots ``sup`` (budgets ``bx`` at ``x``, ``by`` at ``y``):
+        the chained line where it is lower at ``x`` than the plain sandwich's ``(beta(y) - (y -
+        x), beta(y))``, which is valid too; ``beta(y)`` (constant) for those not live at
+        ``x``."""
         tol, dx = self.tol, self.dx
         chained_x = bx + self.high_x.take(sup) * (1 + 1e-9)
         plain_x = by - dx
