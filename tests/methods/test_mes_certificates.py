@@ -125,7 +125,7 @@ def test_chained_bounds_hold_at_every_budget_in_between(seed):
         chain = mes._Chain(pr, base, forced_top)
         for t, (j_t, theta) in enumerate(base.rounds):
             rho_y = forced_top.rounds[t][1]
-            v = chain.winner_bound(t, rho_y, forced_top.pays_all[t])
+            v = chain.winner_bound(t)
             assert v >= float(rho_y) * (1 - 1e-12)
             lo, hi = base.at_round(t), forced_top.at_round(t)
             for j in pr.candidates:
@@ -141,7 +141,7 @@ def test_chained_bounds_hold_at_every_budget_in_between(seed):
                 s = float((b - base.b) / (top - base.b))
                 rho = float(run.rounds[t][1])
                 assert rho <= (float(theta) + (v - float(theta)) * s) * (1 + 1e-9), (t, b)
-        chain.winner_bound(len(seq) - 1, forced_top.rounds[-1][1], forced_top.pays_all[-1])
+        chain.winner_bound(len(seq) - 1)
         for t, (at_y, at_x) in enumerate(chain.lower):
             tighter += at_x > float(forced_top.rounds[t][1])
             for b, run in between:

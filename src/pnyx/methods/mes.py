@@ -1151,7 +1151,7 @@ def _certify(
                 chain = _Chain(pr, base, state) if chained and _Chain.usable(base) else False
             if isinstance(chain, _Chain):
                 if x_hi_t is None:
-                    x_hi_t = chain.winner_bound(t, rho_t, pays_t)
+                    x_hi_t = chain.winner_bound(t)
                 sandwiched = chain.clears(t, base_t, state, j, theta, x_hi_t)
             else:
                 sandwiched = _sandwich(pr, base_t, state, j, j_t, theta)
@@ -1364,9 +1364,9 @@ class _Chain:
         uy = np.where(use, by + self.high_y.take(sup) * (1 + 1e-9), by) + tol
         return ux, uy
 
-    def winner_bound(self, t: int, rho_t: Fraction, pays_t: IndexArray) -> float:
+    def winner_bound(self, t: int) -> float:
         """``V_t``: ``rho_t(z) <= theta_t + (V_t - theta_t) (z - x) / (y - x)`` on ``[x, y]``
-        (``rho_t``, ``pays_t``: round ``t``'s exact price factor and payers at ``y``)."""
+        (the forced run at ``y`` has played rounds ``0..t-1``)."""
         state = self.state
         for s in range(self.applied, t):
             if len(self.upper) <= s:
@@ -1522,7 +1522,8 @@ def _complete(
     fail_at: int | None = None  # least k' where a certificate from the current sequence failed
     failed_step = 1  # the length of that try
     k_hint: int | None = None  # guessed last k' before the sequence changes
-    # (round, competitor, budget, gap) of the last failed try where a competitor overtook
+    # what crossed at the last failed try of this sequence (a competitor that overtook, or a
+    # project that became affordable; see _certify)
     crossing: _Crossing | None = None
     while True:
         state = _run(pr, budget_at(k))
