@@ -47,14 +47,21 @@ def _exact_rho(state: mes._State, j: int) -> Fraction | None:
     return state._exact_rho_slow(j)
 
 
-@pytest.mark.parametrize("seed", range(24))
-def test_sandwich_certificate_holds_at_every_budget_in_between(seed):
+def _base_run(seed: int) -> tuple[mes._Problem, int, mes._State, list[int]]:
+    """A random election, its MES run at a budget a few units up, and that run's sequence
+    (skips the test when nothing is funded)."""
     pr, unit = _problem(seed)
     start = Fraction(pr.budget, pr.n_voters)
     base = mes._run(pr, start + unit * (seed % 5))
     seq = [j for j, _ in base.rounds]
     if not seq:
         pytest.skip("nothing funded")
+    return pr, unit, base, seq
+
+
+@pytest.mark.parametrize("seed", range(24))
+def test_sandwich_certificate_holds_at_every_budget_in_between(seed):
+    pr, unit, base, seq = _base_run(seed)
     accepted = checked = 0
     for width in (1, 3, 8):
         top = base.b + width * unit
@@ -110,12 +117,7 @@ def test_chained_bounds_hold_at_every_budget_in_between(seed):
     """The chained sandwich's claims checked at budgets inside the interval: each winner's price
     factor lies between its two lines, and an accepted competitor's price factor stays above
     the winner's."""
-    pr, unit = _problem(seed)
-    start = Fraction(pr.budget, pr.n_voters)
-    base = mes._run(pr, start + unit * (seed % 5))
-    seq = [j for j, _ in base.rounds]
-    if not seq:
-        pytest.skip("nothing funded")
+    pr, unit, base, seq = _base_run(seed)
     accepted = tighter = 0
     for width in (1, 4, 16):
         top = base.b + width * unit

@@ -1238,23 +1238,11 @@ def _sandwich(pr: _Problem, lo: _State, hi: _State, j: int, j_t: int, theta: Fra
     # winner: L_i(z) = beta_i(x) + (z - x) if i was not exhausted at x, else 0; L <= beta(z).
     # X(z) affine, X(x) >= theta; X(y) with sum m min(L(y), X(y) u) >= c, so the concave
     # g(z) = sum m min(L(z), X(z) u) is >= c at both ends, hence on [x, y]: rho_t(z) <= X(z)
-    sup = pr.sup[j_t]
-    uf, mf, muf = pr.sup_uf[j_t], pr.sup_mf[j_t], pr.sup_muf[j_t]
-    c = float(pr.costs[j_t])
-    live = ~lo.exhausted.take(sup)
-    ly = np.where(live, np.maximum(lo.beta.take(sup) + (dx - tol), 0.0), 0.0)
-    mb = mf * ly
-    target = c * (1 + 1e-9) + 1e-300
-    if not float(mb.sum()) > target:
-        return False
-    solved = _solve(ly, uf, mb, muf, target, None)
-    if solved is None:
-        return False
-    x_lo = float(theta) * (1 + 1e-12) + 1e-300  # >= theta
-    x_hi = solved[0] * (1 + 1e-12)
-    if x_hi >= x_lo:
-        x_hi = x_lo  # exact: L(y) >= beta(x), so g(y) at x_lo >= f_t(theta) at x = c
-    elif not float(mf @ np.minimum(ly, x_hi * uf)) * (1 - 1e-9) >= c:
+    live = ~lo.exhausted.take(pr.sup[j_t])
+    ly = np.where(live, np.maximum(lo.beta.take(pr.sup[j_t]) + (dx - tol), 0.0), 0.0)
+    # x_hi = theta (rounded up) is exact: L(y) >= beta(x), so g(y) there >= f_t(theta) at x = c
+    x_hi = _upper_line(pr, j_t, ly, float(theta) * (1 + 1e-12) + 1e-300)
+    if x_hi is None:
         return False
     # competitor: U_i(z) = beta_i(y) - (y - z) if i was not exhausted at x, else beta_i(y)
     sup = pr.sup[j]
@@ -1262,6 +1250,27 @@ def _sandwich(pr: _Problem, lo: _State, hi: _State, j: int, j_t: int, theta: Fra
     uy = hi.beta.take(sup) + tol
     ux = np.where(live, uy - dx, uy)
     return _competitor_below(pr, j, ux, uy, theta, x_hi, tol)
+
+
+def _upper_line(pr: _Problem, j: int, ly: FloatArray, theta_hi: float) -> float | None:
+    """The end at ``y`` of a sandwich's upper line of ``j``'s price factor: the least ``V``
+    (rounded up, at most ``theta_hi``) with ``sum m min(L(y), V u) >= c``, ``ly`` the lower
+    bounds ``L(y)`` of its supporters' budgets; None when the floats do not show it."""
+    uf, mf, muf = pr.sup_uf[j], pr.sup_mf[j], pr.sup_muf[j]
+    c = float(pr.costs[j])
+    mb = mf * ly
+    target = c * (1 + 1e-9) + 1e-300
+    if not float(mb.sum()) > target:
+        return None
+    solved = _solve(ly, uf, mb, muf, target, None)
+    if solved is None:
+        return None
+    v = solved[0] * (1 + 1e-12)
+    if v >= theta_hi:
+        return theta_hi
+    if not float(mf @ np.minimum(ly, v * uf)) * (1 - 1e-9) >= c:
+        return None
+    return v
 
 
 def _competitor_below(
@@ -1381,25 +1390,13 @@ class _Chain:
         """``V_s`` with ``g(y) = sum m min(L(y), V_s u) >= c``; ``g`` is concave and ``g(x) >=
         f_s(theta_s) = c``, so ``g >= c`` on ``[x, y]`` and ``rho_s`` stays below the line. The
         plain bound ``theta_s`` (monotonicity) when nothing better is shown."""
-        pr = self.pr
         j, theta = self.base.rounds[s]
         sup, bx, live, by = self._at(s)
         theta_hi = float(theta) * (1 + 1e-12) + 1e-300
         ly = np.maximum(by - self.low.take(sup) * (1 + 1e-9), bx + self.dx) - self.tol
         ly = np.where(live, np.maximum(ly, 0.0), 0.0)
-        uf, mf, muf = pr.sup_uf[j], pr.sup_mf[j], pr.sup_muf[j]
-        c = float(pr.costs[j])
-        mb = mf * ly
-        target = c * (1 + 1e-9) + 1e-300
-        if not float(mb.sum()) > target:
-            return theta_hi
-        solved = _solve(ly, uf, mb, muf, target, None)
-        if solved is None:
-            return theta_hi
-        v = solved[0] * (1 + 1e-12)
-        if v >= theta_hi or not float(mf @ np.minimum(ly, v * uf)) * (1 - 1e-9) >= c:
-            return theta_hi
-        return v
+        v = _upper_line(self.pr, j, ly, theta_hi)
+        return theta_hi if v is None else v
 
     def _apply(self, s: int, rho_y: Fraction, pays_y: IndexArray) -> None:
         """Add round ``s``'s price bounds to ``D``, ``E``, ``F``."""
