@@ -151,3 +151,54 @@ def test_chained_bounds_hold_at_every_budget_in_between(seed):
                 rho = float(run.rounds[t][1])
                 assert rho >= (at_x + (at_y - at_x) * s) * (1 - 1e-9), (t, b)
     assert accepted > 0 or tighter > 0  # the bounds are exercised, not vacuous
+
+
+def _exact_f(state: mes._State, j: int, x: Fraction | None) -> Fraction:
+    """``f_j(x) = sum m min(beta, x u)`` over ``j``'s supporters, exactly (``x`` None: their
+    money)."""
+    pr = state.pr
+    betas = state._exact_budgets(pr.sup[j])
+    total = Fraction(0)
+    for beta, u, m in zip(betas, pr.sup_u[j].tolist(), pr.sup_m[j].tolist(), strict=True):
+        total += m * (beta if x is None else min(beta, x * u))
+    return total
+
+
+@pytest.mark.parametrize("seed", range(24))
+def test_recalled_screens_bound_the_money_at_other_budgets(seed):
+    """A screen carried from the forced run at one budget to another of the same sequence
+    (``_recalled``) bounds the exact ``f_j(x)`` there, at larger and smaller budgets alike, for
+    the competitor's money and for ``f_j`` at the screen's point or below it; facts from
+    several runs bounded together give what each gives alone."""
+    pr, unit, base, seq = _base_run(seed)
+    budgets = [base.b + k * unit for k in (0, 1, 3, 9, 20)]
+    runs = [_forced(pr, b, seq) for b in budgets]
+    checked = below_cost = 0
+    for t, (_, theta) in enumerate(base.rounds):
+        x_then = float(theta) * 1.05
+        others = [j for j in pr.candidates if j not in seq[: t + 1]]
+        facts = []  # (j, fact, exact f_j(x_then) there) from every run
+        for y_run in runs:
+            at_y = y_run.at_round(t)
+            rho_then = np.asarray(y_run.rho_fs[:t], dtype=np.float64)
+            for j in others:
+                for dropped in (True, False):
+                    exact_y = _exact_f(at_y, j, None if dropped else Fraction(x_then))
+                    bound = float(np.nextafter(float(exact_y), np.inf))
+                    facts.append((j, (y_run.bf, bound, x_then, dropped, rho_then)))
+                    if not dropped:  # a point above the screen's: nothing follows
+                        above = mes._recalled(pr, at_y, t, x_then * 1.1, rho_then, facts[-1:])
+                        assert above == [float("inf")]
+        for z_run in runs:
+            at_z = z_run.at_round(t)
+            rho_now = np.asarray(z_run.rho_fs[:t], dtype=np.float64)
+            for x in (x_then, x_then * 0.9):
+                together = mes._recalled(pr, at_z, t, x, rho_now, facts)
+                for (j, fact), recalled in zip(facts, together, strict=True):
+                    (alone,) = mes._recalled(pr, at_z, t, x, rho_now, [(j, fact)])
+                    assert recalled == pytest.approx(alone, rel=1e-12)
+                    exact_z = _exact_f(at_z, j, None if fact[3] else Fraction(x))
+                    assert exact_z <= recalled, (t, j, fact[3], fact[0], z_run.b)
+                    checked += 1
+                    below_cost += recalled < pr.costs[j]
+    assert checked == 0 or below_cost > 0  # the bound is exercised, not vacuous

@@ -336,7 +336,10 @@ class _Problem:
         self.has_sup = sizes > 0
         self.flat_starts = np.asarray(bounds[:-1], dtype=np.intp)[self.has_sup]
         self._money_matrix: Any = None
+        self._cosupport: FloatArray | None = None
         self.sup_countf = [float(m) for m in self.sup_count]
+        self.sup_count_arr = np.asarray(self.sup_countf, dtype=np.float64)
+        self.costs_arr = np.asarray(self.costs, dtype=np.float64)
         # rho_j >= c_j / sum_i m_i u_ij in every state (f_j(rho) <= rho sum_i m_i u_ij): a lower
         # bound for the first rounds' screening, rounded down
         sat = np.asarray(self.total_sat, dtype=np.float64)
@@ -434,6 +437,27 @@ class _Problem:
         self._aggregates[j] = (live.copy(), agg)
         return agg
 
+    def cosupport(self) -> FloatArray:
+        """``cosupport()[j, k] = sum m_i u_ik`` over the ballots ``i`` that support both ``j``
+        and ``k`` (what ``j``'s supporters can pay for ``k`` per unit of its price factor), in
+        floats: upper bounds of the money ``j``'s supporters gain when ``k``'s price falls.
+        Built on first use, by a sparse product on large elections."""
+        if self._cosupport is None:
+            if self.flat_rows.size >= _SPARSE_MIN:
+                import scipy.sparse as sparse
+
+                shape = (self.n_ballots, self.n_projects)
+                weights = self.money_matrix()  # projects x ballots, entries m_i
+                utils = sparse.csr_matrix(
+                    (np.concatenate(self.sup_uf), (self.flat_rows, self.flat_proj)), shape=shape
+                )
+                self._cosupport = np.asarray((weights @ utils).toarray(), dtype=np.float64)
+            else:
+                util = self.util.astype(np.float64)
+                weights = (util > 0) * self.mult[:, None].astype(np.float64)
+                self._cosupport = weights.T @ util
+        return self._cosupport
+
     def money_matrix(self) -> Any:
         """``money_matrix() @ beta``: the money of every project's supporters (scipy imported
         here, for large elections only: the import costs about 0.2 s)."""
@@ -499,6 +523,12 @@ class _State:
         # certificate priced exactly at this budget: the next certificate guesses from two of
         # them (a secant) where j overtakes round t's project
         self.gaps: dict[tuple[int, int], tuple[float, float]] = {}
+        # float(rho) of every round, and, shared by the certificates of one sequence (see
+        # _certify), screens that cleared a competitor: facts[(t, j)] = (float(b'), bound, x,
+        # dropped, rho) with f_j(x) <= bound in round t of the forced run at b' (its money when
+        # ``dropped``), rho the float price factors of rounds 0..t-1 there
+        self.rho_fs: list[float] = []
+        self.facts: dict[tuple[int, int], tuple[float, float, float, bool, FloatArray]] = {}
 
     def at_round(self, t: int) -> _State:
         """A copy of this run's state at the start of round ``t`` (0-based)."""
@@ -525,6 +555,8 @@ class _State:
         other.pays_all, other.snapshots = [], []
         other.cleared = {}
         other.gaps = {}
+        other.rho_fs = self.rho_fs[:t]
+        other.facts = {}
         return other
 
     def inherit_monotone(self, base: _State) -> None:
@@ -712,10 +744,11 @@ class _State:
         self._money = (len(self.rounds), money)
         return money
 
-    def screen(self, j: int, x: float) -> tuple[int, float]:
-        """One pass over ``j``'s supporters: ``(0, 0)`` if ``j`` is certainly unaffordable,
-        ``(1, lo)`` if certainly ``rho_j > x`` (``lo`` a lower bound of ``rho_j``), ``(2, 0)`` if
-        undecided.
+    def screen(self, j: int, x: float) -> tuple[int, float, float]:
+        """One pass over ``j``'s supporters: ``(0, 0, bound)`` if ``j`` is certainly
+        unaffordable, ``(1, lo, bound)`` if certainly ``rho_j > x`` (``lo`` a lower bound of
+        ``rho_j``), ``(2, 0, 0)`` if undecided; ``bound`` is above the exact ``f(x)`` (all their
+        money when unaffordable).
 
         ``rho_j > x`` iff ``f(x) < c`` (``f`` non-decreasing, ``rho_j`` its least solution of
         ``f >= c``); the float ``f(x)`` is within ``err`` of the exact one (as in
@@ -731,13 +764,13 @@ class _State:
         xu = x * pr.utility_of(j)  # one number under cost utility
         value = float(pr.sup_mf[j] @ np.minimum(beta, xu))
         if not value < c - err:
-            return 2, 0.0
+            return 2, 0.0, 0.0
         rich = beta > xu * (1 - 1e-12) - 2 * self.delta
         slope = float(pr.sup_muf[j] @ rich)
         if slope <= 0:
-            return 0, 0.0
+            return 0, 0.0, value + err
         lo = x + (c - value - err) / (slope * (1 + 1e-12))
-        return 1, max(0.0, lo * (1 - 1e-12) - 1e-300)
+        return 1, max(0.0, lo * (1 - 1e-12) - 1e-300), value + err
 
     def evaluate(self, j: int) -> _Eval:
         """Float evaluation of project ``j`` with certified bounds ``lo <= rho_j <= hi``.
@@ -859,7 +892,9 @@ class _State:
             )
         )
         self.pays_all.append(pays_all)
-        ru = float(rho) * pr.utility_of(j)  # one number under cost utility
+        rho_f = float(rho)
+        self.rho_fs.append(rho_f)
+        ru = rho_f * pr.utility_of(j)  # one number under cost utility
         newb = old - ru
         newb[pays_all] = 0.0
         self.beta[sup] = newb
@@ -979,7 +1014,7 @@ def _choose(state: _State, first: int = -1) -> tuple[int, Fraction, IndexArray] 
         if lb[j] > best_hi:
             break
         if best_hi < float("inf") and not (pr.cost_utility and state.clean[j]):
-            kind, lo = state.screen(j, best_hi)
+            kind, lo, _ = state.screen(j, best_hi)
             if kind == 0:
                 state.remaining.discard(j)
                 continue
@@ -1106,7 +1141,14 @@ def _certify(
         # [base.b, b]: one shown at a larger b (a certificate that failed elsewhere) holds here
         cleared = base.cleared.setdefault(t, {})
         rem = np.array(sorted(state.remaining), dtype=np.intp)
-        for j in rem[state.lb[rem] <= theta_hi].tolist():
+        todo = rem[state.lb[rem] <= theta_hi].tolist()
+        rho_now = np.asarray(state.rho_fs, dtype=np.float64)  # rounds 0..t-1 here
+        recalled: dict[int, float] = {}
+        pairs = [(j, base.facts[(t, j)]) for j in todo if (t, j) in base.facts]
+        if pairs:
+            bounds = _recalled(pr, state, t, theta_hi, rho_now, pairs)
+            recalled = {j: v for (j, _), v in zip(pairs, bounds, strict=True)}
+        for j in todo:
             if j == j_t:
                 continue
             known = cleared.get(j)
@@ -1115,7 +1157,12 @@ def _certify(
                     state.remaining.discard(j)
                 continue
             if not (pr.cost_utility and state.clean[j]):
-                kind, lo = state.screen(j, theta_hi)
+                if recalled.get(j, np.inf) < pr.costs[j]:
+                    kind, lo = (0 if base.facts[(t, j)][3] else 1), theta_hi
+                else:
+                    kind, lo, bound = state.screen(j, theta_hi)
+                    if kind != 2:
+                        base.facts[(t, j)] = (state.bf, bound, theta_hi, kind == 0, rho_now)
                 if kind == 0:  # unaffordable at b, so at every smaller budget
                     state.remaining.discard(j)
                     cleared[j] = (state.bf, b, True, True)
@@ -1224,6 +1271,52 @@ def _certify(
     if failed and resume:
         return None, None, _finish(state, base), None
     return (None, guess, None, affordable) if failed else (state, guess, None, None)
+
+
+def _recalled(
+    pr: _Problem,
+    state: _State,
+    t: int,
+    x: float,
+    rho_now: FloatArray,
+    pairs: list[tuple[int, tuple[float, float, float, bool, FloatArray]]],
+) -> list[float]:
+    """Screens of earlier certificates of the same sequence, carried to this one without a
+    pass over the supporters: for each ``(j, fact)`` of ``pairs``, an upper bound of ``f_j(x)``
+    in round ``t`` here (of the money of ``j``'s supporters when the fact is about that), from
+    ``f_j(x') <= bound`` in round ``t`` of the forced run at ``y`` (``fact``); infinity unless
+    ``x <= x'``. Facts from the same run and round share ``rho`` and are bounded together.
+
+    Along forced runs of one sequence at ``y`` and at ``z`` (this run), before round ``t``:
+    ``beta_i(z) - beta_i(y) <= G_i = max(0, z - y) + sum_s max(0, rho_s(y) - rho_s(z)) u_{i
+    j_s}`` over the rounds ``s < t``. When ``z <= y`` the left side is at most 0 (monotonicity
+    lemma). When ``z > y``, by induction on the rounds: a round where ``i`` pays ``rho u`` at
+    both adds ``(rho_s(y) - rho_s(z)) u`` to the difference; one where ``i`` pays everything at
+    ``z`` leaves ``0 - beta_i(y) <= 0``; one where ``i`` pays everything at ``y`` (held at
+    most ``rho_s(y) u`` before it) and not at ``z`` leaves ``beta_i(z) <= beta_i(y) + G -
+    rho_s(z) u <= G + (rho_s(y) - rho_s(z)) u``; and a voter left with 0 at ``y`` only loses
+    money at ``z``. With ``min(beta + G, x u) <= min(beta, x' u) + G`` for ``x <= x'``,
+    ``f_j(x)`` here is at most ``f_j(x')`` at ``y`` plus ``sum_i m_i G_i = M_j max(0, z - y) +
+    sum_s max(0, rho_s(y) - rho_s(z)) cosupport[j, j_s]``. Floats, with margins for their
+    rounding."""
+    out = [float("inf")] * len(pairs)
+    groups: dict[int, list[int]] = {}
+    for pos, (_, fact) in enumerate(pairs):
+        if fact[3] or x <= fact[2]:
+            groups.setdefault(id(fact[4]), []).append(pos)
+    for positions in groups.values():
+        y, rho_then = pairs[positions[0]][1][0], pairs[positions[0]][1][4]
+        js = np.array([pairs[p][0] for p in positions], dtype=np.intp)
+        counts = pr.sup_count_arr.take(js)
+        gain = counts * max(0.0, state.bf - y)
+        if t:
+            fall = np.maximum(rho_then - rho_now, 0.0)
+            gain = gain + pr.cosupport()[np.ix_(js, state.cols[:t])] @ fall
+        found = np.array([pairs[p][1][1] for p in positions], dtype=np.float64)
+        slack = 1e-12 * (counts * state.bf + pr.costs_arr.take(js))
+        for p, v in zip(positions, (found + gain * (1 + 1e-9) + slack).tolist(), strict=True):
+            out[p] = v
+    return out
 
 
 def _sandwich(pr: _Problem, lo: _State, hi: _State, j: int, j_t: int, theta: Fraction) -> bool:
@@ -1555,6 +1648,7 @@ def _complete(
             new_hint = None if hint is None else last_below(hint)
             if certified is not None:
                 certified.inherit_monotone(state)
+                certified.facts = state.facts
                 crawled = target == k + 1
                 step = 2 * (target - k)
                 state, k = certified, target
