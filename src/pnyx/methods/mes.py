@@ -508,7 +508,8 @@ class _State:
         self.beta = np.full(pr.n_ballots, self.bf, dtype=np.float64)
         self.exhausted = np.zeros(pr.n_ballots, dtype=np.bool_)
         self.rounds: list[tuple[int, Fraction]] = []
-        self.cols = np.zeros(0, dtype=np.intp)  # the funded projects, in funding order
+        self._cols = np.zeros(pr.n_projects, dtype=np.intp)  # see cols
+        self._rho_f: tuple[Fraction, float] | None = None  # the last float(rho) computed
         # exact budgets over a common denominator: beta_i = (b_scaled - sum_s rho_scaled[s] *
         # u_{i j_s}) / denominator for a ballot that was never exhausted
         self.denominator = b.denominator
@@ -561,7 +562,7 @@ class _State:
             for j, _ in self.rounds[:t]:
                 other.touched[self.pr.sup[j]] = True
         other.rounds = self.rounds[:t]
-        other.cols = self.cols[:t].copy()
+        other._cols, other._rho_f = self._cols.copy(), None
         other.denominator, other.b_scaled, other.rho_scaled = den, b_scaled, list(rho_scaled)
         other.remaining = set()
         other.lb = self.pr.lb0.copy()
@@ -572,6 +573,21 @@ class _State:
         other.rho_fs = self.rho_fs[:t]
         other.facts = {}
         return other
+
+    @property
+    def cols(self) -> IndexArray:
+        """The funded projects, in funding order."""
+        return self._cols[: len(self.rounds)]
+
+    def float_of(self, rho: Fraction) -> float:
+        """``float(rho)`` (correctly rounded), remembered for the round's later questions: a
+        price factor is a ratio of large integers, and is asked for several times."""
+        last = self._rho_f
+        if last is not None and last[0] is rho:
+            return last[1]
+        rho_f = float(rho)
+        self._rho_f = (rho, rho_f)
+        return rho_f
 
     def inherit_monotone(self, base: _State) -> None:
         """Keep, for this run as the next base, the pairs ``base`` cleared by a monotone
@@ -720,7 +736,7 @@ class _State:
         their margin decides); the positions that pay everything if so."""
         pr = self.pr
         sup = pr.sup[j]
-        ru = float(rho) * pr.utility_of(j)
+        ru = self.float_of(rho) * pr.utility_of(j)
         gap = beta - ru  # beta - rho u
         tol = 2 * self.delta + _REL * ru
         exh = self.exhausted.take(sup)
@@ -906,15 +922,15 @@ class _State:
             )
         )
         self.pays_all.append(pays_all)
-        rho_f = float(rho)
+        rho_f = self.float_of(rho)
         self.rho_fs.append(rho_f)
         ru = rho_f * pr.utility_of(j)  # one number under cost utility
         newb = old - ru
         newb[pays_all] = 0.0
         self.beta[sup] = newb
         self.exhausted[sup[pays_all]] = True
+        self._cols[len(self.rounds)] = j
         self.rounds.append((j, rho))
-        self.cols = np.append(self.cols, j)
         if self.touched is None:
             self.clean &= ~pr.overlap(j)
         else:
@@ -1021,7 +1037,7 @@ def _choose(state: _State, first: int = -1) -> tuple[int, Fraction, IndexArray] 
             state.remaining.discard(first)
         else:
             exact[first] = state.exact_rho(first, ev_first)
-            rho_first = float(exact[first][0])  # correctly rounded: within one step of rho
+            rho_first = state.float_of(exact[first][0])  # correctly rounded: one step of rho
             best_hi = float(np.nextafter(rho_first, np.inf))
             lb[first] = max(lb[first], float(np.nextafter(rho_first, -np.inf)))
     for j in order:
@@ -1142,7 +1158,7 @@ def _certify(
         if ev_t.status == 0:  # impossible by the monotonicity lemma
             raise AssertionError("a funded project became unaffordable with more money")
         rho_t, pays_t = state.exact_rho(j_t, ev_t)
-        rho_t_f = float(rho_t)
+        rho_t_f = state.float_of(rho_t)
         same_prefix = (
             same_prefix
             and np.array_equal(pays_t, base.pays_all[t])
