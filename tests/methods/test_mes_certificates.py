@@ -180,22 +180,22 @@ def test_recalled_screens_bound_the_money_at_other_budgets(seed):
         facts = []  # (j, fact, exact f_j(x_then) there) from every run
         for y_run in runs:
             at_y = y_run.at_round(t)
-            rho_then = np.asarray(y_run.rho_fs[:t], dtype=np.float64)
+            given_then = mes._given_back(pr, at_y)
             for j in others:
                 for dropped in (True, False):
                     exact_y = _exact_f(at_y, j, None if dropped else Fraction(x_then))
                     bound = float(np.nextafter(float(exact_y), np.inf))
-                    facts.append((j, (y_run.bf, bound, x_then, dropped, rho_then)))
+                    facts.append((j, (y_run.bf, bound, x_then, dropped, float(given_then[j]))))
                     if not dropped:  # a point above the screen's: nothing follows
-                        above = mes._recalled(pr, at_y, t, x_then * 1.1, rho_then, facts[-1:])
+                        above = mes._recalled(pr, at_y, x_then * 1.1, given_then, facts[-1:])
                         assert above == [float("inf")]
         for z_run in runs:
             at_z = z_run.at_round(t)
-            rho_now = np.asarray(z_run.rho_fs[:t], dtype=np.float64)
+            given_now = mes._given_back(pr, at_z)
             for x in (x_then, x_then * 0.9):
-                together = mes._recalled(pr, at_z, t, x, rho_now, facts)
+                together = mes._recalled(pr, at_z, x, given_now, facts)
                 for (j, fact), recalled in zip(facts, together, strict=True):
-                    (alone,) = mes._recalled(pr, at_z, t, x, rho_now, [(j, fact)])
+                    (alone,) = mes._recalled(pr, at_z, x, given_now, [(j, fact)])
                     assert recalled == pytest.approx(alone, rel=1e-12)
                     exact_z = _exact_f(at_z, j, None if fact[3] else Fraction(x))
                     assert exact_z <= recalled, (t, j, fact[3], fact[0], z_run.b)

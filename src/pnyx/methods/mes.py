@@ -540,10 +540,10 @@ class _State:
         self.gaps: dict[tuple[int, int], tuple[float, float]] = {}
         # float(rho) of every round, and, shared by the certificates of one sequence (see
         # _certify), screens that cleared a competitor: facts[(t, j)] = (float(b'), bound, x,
-        # dropped, rho) with f_j(x) <= bound in round t of the forced run at b' (its money when
-        # ``dropped``), rho the float price factors of rounds 0..t-1 there
+        # dropped, given back) with f_j(x) <= bound in round t of the forced run at b' (its
+        # money when ``dropped``), and _given_back there for j
         self.rho_fs: list[float] = []
-        self.facts: dict[tuple[int, int], tuple[float, float, float, bool, FloatArray]] = {}
+        self.facts: dict[tuple[int, int], tuple[float, float, float, bool, float]] = {}
 
     def at_round(self, t: int) -> _State:
         """A copy of this run's state at the start of round ``t`` (0-based)."""
@@ -1172,11 +1172,11 @@ def _certify(
         cleared = base.cleared.setdefault(t, {})
         rem = np.array(sorted(state.remaining), dtype=np.intp)
         todo = rem[state.lb[rem] <= theta_hi].tolist()
-        rho_now = np.asarray(state.rho_fs, dtype=np.float64)  # rounds 0..t-1 here
+        given_back = _given_back(pr, state)
         recalled: dict[int, float] = {}
         pairs = [(j, base.facts[(t, j)]) for j in todo if (t, j) in base.facts]
         if pairs:
-            bounds = _recalled(pr, state, t, theta_hi, rho_now, pairs)
+            bounds = _recalled(pr, state, theta_hi, given_back, pairs)
             recalled = {j: v for (j, _), v in zip(pairs, bounds, strict=True)}
         for j in todo:
             if j == j_t:
@@ -1192,7 +1192,8 @@ def _certify(
                 else:
                     kind, lo, bound = state.screen(j, theta_hi)
                     if kind != 2:
-                        base.facts[(t, j)] = (state.bf, bound, theta_hi, kind == 0, rho_now)
+                        fact = (state.bf, bound, theta_hi, kind == 0, float(given_back[j]))
+                        base.facts[(t, j)] = fact
                 if kind == 0:  # unaffordable at b, so at every smaller budget
                     state.remaining.discard(j)
                     cleared[j] = (state.bf, b, True, True)
@@ -1303,50 +1304,55 @@ def _certify(
     return (None, guess, None, affordable) if failed else (state, guess, None, None)
 
 
+def _given_back(pr: _Problem, state: _State) -> FloatArray:
+    """``sum_s rho_s cosupport[j, j_s]`` for every project ``j``, over the rounds this run has
+    played (float price factors): what ``j``'s supporters paid per unit of those prices."""
+    played = len(state.rho_fs)
+    if not played:
+        return np.zeros(pr.n_projects, dtype=np.float64)
+    rho = np.asarray(state.rho_fs, dtype=np.float64)
+    return np.asarray(pr.cosupport().take(state.cols[:played], axis=1) @ rho, dtype=np.float64)
+
+
 def _recalled(
     pr: _Problem,
     state: _State,
-    t: int,
     x: float,
-    rho_now: FloatArray,
-    pairs: list[tuple[int, tuple[float, float, float, bool, FloatArray]]],
+    given_back: FloatArray,
+    pairs: list[tuple[int, tuple[float, float, float, bool, float]]],
 ) -> list[float]:
     """Screens of earlier certificates of the same sequence, carried to this one without a
     pass over the supporters: for each ``(j, fact)`` of ``pairs``, an upper bound of ``f_j(x)``
-    in round ``t`` here (of the money of ``j``'s supporters when the fact is about that), from
-    ``f_j(x') <= bound`` in round ``t`` of the forced run at ``y`` (``fact``); infinity unless
-    ``x <= x'``. Facts from the same run and round share ``rho`` and are bounded together.
+    here, in the round ``t`` this run is at (of the money of ``j``'s supporters when the fact
+    is about that), from ``f_j(x') <= bound`` in round ``t`` of the forced run at ``y``
+    (``fact``); infinity unless ``x <= x'``. ``given_back``: :func:`_given_back` here.
 
     Along forced runs of one sequence at ``y`` and at ``z`` (this run), before round ``t``:
-    ``beta_i(z) - beta_i(y) <= G_i = max(0, z - y) + sum_s max(0, rho_s(y) - rho_s(z)) u_{i
-    j_s}`` over the rounds ``s < t``. When ``z <= y`` the left side is at most 0 (monotonicity
-    lemma). When ``z > y``, by induction on the rounds: a round where ``i`` pays ``rho u`` at
-    both adds ``(rho_s(y) - rho_s(z)) u`` to the difference; one where ``i`` pays everything at
-    ``z`` leaves ``0 - beta_i(y) <= 0``; one where ``i`` pays everything at ``y`` (held at
-    most ``rho_s(y) u`` before it) and not at ``z`` leaves ``beta_i(z) <= beta_i(y) + G -
-    rho_s(z) u <= G + (rho_s(y) - rho_s(z)) u``; and a voter left with 0 at ``y`` only loses
-    money at ``z``. With ``min(beta + G, x u) <= min(beta, x' u) + G`` for ``x <= x'``,
-    ``f_j(x)`` here is at most ``f_j(x')`` at ``y`` plus ``sum_i m_i G_i = M_j max(0, z - y) +
-    sum_s max(0, rho_s(y) - rho_s(z)) cosupport[j, j_s]``. Floats, with margins for their
-    rounding."""
-    out = [float("inf")] * len(pairs)
-    groups: dict[int, list[int]] = {}
-    for pos, (_, fact) in enumerate(pairs):
-        if fact[3] or x <= fact[2]:
-            groups.setdefault(id(fact[4]), []).append(pos)
-    for positions in groups.values():
-        y, rho_then = pairs[positions[0]][1][0], pairs[positions[0]][1][4]
-        js = np.array([pairs[p][0] for p in positions], dtype=np.intp)
-        counts = pr.sup_count_arr.take(js)
-        gain = counts * max(0.0, state.bf - y)
-        if t:
-            fall = np.maximum(rho_then - rho_now, 0.0)
-            gain = gain + pr.cosupport()[np.ix_(js, state.cols[:t])] @ fall
-        found = np.array([pairs[p][1][1] for p in positions], dtype=np.float64)
-        slack = 1e-12 * (counts * state.bf + pr.costs_arr.take(js))
-        for p, v in zip(positions, (found + gain * (1 + 1e-9) + slack).tolist(), strict=True):
-            out[p] = v
-    return out
+    ``beta_i(z) <= beta_i(y)`` when ``z <= y`` (monotonicity lemma), and when ``z > y``,
+    ``beta_i(z) - beta_i(y) <= G_i = z - y + sum_s (rho_s(y) - rho_s(z)) u_{i j_s}`` over the
+    rounds ``s < t`` (each term ``>= 0`` by the lemma), by induction on the rounds: a round
+    where ``i`` pays ``rho u`` at both adds ``(rho_s(y) - rho_s(z)) u`` to the difference; one
+    where ``i`` pays everything at ``z`` leaves ``0 - beta_i(y) <= 0``; one where ``i`` pays
+    everything at ``y`` (held at most ``rho_s(y) u`` before it) and not at ``z`` leaves
+    ``beta_i(z) <= beta_i(y) + G - rho_s(z) u <= G + (rho_s(y) - rho_s(z)) u``; and a voter
+    left with 0 at ``y`` only loses money at ``z``. With ``min(beta + G, x u) <= min(beta, x'
+    u) + G`` for ``x <= x'``, ``f_j(x)`` here is at most ``f_j(x')`` at ``y`` plus ``sum_i
+    m_i G_i = M_j (z - y) + given_back_j(y) - given_back_j(z)`` when ``z > y``. Floats, with
+    margins for their rounding (correctly rounded price factors keep the lemma's order)."""
+    usable = [(j, fact) for j, fact in pairs if fact[3] or x <= fact[2]]
+    if not usable:
+        return [float("inf")] * len(pairs)
+    js = np.array([j for j, _ in usable], dtype=np.intp)
+    y = np.array([fact[0] for _, fact in usable], dtype=np.float64)
+    bound = np.array([fact[1] for _, fact in usable], dtype=np.float64)
+    then = np.array([fact[4] for _, fact in usable], dtype=np.float64)
+    now = given_back.take(js)
+    counts = pr.sup_count_arr.take(js)
+    later = state.bf > y
+    gain = np.where(later, counts * (state.bf - y) + np.maximum(then - now, 0.0), 0.0)
+    slack = 1e-12 * (counts * state.bf + pr.costs_arr.take(js) + then + now)
+    found = iter((bound + gain * (1 + 1e-9) + slack).tolist())
+    return [next(found) if fact[3] or x <= fact[2] else float("inf") for _, fact in pairs]
 
 
 def _sandwich(pr: _Problem, lo: _State, hi: _State, j: int, j_t: int, theta: Fraction) -> bool:
