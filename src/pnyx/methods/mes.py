@@ -465,11 +465,12 @@ class _Problem:
                 utils = sparse.csr_matrix(
                     (np.concatenate(self.sup_uf), (self.flat_rows, self.flat_proj)), shape=shape
                 )
-                self._cosupport = np.asarray((weights @ utils).toarray(), dtype=np.float64)
+                product = np.asarray((weights @ utils).toarray(), dtype=np.float64)
             else:
                 util = self.util.astype(np.float64)
                 weights = (util > 0) * self.mult[:, None].astype(np.float64)
-                self._cosupport = weights.T @ util
+                product = weights.T @ util
+            self._cosupport = np.asfortranarray(product)  # read by columns (funded projects)
         return self._cosupport
 
     def money_matrix(self) -> Any:
@@ -1153,6 +1154,7 @@ def _certify(
     failed = False
     same_prefix = True  # every round so far has the same poor supporters at base.b and at b
     chain: _Chain | bool | None = None  # built at the first sandwich (False: not usable)
+    given_back = _given_back(pr, state)  # kept up to date round by round
     for t, (j_t, theta) in enumerate(base.rounds):
         ev_t = state.split(j_t)  # affordable by the monotonicity lemma
         if ev_t.status == 0:  # impossible by the monotonicity lemma
@@ -1172,7 +1174,6 @@ def _certify(
         cleared = base.cleared.setdefault(t, {})
         rem = np.array(sorted(state.remaining), dtype=np.intp)
         todo = rem[state.lb[rem] <= theta_hi].tolist()
-        given_back = _given_back(pr, state)
         recalled: dict[int, float] = {}
         pairs = [(j, base.facts[(t, j)]) for j in todo if (t, j) in base.facts]
         if pairs:
@@ -1275,6 +1276,7 @@ def _certify(
             if ev.status == 1:
                 state.gaps[watch] = (state.bf, float(state.exact_rho(j, ev)[0]) - rho_t_f)
         state.fund(j_t, rho_t, pays_t)
+        given_back = given_back + state.rho_fs[-1] * pr.cosupport()[:, j_t]
     forecast: list[float] = []
     affordable: _Crossing | None = None
     funded = {j for j, _ in base.rounds}
