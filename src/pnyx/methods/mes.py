@@ -1383,17 +1383,26 @@ def _sandwich(pr: _Problem, lo: _State, hi: _State, j: int, j_t: int, theta: Fra
     return _competitor_below(pr, j, ux, uy, theta, x_hi, tol)
 
 
-def _upper_line(pr: _Problem, j: int, ly: FloatArray, theta_hi: float) -> float | None:
+def _upper_line(
+    pr: _Problem, j: int, ly: FloatArray, theta_hi: float, poor: IndexArray | None = None
+) -> float | None:
     """The end at ``y`` of a sandwich's upper line of ``j``'s price factor: the least ``V``
     (rounded up, at most ``theta_hi``) with ``sum m min(L(y), V u) >= c``, ``ly`` the lower
-    bounds ``L(y)`` of its supporters' budgets; None when the floats do not show it."""
+    bounds ``L(y)`` of its supporters' budgets; None when the floats do not show it. ``poor``:
+    supporters (positions) known to be poor there, where the solve starts (those who pay
+    everything for ``j`` at ``y``: ``L(y) <= beta(y)`` and ``V >= rho(y)``); a wrong start
+    only costs the bound, as ``V`` is checked."""
     uf, mf, muf = pr.sup_uf[j], pr.sup_mf[j], pr.sup_muf[j]
     c = float(pr.costs[j])
     mb = mf * ly
     target = c * (1 + 1e-9) + 1e-300
     if not float(mb.sum()) > target:
         return None
-    solved = _solve(ly, uf, mb, muf, target, None)
+    start = None
+    if poor is not None:
+        start = np.zeros(ly.size, dtype=np.bool_)
+        start[poor] = True
+    solved = _solve(ly, uf, mb, muf, target, start)
     if solved is None:
         return None
     v = solved[0] * (1 + 1e-12)
@@ -1526,7 +1535,8 @@ class _Chain:
         theta_hi = float(theta) * (1 + 1e-12) + 1e-300
         ly = np.maximum(by - self.low.take(sup) * (1 + 1e-9), bx + self.dx) - self.tol
         ly = np.where(live, np.maximum(ly, 0.0), 0.0)
-        v = _upper_line(self.pr, j, ly, theta_hi)
+        paid_all = self.state.pays_all
+        v = _upper_line(self.pr, j, ly, theta_hi, paid_all[s] if s < len(paid_all) else None)
         return theta_hi if v is None else v
 
     def _apply(self, s: int, rho_y: Fraction, pays_y: IndexArray) -> None:
