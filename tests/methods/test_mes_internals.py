@@ -153,3 +153,35 @@ def test_clean_flags_are_the_same_for_one_run_and_for_many(seed):
     np.testing.assert_array_equal(one.clean, many.clean)
     for t in range(len(one.rounds)):
         np.testing.assert_array_equal(one.at_round(t).clean, many.at_round(t).clean)
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_a_split_settled_from_a_guess_is_the_split_found_afresh(seed):
+    """``_settle`` started from any guess (empty, everybody, the answer, a few voters off, at
+    random) gives the poor set that ``_solve`` finds from nothing, or gives up (None)."""
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(5, 300))
+    beta = rng.uniform(0, 10, size=n) * (rng.random(n) < 0.9)
+    uf = rng.integers(1, 6, size=n).astype(np.float64)
+    m = rng.integers(1, 4, size=n).astype(np.float64)
+    mb, muf = m * beta, m * uf
+    target = float(mb.sum()) * rng.uniform(0.2, 0.95)
+    solved = mes._solve(beta, uf, mb, muf, target, None)
+    assert solved is not None
+    answer = solved[1]
+    near = answer.copy()
+    near[rng.choice(n, size=min(n, 3), replace=False)] ^= True
+    guesses = [
+        np.zeros(n, dtype=np.bool_),
+        np.ones(n, dtype=np.bool_),
+        answer,
+        near,
+        rng.random(n) < 0.5,
+    ]
+    settled_any = False
+    for guess in guesses:
+        settled = mes._settle(beta, uf, mb, muf, target, np.flatnonzero(guess), float(muf.sum()))
+        if settled is not None:
+            settled_any = True
+            np.testing.assert_array_equal(settled, answer)
+    assert settled_any  # at least the answer itself settles at once

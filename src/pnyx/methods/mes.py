@@ -851,11 +851,14 @@ class _State:
         hi = hi * (1 + 1e-12) + 1e-300
         return _Eval(1, max(lo, 0.0), hi, poor, beta=beta)
 
-    def split(self, j: int, affordable: bool = True) -> _Eval:
+    def split(self, j: int, affordable: bool = True, guess: IndexArray | None = None) -> _Eval:
         """The float poor/rich split of a project, all that :meth:`exact_rho` needs:
         :meth:`evaluate` without its certified bounds (one solve, not two), for the project a
         forced run funds (``affordable``: known to be) or the one a run expects to fund (status
-        0 if it is unaffordable)."""
+        0 if it is unaffordable). ``guess``: the supporters (positions) who paid everything
+        for ``j`` in the same round of a run of the same sequence at a nearby budget, where
+        the solve starts (:func:`_settle`); a wrong guess costs time only, as
+        :meth:`exact_rho` checks the split on every supporter."""
         pr = self.pr
         if pr.cost_utility and self.clean[j]:
             return self.evaluate(j)
@@ -867,7 +870,12 @@ class _State:
             err = 2.0 * pr.sup_countf[j] * self.delta + _REL * c
             if avail < c - err or (avail <= c + err and not self.exact_affordable(j)):
                 return _Eval(0)
-        solved = _solve(beta, pr.utility_of(j), mb, pr.sup_muf[j], c, None)
+        uf, muf = pr.utility_of(j), pr.sup_muf[j]
+        if guess is not None:
+            settled = _settle(beta, uf, mb, muf, c, guess, float(pr.total_sat[j]))
+            if settled is not None:
+                return _Eval(1, 0.0, float("inf"), settled, beta=beta)
+        solved = _solve(beta, uf, mb, muf, c, None)
         if solved is None:
             return self.evaluate(j)
         return _Eval(1, 0.0, float("inf"), solved[1], beta=beta)
@@ -1020,7 +1028,37 @@ def _solve(
     return None
 
 
-def _choose(state: _State, first: int = -1) -> tuple[int, Fraction, IndexArray] | None:
+def _settle(
+    beta: FloatArray,
+    uf: FloatArray | float,
+    mb: FloatArray,
+    muf: FloatArray,
+    target: float,
+    guess: IndexArray,
+    rich_total: float,
+) -> BoolArray | None:
+    """The poor supporters of the float ``rho`` with ``sum m min(beta, rho u) = target``,
+    found from a guess (positions) by moving supporters both ways: ``rho`` from the guessed
+    poor set, then the poor set at that ``rho``, until they agree (then ``rho`` solves the
+    equation, every poor supporter holding less than ``rho u`` and every other at least
+    that); None if they do not within a few steps (:func:`_solve` then starts afresh)."""
+    poor = np.zeros(beta.size, dtype=np.bool_)
+    poor[guess] = True
+    for _ in range(3):
+        rich = rich_total - float(muf @ poor)
+        if rich <= 0:
+            return None
+        rho = (target - float(mb @ poor)) / rich
+        should = beta < rho * uf
+        if np.array_equal(should, poor):
+            return poor
+        poor = should
+    return None
+
+
+def _choose(
+    state: _State, first: int = -1, guess: IndexArray | None = None
+) -> tuple[int, Fraction, IndexArray] | None:
     """One MES round: the affordable project with least (rho, priority), exactly; None if none."""
     pr = state.pr
     evals: dict[int, _Eval] = {}
@@ -1033,7 +1071,7 @@ def _choose(state: _State, first: int = -1) -> tuple[int, Fraction, IndexArray] 
         # the expected winner first, exactly (it usually wins, and its exact price is needed
         # then): the tightest bound to screen the others with, for one float solve
         order.remove(first)
-        ev_first = state.split(first, affordable=False)
+        ev_first = state.split(first, affordable=False, guess=guess)
         if ev_first.status == 0:
             state.remaining.discard(first)
         else:
@@ -1080,13 +1118,19 @@ def _finish(state: _State, expect: _State | None = None) -> _State:
     """Play the remaining MES rounds of a run that is MES so far (``expect``: a run whose
     project of each round is evaluated first, which only affects speed)."""
     seq = [] if expect is None else [j for j, _ in expect.rounds]
+    # while this run follows ``expect``, the expected project's split there is the guess
+    same = [j for j, _ in state.rounds] == seq[: len(state.rounds)]
     while state.remaining:
         t = len(state.rounds)
-        choice = _choose(state, seq[t] if t < len(seq) else -1)
+        guess = None
+        if same and expect is not None and t < len(expect.pays_all):
+            guess = expect.pays_all[t]
+        choice = _choose(state, seq[t] if t < len(seq) else -1, guess)
         if choice is None:
             break
         j, rho, pays_all = choice
         state.fund(j, rho, pays_all)
+        same = same and t < len(seq) and j == seq[t]
     return state
 
 
@@ -1156,7 +1200,7 @@ def _certify(
     chain: _Chain | bool | None = None  # built at the first sandwich (False: not usable)
     given_back = _given_back(pr, state)  # kept up to date round by round
     for t, (j_t, theta) in enumerate(base.rounds):
-        ev_t = state.split(j_t)  # affordable by the monotonicity lemma
+        ev_t = state.split(j_t, guess=base.pays_all[t])  # affordable (monotonicity lemma)
         if ev_t.status == 0:  # impossible by the monotonicity lemma
             raise AssertionError("a funded project became unaffordable with more money")
         rho_t, pays_t = state.exact_rho(j_t, ev_t)
