@@ -620,7 +620,10 @@ class _State:
         live = mask & ~self.exhausted.take(sup)
         if not live.any():
             return 0, 1
-        num = self.b_scaled * int(pr.sup_m[project][live].sum())
+        if pr.n_voters < 2**53:  # a dot product (no gather) of integers below 2**53: exact
+            num = self.b_scaled * int(pr.sup_mf[project] @ live)
+        else:
+            num = self.b_scaled * int(pr.sup_m[project][live].sum())
         if not self.rounds:
             return num, self.denominator
         if pr.float_exact:
@@ -713,7 +716,10 @@ class _State:
             return share, np.arange(sup.size if every else 0, dtype=np.intp)
         poor, beta = ev.poor, ev.beta
         assert poor is not None and beta is not None
-        rich_sat = pr.total_sat[j] - int(pr.sup_mu[j][poor].sum())
+        if pr.total_sat[j] < 2**53:  # every partial sum is an integer below 2**53: exact
+            rich_sat = pr.total_sat[j] - int(pr.sup_muf[j] @ poor)
+        else:
+            rich_sat = pr.total_sat[j] - int(pr.sup_mu[j][poor].sum())
         rho: Fraction | None = None
         if rich_sat > 0:
             num, den = self._exact_sum_scaled(j, poor)
@@ -742,7 +748,7 @@ class _State:
         tol = 2 * self.delta + _REL * ru
         exh = self.exhausted.take(sup)
         # poor must have beta <= rho u; rich beta >= rho u
-        unsure = np.where(poor, gap > -tol, gap < tol)
+        unsure = ((gap > -tol) & poor) | ((gap < tol) & ~poor)
         unsure &= ~exh
         pays_all = poor | exh
         check = np.flatnonzero(unsure)
@@ -836,7 +842,7 @@ class _State:
             return self._evaluate_sorted(j)
         rho, poor, value = solved
         strictly_rich = beta > rho * uf * (1 + 1e-12) + 1e-300
-        slope = float(muf[strictly_rich].sum())
+        slope = float(muf @ strictly_rich)
         if slope <= 0:
             return self._evaluate_sorted(j)
         lo = rho - (err + max(0.0, value - c)) / slope
@@ -1013,8 +1019,8 @@ def _solve(
         poor_mass = 0.0
         rich = float(muf.sum())
     else:
-        poor_mass = float(mb[poor].sum())
-        rich = float(muf.sum() - muf[poor].sum())
+        poor_mass = float(mb @ poor)
+        rich = float(muf.sum() - muf @ poor)
     for _ in range(64):
         if rich <= 0:
             return None
@@ -1023,8 +1029,8 @@ def _solve(
         if not new.any():
             return rho, poor, poor_mass + rho * rich
         poor |= new
-        poor_mass += float(mb[new].sum())
-        rich -= float(muf[new].sum())
+        poor_mass += float(mb @ new)
+        rich -= float(muf @ new)
     return None
 
 
