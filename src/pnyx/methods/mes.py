@@ -47,7 +47,10 @@ Fractions. In particular a project's exact ``rho`` is computed from the float po
 bincount over the poor ballots' own entries, exact in float64 because every partial sum is an
 integer below ``n * max u < 2^53``, checked up front) and the split is then checked exactly for the
 voters whose float margin is too small; should it be wrong, ``rho`` is recomputed fully in
-Fractions.
+Fractions. Since that check covers every supporter, the float split may be found any way: when
+a run follows another of the same sequence at a nearby budget (a certificate and its base, an
+MES run and the run it expects), the winner's split there is the starting guess, moved both
+ways until it settles (:func:`_settle`), else found afresh.
 Before a full evaluation a competitor is *screened*: ``f(x) < c - err`` in one pass over its
 supporters proves ``rho > x`` (``x`` = a certified upper bound of the best price so far, or the
 ``theta_t`` of a certificate), and concavity of ``f`` gives a lower bound of ``rho`` kept for the
