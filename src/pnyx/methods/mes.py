@@ -1628,14 +1628,12 @@ class _Chain:
         c = float(pr.costs[j])
         ux, uy = self._upper_bounds(sup, bx, live, by)
         slope = (uy - ux) / self.dx
-        rich = np.ones(sup.size, dtype=np.bool_)
-        rich[pays_y] = False
-        den = float(pr.sup_muf[j] @ rich)
+        den = float(pr.total_sat[j]) - float(pr.sup_muf[j].take(pays_y).sum())
         if not den > 0:
             return plain
-        poor = ~rich
-        sigma = -float(mf[poor] @ slope[poor]) / den * (1 - 1e-6)  # Q'(y-), flattened
-        excess = float(mf[poor] @ (uy - by)[poor])
+        mf_poor = mf.take(pays_y)
+        sigma = -float(mf_poor @ slope.take(pays_y)) / den * (1 - 1e-6)  # Q'(y-), flattened
+        excess = float(mf_poor @ (uy.take(pays_y) - by.take(pays_y)))
         at_y = rho_f * (1 - 1e-12) - 2 * (excess + 1e-9 * c) / den
         if not at_y > 0:
             return plain
