@@ -177,7 +177,7 @@ def test_recalled_screens_bound_the_money_at_other_budgets(seed):
     for t, (_, theta) in enumerate(base.rounds):
         x_then = float(theta) * 1.05
         others = [j for j in pr.candidates if j not in seq[: t + 1]]
-        facts = []  # (j, fact, exact f_j(x_then) there) from every run
+        facts = []  # (j, fact): f_j(x_then) or the money, exactly, in round t of every run
         for y_run in runs:
             at_y = y_run.at_round(t)
             given_then = mes._given_back(pr, at_y)

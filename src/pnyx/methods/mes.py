@@ -456,9 +456,9 @@ class _Problem:
 
     def cosupport(self) -> FloatArray:
         """``cosupport()[j, k] = sum m_i u_ik`` over the ballots ``i`` that support both ``j``
-        and ``k`` (what ``j``'s supporters can pay for ``k`` per unit of its price factor), in
-        floats: upper bounds of the money ``j``'s supporters gain when ``k``'s price falls.
-        Built on first use, by a sparse product on large elections."""
+        and ``k``, in floats: what ``j``'s supporters pay for ``k`` per unit of ``k``'s price
+        factor when none of them pays everything, so at most what they get back per unit of a
+        fall of that price. Built on first use, by a sparse product on large elections."""
         if self._cosupport is None:
             if self.flat_rows.size >= _SPARSE_MIN:
                 import scipy.sparse as sparse
@@ -1068,7 +1068,9 @@ def _settle(
 def _choose(
     state: _State, first: int = -1, guess: IndexArray | None = None
 ) -> tuple[int, Fraction, IndexArray] | None:
-    """One MES round: the affordable project with least (rho, priority), exactly; None if none."""
+    """One MES round: the affordable project with least (rho, priority), exactly; None if none.
+    ``first``: the project expected to win, evaluated first; ``guess``: its split in the run
+    expected (see :meth:`_State.split`)."""
     pr = state.pr
     evals: dict[int, _Eval] = {}
     exact: dict[int, tuple[Fraction, IndexArray]] = {}
@@ -1361,7 +1363,8 @@ def _certify(
 
 def _given_back(pr: _Problem, state: _State) -> FloatArray:
     """``sum_s rho_s cosupport[j, j_s]`` for every project ``j``, over the rounds this run has
-    played (float price factors): what ``j``'s supporters paid per unit of those prices."""
+    played (float price factors): what ``j``'s supporters would have paid for the funded
+    projects at those prices had none of them paid everything."""
     played = len(state.rho_fs)
     if not played:
         return np.zeros(pr.n_projects, dtype=np.float64)
