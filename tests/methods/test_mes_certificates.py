@@ -168,8 +168,8 @@ def _exact_f(state: mes._State, j: int, x: Fraction | None) -> Fraction:
 def test_recalled_screens_bound_the_money_at_other_budgets(seed):
     """A screen carried from the forced run at one budget to another of the same sequence
     (``_recalled``) bounds the exact ``f_j(x)`` there, at larger and smaller budgets alike, for
-    the competitor's money and for ``f_j`` at the screen's point or below it; facts from
-    several runs bounded together give what each gives alone."""
+    the competitor's money and for ``f_j`` at the screen's point or below it; nothing follows
+    above that point, nor for a project without a fact."""
     pr, unit, base, seq = _base_run(seed)
     budgets = [base.b + k * unit for k in (0, 1, 3, 9, 20)]
     runs = [_forced(pr, b, seq) for b in budgets]
@@ -177,28 +177,30 @@ def test_recalled_screens_bound_the_money_at_other_budgets(seed):
     for t, (_, theta) in enumerate(base.rounds):
         x_then = float(theta) * 1.05
         others = [j for j in pr.candidates if j not in seq[: t + 1]]
-        facts = []  # (j, fact): f_j(x_then) or the money, exactly, in round t of every run
+        if not others:
+            continue
+        asked = np.array([*others, seq[t]], dtype=np.intp)  # seq[t]: no fact about it
         for y_run in runs:
             at_y = y_run.at_round(t)
             given_then = mes._given_back(pr, at_y)
-            for j in others:
-                for dropped in (True, False):
+            for dropped in (True, False):
+                facts = mes._Facts(pr.n_projects)
+                for j in others:
                     exact_y = _exact_f(at_y, j, None if dropped else Fraction(x_then))
                     bound = float(np.nextafter(float(exact_y), np.inf))
-                    facts.append((j, (y_run.bf, bound, x_then, dropped, float(given_then[j]))))
-                    if not dropped:  # a point above the screen's: nothing follows
-                        above = mes._recalled(pr, at_y, x_then * 1.1, given_then, facts[-1:])
-                        assert above == [float("inf")]
-        for z_run in runs:
-            at_z = z_run.at_round(t)
-            given_now = mes._given_back(pr, at_z)
-            for x in (x_then, x_then * 0.9):
-                together = mes._recalled(pr, at_z, x, given_now, facts)
-                for (j, fact), recalled in zip(facts, together, strict=True):
-                    (alone,) = mes._recalled(pr, at_z, x, given_now, [(j, fact)])
-                    assert recalled == pytest.approx(alone, rel=1e-12)
-                    exact_z = _exact_f(at_z, j, None if fact[3] else Fraction(x))
-                    assert exact_z <= recalled, (t, j, fact[3], fact[0], z_run.b)
-                    checked += 1
-                    below_cost += recalled < pr.costs[j]
+                    facts.record(j, y_run.bf, bound, x_then, dropped, float(given_then[j]))
+                if not dropped:  # a point above the screen's: nothing follows
+                    above = mes._recalled(pr, at_y, x_then * 1.1, given_then, asked, facts)
+                    assert np.isinf(above).all()
+                for z_run in runs:
+                    at_z = z_run.at_round(t)
+                    given_now = mes._given_back(pr, at_z)
+                    for x in (x_then, x_then * 0.9):
+                        bounds = mes._recalled(pr, at_z, x, given_now, asked, facts)
+                        assert np.isinf(bounds[-1])
+                        for j, recalled in zip(others, bounds.tolist(), strict=False):
+                            exact_z = _exact_f(at_z, j, None if dropped else Fraction(x))
+                            assert exact_z <= recalled, (t, j, dropped, y_run.b, z_run.b)
+                            checked += 1
+                            below_cost += recalled < pr.costs[j]
     assert checked == 0 or below_cost > 0  # the bound is exercised, not vacuous

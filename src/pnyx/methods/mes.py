@@ -489,6 +489,25 @@ class _Problem:
         return self._money_matrix
 
 
+class _Facts:
+    """Screens that cleared competitors in one round, carried between the certificates of a
+    sequence (:func:`_recalled`), one entry per project: ``f_j(x[j]) <= bound[j]`` (the money
+    of ``j``'s supporters when ``dropped[j]``) in that round of the forced run at per-voter
+    budget ``y[j]``, where :func:`_given_back` was ``given[j]``; ``known[j]``: there is one."""
+
+    def __init__(self, n_projects: int) -> None:
+        self.y = np.zeros(n_projects, dtype=np.float64)
+        self.bound = np.zeros(n_projects, dtype=np.float64)
+        self.x = np.zeros(n_projects, dtype=np.float64)
+        self.given = np.zeros(n_projects, dtype=np.float64)
+        self.dropped = np.zeros(n_projects, dtype=np.bool_)
+        self.known = np.zeros(n_projects, dtype=np.bool_)
+
+    def record(self, j: int, y: float, bound: float, x: float, dropped: bool, given: float) -> None:
+        self.y[j], self.bound[j], self.x[j], self.given[j] = y, bound, x, given
+        self.dropped[j], self.known[j] = dropped, True
+
+
 @dataclass
 class _Eval:
     """Float evaluation of a project in the current state of a run."""
@@ -543,11 +562,9 @@ class _State:
         # them (a secant) where j overtakes round t's project
         self.gaps: dict[tuple[int, int], tuple[float, float]] = {}
         # float(rho) of every round, and, shared by the certificates of one sequence (see
-        # _certify), screens that cleared a competitor: facts[(t, j)] = (float(b'), bound, x,
-        # dropped, given back) with f_j(x) <= bound in round t of the forced run at b' (its
-        # money when ``dropped``), and _given_back there for j
+        # _certify), the screens that cleared a competitor in round t: facts[t]
         self.rho_fs: list[float] = []
-        self.facts: dict[tuple[int, int], tuple[float, float, float, bool, float]] = {}
+        self.facts: dict[int, _Facts] = {}
 
     def at_round(self, t: int) -> _State:
         """A copy of this run's state at the start of round ``t`` (0-based)."""
@@ -1228,13 +1245,14 @@ def _certify(
         # [base.b, b]: one shown at a larger b (a certificate that failed elsewhere) holds here
         cleared = base.cleared.setdefault(t, {})
         rem = np.array(sorted(state.remaining), dtype=np.intp)
-        todo = rem[state.lb[rem] <= theta_hi].tolist()
-        recalled: dict[int, float] = {}
-        pairs = [(j, base.facts[(t, j)]) for j in todo if (t, j) in base.facts]
-        if pairs:
-            bounds = _recalled(pr, state, theta_hi, given_back, pairs)
-            recalled = {j: v for (j, _), v in zip(pairs, bounds, strict=True)}
-        for j in todo:
+        todo_at = rem[state.lb[rem] <= theta_hi]
+        todo = todo_at.tolist()
+        facts = base.facts.get(t)
+        by_fact = [False] * len(todo)
+        if facts is not None and todo:
+            bounds = _recalled(pr, state, theta_hi, given_back, todo_at, facts)
+            by_fact = (bounds < pr.costs_arr.take(todo_at)).tolist()
+        for j, known_by_fact in zip(todo, by_fact, strict=True):
             if j == j_t:
                 continue
             known = cleared.get(j)
@@ -1243,13 +1261,15 @@ def _certify(
                     state.remaining.discard(j)
                 continue
             if not (pr.cost_utility and state.clean[j]):
-                if recalled.get(j, np.inf) < pr.costs[j]:
-                    kind, lo = (0 if base.facts[(t, j)][3] else 1), theta_hi
+                if known_by_fact:
+                    assert facts is not None
+                    kind, lo = (0 if facts.dropped[j] else 1), theta_hi
                 else:
                     kind, lo, bound = state.screen(j, theta_hi)
                     if kind != 2:
-                        fact = (state.bf, bound, theta_hi, kind == 0, float(given_back[j]))
-                        base.facts[(t, j)] = fact
+                        if facts is None:
+                            facts = base.facts[t] = _Facts(pr.n_projects)
+                        facts.record(j, state.bf, bound, theta_hi, kind == 0, given_back[j])
                 if kind == 0:  # unaffordable at b, so at every smaller budget
                     state.remaining.discard(j)
                     cleared[j] = (state.bf, b, True, True)
@@ -1377,13 +1397,15 @@ def _recalled(
     state: _State,
     x: float,
     given_back: FloatArray,
-    pairs: list[tuple[int, tuple[float, float, float, bool, float]]],
-) -> list[float]:
+    projects: IndexArray,
+    facts: _Facts,
+) -> FloatArray:
     """Screens of earlier certificates of the same sequence, carried to this one without a
-    pass over the supporters: for each ``(j, fact)`` of ``pairs``, an upper bound of ``f_j(x)``
+    pass over the supporters: for each ``j`` of ``projects``, an upper bound of ``f_j(x)``
     here, in the round ``t`` this run is at (of the money of ``j``'s supporters when the fact
     is about that), from ``f_j(x') <= bound`` in round ``t`` of the forced run at ``y``
-    (``fact``); infinity unless ``x <= x'``. ``given_back``: :func:`_given_back` here.
+    (``facts``, of that round); infinity where there is no fact or ``x > x'``.
+    ``given_back``: :func:`_given_back` here.
 
     Along forced runs of one sequence at ``y`` and at ``z`` (this run), before round ``t``:
     ``beta_i(z) <= beta_i(y)`` when ``z <= y`` (monotonicity lemma), and when ``z > y``,
@@ -1397,20 +1419,16 @@ def _recalled(
     u) + G`` for ``x <= x'``, ``f_j(x)`` here is at most ``f_j(x')`` at ``y`` plus ``sum_i
     m_i G_i = M_j (z - y) + given_back_j(y) - given_back_j(z)`` when ``z > y``. Floats, with
     margins for their rounding (correctly rounded price factors keep the lemma's order)."""
-    usable = [(j, fact) for j, fact in pairs if fact[3] or x <= fact[2]]
-    if not usable:
-        return [float("inf")] * len(pairs)
-    js = np.array([j for j, _ in usable], dtype=np.intp)
-    y = np.array([fact[0] for _, fact in usable], dtype=np.float64)
-    bound = np.array([fact[1] for _, fact in usable], dtype=np.float64)
-    then = np.array([fact[4] for _, fact in usable], dtype=np.float64)
-    now = given_back.take(js)
-    counts = pr.sup_count_arr.take(js)
-    later = state.bf > y
-    gain = np.where(later, counts * (state.bf - y) + np.maximum(then - now, 0.0), 0.0)
-    slack = 1e-12 * (counts * state.bf + pr.costs_arr.take(js) + then + now)
-    found = iter((bound + gain * (1 + 1e-9) + slack).tolist())
-    return [next(found) if fact[3] or x <= fact[2] else float("inf") for _, fact in pairs]
+    y = facts.y.take(projects)
+    then, now = facts.given.take(projects), given_back.take(projects)
+    counts = pr.sup_count_arr.take(projects)
+    gain = np.where(state.bf > y, counts * (state.bf - y) + np.maximum(then - now, 0.0), 0.0)
+    slack = 1e-12 * (counts * state.bf + pr.costs_arr.take(projects) + then + now)
+    found = facts.bound.take(projects) + gain * (1 + 1e-9) + slack
+    usable = facts.known.take(projects) & (
+        facts.dropped.take(projects) | (x <= facts.x.take(projects))
+    )
+    return np.where(usable, found, np.inf)
 
 
 def _sandwich(pr: _Problem, lo: _State, hi: _State, j: int, j_t: int, theta: Fraction) -> bool:
