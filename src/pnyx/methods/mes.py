@@ -118,8 +118,8 @@ sets do in between. The maximum of ``h`` is bounded at any point ``z*`` by conca
 ends and then where the tangents at both ends meet (any ``z*`` gives a valid bound). All of
 this is computed in floats: every budget bound is moved outwards by both runs' error margins
 ``delta`` plus ``1e-12 (y + (y - x))`` (rounding of the shifts), sums must clear ``c`` by a
-relative ``1e-9`` (far above the rounding of a sum), and a kink whose two pieces are within float error counts with either slope. It
-is used only to *accept* a pair: when it fails, the affine certificate and then failure follow
+relative ``1e-9`` (far above the rounding of a sum), and a kink whose two pieces are within
+float error counts with either slope. It is used only to *accept* a pair: when it fails, the affine certificate and then failure follow
 as before. It tolerates sets that change, but its bounds ignore how much the earlier prices
 fall between ``x`` and ``y`` (``U - L = beta(y) - beta(x) - (y - x)``), so it fails on pairs
 closer than that.
@@ -356,12 +356,11 @@ class _Problem:
         self._cosupport: FloatArray | None = None
         self.sup_countf = [float(m) for m in self.sup_count]
         self.sup_count_arr = np.asarray(self.sup_countf, dtype=np.float64)
-        self.costs_arr = np.asarray(self.costs, dtype=np.float64)
+        self.costs_f = np.asarray(self.costs, dtype=np.float64)
         # rho_j >= c_j / sum_i m_i u_ij in every state (f_j(rho) <= rho sum_i m_i u_ij): a lower
         # bound for the first rounds' screening, rounded down
         sat = np.asarray(self.total_sat, dtype=np.float64)
-        costs_f = np.asarray(self.costs, dtype=np.float64)
-        lb0 = costs_f / np.where(sat > 0, sat, 1.0)
+        lb0 = self.costs_f / np.where(sat > 0, sat, 1.0)
         self.lb0 = np.where(sat > 0, np.maximum(lb0 * (1 - 1e-12) - 1e-300, 0.0), 0.0)
         # pabutools: only projects with supporters take part; cost 0 ones are funded up front
         self.candidates = [
@@ -1251,7 +1250,7 @@ def _certify(
         by_fact = [False] * len(todo)
         if facts is not None and todo:
             bounds = _recalled(pr, state, theta_hi, given_back, todo_at, facts)
-            by_fact = (bounds < pr.costs_arr.take(todo_at)).tolist()
+            by_fact = (bounds < pr.costs_f.take(todo_at)).tolist()
         for j, known_by_fact in zip(todo, by_fact, strict=True):
             if j == j_t:
                 continue
@@ -1423,7 +1422,7 @@ def _recalled(
     then, now = facts.given.take(projects), given_back.take(projects)
     counts = pr.sup_count_arr.take(projects)
     gain = np.where(state.bf > y, counts * (state.bf - y) + np.maximum(then - now, 0.0), 0.0)
-    slack = 1e-12 * (counts * state.bf + pr.costs_arr.take(projects) + then + now)
+    slack = 1e-12 * (counts * state.bf + pr.costs_f.take(projects) + then + now)
     found = facts.bound.take(projects) + gain * (1 + 1e-9) + slack
     usable = facts.known.take(projects) & (
         facts.dropped.take(projects) | (x <= facts.x.take(projects))
