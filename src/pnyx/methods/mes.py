@@ -342,6 +342,7 @@ class _Problem:
         self._util: IntArray | None = None
         self._util_cols: IntArray | None = None
         self._overlap: dict[int, BoolArray] = {}
+        self._apart: dict[int, BoolArray] = {}
         self._aggregates: dict[int, tuple[BoolArray, FloatArray]] = {}
         # many runs on this problem (a completion): clean flags from cached overlap rows, else
         # (one run) from the ballots that pay for the first time, each entry read once
@@ -425,6 +426,13 @@ class _Problem:
             self._overlap[j] = row
         return row
 
+    def apart(self, j: int) -> BoolArray:
+        """``~overlap(j)``: the projects no supporter of ``j`` supports (kept)."""
+        row = self._apart.get(j)
+        if row is None:
+            row = self._apart[j] = ~self.overlap(j)
+        return row
+
     def aggregates(self, j: int, live: BoolArray) -> FloatArray:
         """``sum_i m_i u_ik`` for every project ``k`` (``sum_i m_i`` under cost utility) over
         the supporters of ``j`` at the positions ``live``: float bincounts over their entries,
@@ -434,9 +442,10 @@ class _Problem:
         sup = self.sup[j]
         cached = self._aggregates.get(j)
         if cached is not None:
-            changed = np.flatnonzero(cached[0] != live)
-            if not changed.size:
+            differs = cached[0] != live
+            if not differs.any():
                 return cached[1]
+            changed = differs.nonzero()[0]
             if changed.size * 4 < sup.size:
                 pos, lens = self._entries(sup.take(changed))
                 sign = np.where(live.take(changed), 1.0, -1.0)
@@ -627,16 +636,18 @@ class _State:
         num, den = self._exact_sum_scaled(project, mask)
         return Fraction(num, den)
 
-    def _exact_sum_scaled(self, project: int, mask: BoolArray) -> tuple[int, int]:
+    def _exact_sum_scaled(
+        self, project: int, mask: BoolArray, exh: BoolArray | None = None
+    ) -> tuple[int, int]:
         """``(N, D)`` with ``N / D`` the exact sum of ``m_i beta_i`` over the supporters of
-        ``project`` at the positions ``mask``.
+        ``project`` at the positions ``mask`` (``exh``: their exhaustion, if already taken).
 
         Budgets share the common denominator ``D`` (multiple of the denominators of ``b`` and of
         every ``rho_s``), so the sum is one integer dot product with the integer aggregates of
         the utilities of the funded projects."""
         pr = self.pr
         sup = pr.sup[project]
-        live = mask & ~self.exhausted.take(sup)
+        live = mask & ~(self.exhausted.take(sup) if exh is None else exh)
         if not live.any():
             return 0, 1
         if pr.n_voters < 2**53:  # a dot product (no gather) of integers below 2**53: exact
@@ -649,7 +660,7 @@ class _State:
             # sum_i m_i u_ik for every project k at once over these ballots (under cost
             # utility: sum_i m_i, times c_k below), exact integers in float64
             per_round = pr.aggregates(project, live).take(self.cols)
-            paid = np.flatnonzero(per_round)  # rounds some of these ballots paid for
+            paid = per_round.nonzero()[0]  # rounds some of these ballots paid for
             rho_scaled = self.rho_scaled
             scale = pr.agg_scale
             if scale is None:
@@ -735,18 +746,19 @@ class _State:
             return share, np.arange(sup.size if every else 0, dtype=np.intp)
         poor, beta = ev.poor, ev.beta
         assert poor is not None and beta is not None
+        exh = self.exhausted.take(sup)
         if pr.total_sat[j] < 2**53:  # every partial sum is an integer below 2**53: exact
             rich_sat = pr.total_sat[j] - int(pr.sup_muf[j] @ poor)
         else:
             rich_sat = pr.total_sat[j] - int(pr.sup_mu[j][poor].sum())
         rho: Fraction | None = None
         if rich_sat > 0:
-            num, den = self._exact_sum_scaled(j, poor)
+            num, den = self._exact_sum_scaled(j, poor, exh)
             rho = Fraction(pr.costs[j] * den - num, rich_sat * den)
             if rho.numerator <= 0:
                 rho = None
         if rho is not None:
-            ok, pays_all = self._check_split(j, rho, poor, beta)
+            ok, pays_all = self._check_split(j, rho, poor, beta, exh)
             if ok:
                 return rho, pays_all
         rho = self._exact_rho_slow(j)
@@ -756,7 +768,7 @@ class _State:
         return rho, pays_all
 
     def _check_split(
-        self, j: int, rho: Fraction, poor: BoolArray, beta: FloatArray
+        self, j: int, rho: Fraction, poor: BoolArray, beta: FloatArray, exh: BoolArray
     ) -> tuple[bool, IndexArray]:
         """Check exactly that the float split ``poor`` is the split at ``rho`` (floats where
         their margin decides); the positions that pay everything if so."""
@@ -765,13 +777,12 @@ class _State:
         ru = self.float_of(rho) * pr.utility_of(j)
         gap = beta - ru  # beta - rho u
         tol = 2 * self.delta + _REL * ru
-        exh = self.exhausted.take(sup)
         # poor must have beta <= rho u; rich beta >= rho u
-        unsure = ((gap > -tol) & poor) | ((gap < tol) & ~poor)
+        unsure = np.where(poor, gap > -tol, gap < tol)
         unsure &= ~exh
         pays_all = poor | exh
-        check = np.flatnonzero(unsure)
-        if check.size:
+        if unsure.any():
+            check = unsure.nonzero()[0]
             betas = self._exact_budgets(sup[check])
             u = pr.sup_u[j][check].tolist()
             is_poor = poor[check].tolist()
@@ -780,7 +791,7 @@ class _State:
                 if (was_poor and b_p > pay) or (not was_poor and b_p < pay):
                     return False, np.zeros(0, dtype=np.intp)
                 pays_all[p] = b_p <= pay
-        return True, np.flatnonzero(pays_all)
+        return True, pays_all.nonzero()[0]
 
     # --- float evaluation -------------------------------------------------------------------
     def money(self) -> FloatArray:
@@ -940,10 +951,15 @@ class _State:
         return _Eval(1, max(lo, 0.0), hi, poor, beta=beta)
 
     # --- state changes ----------------------------------------------------------------------
-    def fund(self, j: int, rho: Fraction, pays_all: IndexArray) -> None:
+    def fund(
+        self, j: int, rho: Fraction, pays_all: IndexArray, old: FloatArray | None = None
+    ) -> None:
+        """Fund ``j`` at price factor ``rho``, the supporters at ``pays_all`` paying everything
+        (``old``: the supporters' budgets now, if already taken)."""
         pr = self.pr
         sup = pr.sup[j]
-        old = self.beta.take(sup)
+        if old is None:
+            old = self.beta.take(sup)
         # only the supporters' entries change: keep their old values (at_round restores them)
         self.snapshots.append(
             (
@@ -966,7 +982,7 @@ class _State:
         self._cols[len(self.rounds)] = j
         self.rounds.append((j, rho))
         if self.touched is None:
-            self.clean &= ~pr.overlap(j)
+            np.logical_and(self.clean, pr.apart(j), out=self.clean)
         else:
             fresh = sup[~self.touched.take(sup)]  # ballots paying for the first time
             if fresh.size:
@@ -1075,7 +1091,7 @@ def _settle(
             return None
         rho = (target - float(mb @ poor)) / rich
         should = beta < rho * uf
-        if np.array_equal(should, poor):
+        if not (should ^ poor).any():
             return poor
         poor = should
     return None
@@ -1083,29 +1099,35 @@ def _settle(
 
 def _choose(
     state: _State, first: int = -1, guess: IndexArray | None = None
-) -> tuple[int, Fraction, IndexArray] | None:
-    """One MES round: the affordable project with least (rho, priority), exactly; None if none.
+) -> tuple[int, Fraction, IndexArray, FloatArray | None] | None:
+    """One MES round: the affordable project with least (rho, priority), exactly, the
+    supporters who pay everything and their budgets when known; None if none.
     ``first``: the project expected to win, evaluated first; ``guess``: its split in the run
     expected (see :meth:`_State.split`)."""
     pr = state.pr
     evals: dict[int, _Eval] = {}
     exact: dict[int, tuple[Fraction, IndexArray]] = {}
+    budgets: dict[int, FloatArray | None] = {}
     best_hi = float("inf")
     lb = state.lb
     rem = np.fromiter(state.remaining, dtype=np.intp, count=len(state.remaining))
-    order = rem[np.lexsort((pr.prio_arr[rem], lb[rem]))].tolist()
     if first in state.remaining:
         # the expected winner first, exactly (it usually wins, and its exact price is needed
         # then): the tightest bound to screen the others with, for one float solve
-        order.remove(first)
+        rem = rem[rem != first]
         ev_first = state.split(first, affordable=False, guess=guess)
         if ev_first.status == 0:
             state.remaining.discard(first)
         else:
             exact[first] = state.exact_rho(first, ev_first)
+            budgets[first] = ev_first.beta
             rho_first = state.float_of(exact[first][0])  # correctly rounded: one step of rho
             best_hi = float(np.nextafter(rho_first, np.inf))
             lb[first] = max(lb[first], float(np.nextafter(rho_first, -np.inf)))
+            # the loop below stops at the first bound above best_hi, which only falls: the
+            # others never need sorting
+            rem = rem[lb.take(rem) <= best_hi]
+    order = rem[np.lexsort((pr.prio_arr.take(rem), lb.take(rem)))].tolist()
     for j in order:
         if lb[j] > best_hi:
             break
@@ -1129,12 +1151,13 @@ def _choose(
     for j, ev in evals.items():
         if ev.lo <= best_hi:
             exact[j] = state.exact_rho(j, ev)
+            budgets[j] = ev.beta
     best: tuple[Fraction, int, int, IndexArray] | None = None
     for j, (rho, pays_all) in exact.items():
         if best is None or (rho, pr.prio[j]) < (best[0], best[1]):
             best = (rho, pr.prio[j], j, pays_all)
     assert best is not None
-    return best[2], best[0], best[3]
+    return best[2], best[0], best[3], budgets[best[2]]
 
 
 def _run(pr: _Problem, b: Fraction, expect: _State | None = None) -> _State:
@@ -1155,8 +1178,8 @@ def _finish(state: _State, expect: _State | None = None) -> _State:
         choice = _choose(state, seq[t] if t < len(seq) else -1, guess)
         if choice is None:
             break
-        j, rho, pays_all = choice
-        state.fund(j, rho, pays_all)
+        j, rho, pays_all, old = choice
+        state.fund(j, rho, pays_all, old)
         same = same and t < len(seq) and j == seq[t]
     return state
 
@@ -1300,14 +1323,15 @@ def _certify(
             # affine certificate: same poor sets at both ends => prices affine in between
             if base_t is None:
                 base_t = base.at_round(t)
-            if chain is None:
+            # the plain sandwich first: the chain costs a pass over every earlier round, and
+            # on Budapest 2024 one certificate in seven that builds it needs it for no pair
+            sandwiched = _sandwich(pr, base_t, state, j, j_t, theta)
+            if not sandwiched and chain is None:
                 chain = _Chain(pr, base, state) if chained and _Chain.usable(base) else False
-            if isinstance(chain, _Chain):
+            if not sandwiched and isinstance(chain, _Chain):
                 if x_hi_t is None:
                     x_hi_t = chain.winner_bound(t)
                 sandwiched = chain.clears(t, base_t, state, j, theta, x_hi_t)
-            else:
-                sandwiched = _sandwich(pr, base_t, state, j, j_t, theta)
             if sandwiched:
                 cleared[j] = (state.bf, b, False, False)
                 continue  # sandwich certificate
@@ -1349,7 +1373,7 @@ def _certify(
             ev = state.evaluate(j) if j in state.remaining else _Eval(0)
             if ev.status == 1:
                 state.gaps[watch] = (state.bf, float(state.exact_rho(j, ev)[0]) - rho_t_f)
-        state.fund(j_t, rho_t, pays_t)
+        state.fund(j_t, rho_t, pays_t, ev_t.beta)
         given_back = given_back + state.rho_fs[-1] * pr.cosupport()[:, j_t]
     forecast: list[float] = []
     affordable: _Crossing | None = None
