@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from pnyx.methods import mes_small, pabulib, pb
+from pnyx.methods import mes, mes_small, pabulib, pb
 from pnyx.methods.mes import COMPLETIONS, MesResult, equal_shares
 from pnyx.methods.mes_small import dispatch, equal_shares_small, small_applies
 
@@ -74,6 +74,15 @@ def both_on_case(
     )
 
 
+@pytest.fixture(params=["every project", "lazy"])
+def blocks(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Both kinds of block: every project evaluated each round (small elections), or only
+    those that may win it (``_block_run_lazy``, large elections), forced on any size."""
+    if request.param == "lazy":
+        monkeypatch.setattr(mes_small, "_LAZY_ENTRIES", -1)
+    return str(request.param)
+
+
 @pytest.fixture
 def fallbacks(monkeypatch: pytest.MonkeyPatch) -> list[Fraction]:
     """Budgets at which the exact fallback (``mes`` at one budget) was used."""
@@ -110,7 +119,7 @@ def random_case(seed: int) -> tuple[pb.Profile, str, bool]:
 
 
 @pytest.mark.parametrize("seed", range(240))
-def test_random_elections_equal_the_unit_scan(seed: int) -> None:
+def test_random_elections_equal_the_unit_scan(seed: int, blocks: str) -> None:
     profile, ties, approval = random_case(seed)
     for completion in COMPLETIONS:
         ours, ref = both_on_case(profile, ties, approval, completion)
@@ -123,7 +132,7 @@ def raw_instance(seed: int) -> tuple[np.ndarray, int, np.ndarray, np.ndarray, np
 
 
 @pytest.mark.parametrize("seed", range(150))
-def test_raw_random_instances_equal_the_unit_scan(seed: int) -> None:
+def test_raw_random_instances_equal_the_unit_scan(seed: int, blocks: str) -> None:
     costs, budget, utilities, mult, prio, approval = raw_instance(seed)
     for completion in COMPLETIONS:
         ours, ref = both(
@@ -133,7 +142,7 @@ def test_raw_random_instances_equal_the_unit_scan(seed: int) -> None:
 
 
 @pytest.mark.parametrize("seed", range(12))
-def test_larger_random_elections_cross_block_boundaries(seed: int) -> None:
+def test_larger_random_elections_cross_block_boundaries(seed: int, blocks: str) -> None:
     """Enough voters and a small increment that the scan runs over several blocks."""
     vote_type = VOTE_TYPES[seed % 3]
     election = pb.random_election(
@@ -152,6 +161,46 @@ def test_larger_random_elections_cross_block_boundaries(seed: int) -> None:
             increment=max(1, profile.scale // 10),
         )
         assert_same(ours, ref, (seed, completion))
+
+
+@pytest.mark.parametrize("seed", range(24))
+def test_lazy_blocks_record_lower_bounds_below_the_exact_price_factors(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every lower bound a lazy block records (from its screens and solves, carried from round
+    to round) is at most the exact price factor of that project in that round, replayed in
+    Fractions along the block's own sequence."""
+    monkeypatch.setattr(mes_small, "_LAZY_ENTRIES", -1)
+    vote_type = VOTE_TYPES[seed % 3]
+    election = pb.random_election(
+        900 + seed, n_projects=16, n_voters=90, vote_type=vote_type, budget_share=0.4
+    )
+    profile = pb.profile_from_election(election)
+    approval = vote_type == "approval"
+    costs = np.asarray(profile.costs, dtype=np.int64)
+    utilities = np.asarray(profile.utilities, dtype=np.int64)
+    mult = np.asarray(profile.multiplicity, dtype=np.int64)
+    prio = pb.tie_priority(profile, "id")
+    prep = mes_small._Prep(costs, profile.budget, utilities, mult, prio, approval)
+    problem = mes._Problem(costs, profile.budget, utilities, mult, prio, approval)
+    start = Fraction(profile.budget, prep.n_voters)
+    outs = mes_small._block(prep, [start + k * profile.scale for k in range(6)], True)
+    checked = 0
+    for out in outs:
+        if out is None or out.pending:
+            continue
+        state = mes._State(problem, out.b)
+        for t, q in enumerate(out.rounds):
+            for r in range(len(prep.cands)):
+                j = prep.cands[r]
+                if np.isfinite(out._los[t, r]) and state.exact_affordable(j):
+                    assert Fraction(float(out._los[t, r])) <= state._exact_rho_slow(j), (t, j)
+                    checked += 1
+            winner = prep.cands[q]
+            rho, pays_all = state.exact_rho(winner, state.split(winner))
+            assert abs(float(rho) - out.rhos[t]) <= 1e-9 * float(rho)
+            state.fund(winner, rho, pays_all)
+    assert checked
 
 
 # --- the shared Pabulib files ---------------------------------------------------------------------
@@ -226,6 +275,51 @@ def test_shared_files_equal_mes(reference_data: Path, name: str) -> None:
             assert_same(routed, ref, ("dispatch", completion))
         else:
             assert routed is None
+
+
+# large files where lazy blocks are measured faster than mes (accepted) or slower (declined)
+LAZY_RULE = {
+    "France_Toulouse_2024": True,
+    "Netherlands_Amsterdam_604": False,
+    "Poland_Warszawa_2021_Mokotow": False,
+    "Poland_Lodz_2022": False,
+}
+
+
+def _shared_arrays(
+    reference_data: Path, name: str
+) -> tuple[pb.Profile, np.ndarray, np.ndarray, np.ndarray, np.ndarray, bool]:
+    path = reference_data / "pb" / f"{name}.pb"
+    if not path.is_file():
+        pytest.skip(f"{path} not in the reference data")
+    profile = pb.profile_from_election(pabulib.read_pb(path))
+    return (
+        profile,
+        np.asarray(profile.costs, dtype=np.int64),
+        np.asarray(profile.utilities, dtype=np.int64),
+        np.asarray(profile.multiplicity, dtype=np.int64),
+        pb.tie_priority(profile, "id"),
+        profile.vote_type in ("approval", "choose-1"),
+    )
+
+
+@pytest.mark.parametrize("name", sorted(LAZY_RULE))
+def test_lazy_rule_on_large_shared_files(reference_data: Path, name: str) -> None:
+    _, costs, utilities, mult, _, approval = _shared_arrays(reference_data, name)
+    assert small_applies(costs, utilities, mult, approval) == LAZY_RULE[name]
+
+
+def test_toulouse_2024_by_lazy_blocks_equals_the_unit_scan(reference_data: Path) -> None:
+    """The shared file the lazy blocks were built for: MES+add1 through ``dispatch`` (about 4 s)
+    against ``mes``'s unit-by-unit scan (one MES run per unit, 670 of them)."""
+    profile, costs, utilities, mult, prio, approval = _shared_arrays(
+        reference_data, "France_Toulouse_2024"
+    )
+    kwargs = dict(cost_utility=approval, completion="add1", increment=profile.scale)
+    routed = dispatch(costs, profile.budget, utilities, mult, prio, **kwargs)  # type: ignore[arg-type]
+    assert routed is not None
+    ref = equal_shares(costs, profile.budget, utilities, mult, prio, scan="unit", **kwargs)  # type: ignore[arg-type]
+    assert_same(routed, ref)
 
 
 @pytest.mark.parametrize("seed", range(12))
@@ -328,7 +422,9 @@ def test_shared_files_plain_python_run_equals_mes(reference_data: Path, name: st
 # --- ties and near ties -------------------------------------------------------------------------
 
 
-def test_clean_projects_with_as_many_supporters_tie_exactly_and_priority_decides() -> None:
+def test_clean_projects_with_as_many_supporters_tie_exactly_and_priority_decides(
+    blocks: str,
+) -> None:
     # cost utility: every project whose supporters can all pay c / M has rho = 1 / M exactly
     costs, u, m, _ = _args([30, 70, 50], [[1, 1, 1], [1, 1, 0], [0, 1, 1], [1, 0, 1]])
     for prio in ([0, 1, 2], [2, 1, 0], [1, 2, 0]):
@@ -338,7 +434,7 @@ def test_clean_projects_with_as_many_supporters_tie_exactly_and_priority_decides
             assert_same(ours, ref, (prio, completion))
 
 
-def test_twins_tie_in_every_state(fallbacks: list[Fraction]) -> None:
+def test_twins_tie_in_every_state(fallbacks: list[Fraction], blocks: str) -> None:
     # projects 1 and 2: same cost, same points from the same ballots, some poor supporters
     costs, u, m, _ = _args(
         [60, 45, 45, 30], [[3, 1, 1, 0], [1, 2, 2, 1], [0, 2, 2, 3], [2, 1, 1, 1]], [1, 2, 1, 3]
@@ -352,7 +448,7 @@ def test_twins_tie_in_every_state(fallbacks: list[Fraction]) -> None:
 
 
 def test_exact_tie_between_projects_with_money_left_uses_the_exact_fallback(
-    fallbacks: list[Fraction],
+    fallbacks: list[Fraction], blocks: str
 ) -> None:
     # points: after project 0 the two others both need rho = 5/12 with a poor supporter who
     # still holds money, and they are not twins: only exact arithmetic can break the tie
@@ -365,7 +461,9 @@ def test_exact_tie_between_projects_with_money_left_uses_the_exact_fallback(
     assert fallbacks
 
 
-def test_budget_exactly_equal_to_a_share_is_decided_exactly(fallbacks: list[Fraction]) -> None:
+def test_budget_exactly_equal_to_a_share_is_decided_exactly(
+    fallbacks: list[Fraction], blocks: str
+) -> None:
     # 3 voters, cost 30: at per-voter budget 10 the project is affordable with nothing to spare
     # (float money == cost); the scan passes through budget 10 with increment 1
     costs, u, m, p = _args([30, 11], [[1, 0], [1, 1], [1, 0]])
@@ -376,7 +474,7 @@ def test_budget_exactly_equal_to_a_share_is_decided_exactly(fallbacks: list[Frac
 
 
 def test_supporter_paying_exactly_their_budget_is_decided_exactly(
-    fallbacks: list[Fraction],
+    fallbacks: list[Fraction], blocks: str
 ) -> None:
     # points 1 and 2 for a project of cost 9 with per-voter budget 3: rho = 3/... the second
     # supporter pays exactly what they hold at budget 3 (a boundary the floats cannot see)
@@ -386,7 +484,7 @@ def test_supporter_paying_exactly_their_budget_is_decided_exactly(
         assert_same(ours, ref, completion)
 
 
-def test_error_bound_is_not_loose_enough_to_hide_a_real_difference() -> None:
+def test_error_bound_is_not_loose_enough_to_hide_a_real_difference(blocks: str) -> None:
     """Two projects whose price factors differ by about 1e-9 (relative): the floats decide."""
     big = 10**9
     costs, u, m, p = _args([big, big + 1], [[1, 1], [1, 1]], prio=[1, 0])
