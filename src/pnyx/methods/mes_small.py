@@ -116,9 +116,10 @@ it, as ``mes`` does in one run, with the same steps 1-5 and the same record:
 Budgets, poor sets (where each solve starts: they only grow along a run), ``D`` and funding
 are those of step 5; the record's lower bounds are ``LB``, valid for the walk's monotone
 certificate. On Toulouse 2024 (12,897 supporter entries, 183 projects) this scan takes about
-4 s where ``mes`` takes 10-13 s; where projects have many supporters each (Warsaw, Budapest:
-hundreds to thousands) a block's evaluations cost more than ``mes``'s unit runs, which is what
-:func:`small_applies` measures.
+4 s where ``mes`` takes 10-13 s, and Wieliczka 2023 (7,050 entries) 0.2 s instead of 0.45 s
+with blocks that evaluate every project; where projects have many supporters each (Warsaw,
+Budapest: hundreds to thousands) a block's evaluations cost more than ``mes``'s unit runs,
+which is what :func:`small_applies` measures.
 
 Tiny elections (at most ``_TINY_CELLS`` ballots x projects, e.g. Gdańsk 2020 Przeróbka: 26
 ballots, 3 projects; without completion any election of at most ``_TINY_CELLS_ONE_RUN`` cells,
@@ -169,8 +170,12 @@ _TINY_MERGE = 10  # voters per distinct ballot for the plain-Python first run, a
 _CELLS = 1 << 16  # supporter entries x budgets of a block, about
 _EXTEND = 8  # budgets of a block past the last known one
 _DETAIL_CELLS = 1 << 16  # entries x budgets up to which a block keeps its rounds' state
-_LAZY_ENTRIES = 8_000  # supporter entries from which blocks evaluate only possible winners
-_LAZY_PER_PROJECT = 150  # ... the scan taking such elections with at most this many per project
+# supporter entries from which blocks evaluate only the projects that may win (measured:
+# Wieliczka 2023, 7,050 entries, 0.20-0.21 s against 0.45-0.50 s; Swiecie 2023, 2,356
+# entries, 74-124 ms against 110-127 ms; Zurich D5, 619 entries, 57 ms against 28-48 ms)
+_LAZY_ENTRIES = 2_000
+# beyond _SCAN_MAX_ENTRIES the scan takes elections with at most this many entries per project
+_LAZY_PER_PROJECT = 150
 _LAZY_CELLS = 2_000_000  # ballots x projects beyond which the scan is not considered
 _LAZY_WIDTH = 32  # budgets per lazy block
 _TINY_CELLS = 400  # ballots x projects up to which the first run is plain Python
@@ -212,7 +217,7 @@ def _scan_fits(
         return False
     if entries <= _SCAN_ENTRIES or (entries <= _SCAN_MAX_ENTRIES and n_projects >= 40):
         return True  # blocks that evaluate every project
-    return bool(_LAZY_ENTRIES < entries <= _LAZY_PER_PROJECT * n_projects)  # lazy blocks
+    return bool(_SCAN_MAX_ENTRIES < entries <= _LAZY_PER_PROJECT * n_projects)  # lazy blocks
 
 
 def small_applies(
@@ -228,7 +233,7 @@ def small_applies(
     ``_SCAN_MIN_LENGTH`` supported projects or more on average, at most ``_SCAN_MERGE`` voters
     per distinct ballot, and at most ``_SCAN_ENTRIES`` supporter entries (``_SCAN_MAX_ENTRIES``
     with 40 projects or more), every sum of ``m_i u_ij`` exact in float64; or, with lazy
-    blocks (module docstring), more than ``_LAZY_ENTRIES`` entries but at most
+    blocks (module docstring), more than ``_SCAN_MAX_ENTRIES`` entries but at most
     ``_LAZY_PER_PROJECT`` per project (Toulouse 2024: 70 per project, 4 s against 10-13 s by
     ``mes``; Amsterdam, 738 per project, 0.22 against 0.17 s; Warszawa 2021 Mokotów, 1,210,
     6.8 against 3.6 s); or a tiny election (``_TINY_CELLS`` ballots x projects, ``_TINY_MERGE``
