@@ -881,9 +881,10 @@ def _block_run_lazy(
             o.stops = True
         return list(outs[:1]) + [None] * (K - 1)
     bf = np.array([float(b) for b in bs], dtype=np.float64)
-    B = np.empty((n, K), dtype=np.float64)
-    B[:] = bf[None, :]
-    exh = np.zeros((n, K), dtype=np.bool_)
+    # budgets and exhaustion column by column (a pair's supporters are read from one column)
+    B = np.empty((K, n), dtype=np.float64)
+    B[:] = bf[:, None]
+    exh = np.zeros((K, n), dtype=np.bool_)
     alive = np.ones((P, K), dtype=np.bool_)
     funded = np.zeros((P, K), dtype=np.bool_)
     spent = np.full(K, prep.free_cost, dtype=np.int64)
@@ -892,7 +893,8 @@ def _block_run_lazy(
     starts, sizes = prep.starts, (prep.ends - prep.starts).astype(np.intp)
     # who was poor (paid everything, or would) at the last evaluation of each project in each
     # column: poor supporters only grow along a run, so this is where the next solve starts
-    poor = np.zeros((e_row.size, K), dtype=np.bool_)
+    E = e_row.size
+    poor = np.zeros((K, E), dtype=np.bool_)
     D = 2.0 * prep.n_voters * _EPS * bf
     Nb = prep.n_voters * bf
     c = prep.c
@@ -907,7 +909,8 @@ def _block_run_lazy(
     cols = np.arange(K)
     ar = np.arange(K)
     cut = K
-    # flat views: (row, column) pairs are read and written as row * K + column
+    # flat views: (column, ballot or entry) read and written as column * n + ballot (* E +
+    # entry), (project, column) as project * K + column
     B_flat, exh_flat, poor_flat = B.reshape(-1), exh.reshape(-1), poor.reshape(-1)
     alive_flat, LB_flat = alive.reshape(-1), LB.reshape(-1)
 
@@ -928,11 +931,11 @@ def _block_run_lazy(
         """Solve the pairs (steps 1-3 of the module docstring) and certify their splits
         (step 2); a column where one is not certified is set aside (``bad``)."""
         pos, pair, kk, seg = gather(pq, pk)
-        at = e_row.take(pos) * K + kk
+        at = kk * n + e_row.take(pos)
         bg = B_flat.take(at)
         u, m, mu = e_u.take(pos), e_m.take(pos), e_mu.take(pos)
         ex = exh_flat.take(at)
-        entry = pos * K + kk
+        entry = kk * E + pos
         pr = poor_flat.take(entry) | ex
         Pm = np.add.reduceat(bg * m * pr, seg)
         R = np.add.reduceat(mu * ~pr, seg)
@@ -978,7 +981,7 @@ def _block_run_lazy(
         the project is unaffordable), with a lower bound of ``rho`` by concavity; True where
         not shown (the pair is then evaluated)."""
         pos, pair, kk, seg = gather(pq, pk)
-        bg = B_flat.take(e_row.take(pos) * K + kk)
+        bg = B_flat.take(kk * n + e_row.take(pos))
         u, m = e_u.take(pos), e_m.take(pos)
         x = best_hi.take(pk)
         xu = x.take(pair) * u
@@ -1087,9 +1090,9 @@ def _block_run_lazy(
             continue
         wq = w[fund]
         pos, pair, fk, _ = gather(wq, fund)
-        at = e_row.take(pos) * K + fk
+        at = fk * n + e_row.take(pos)
         old = B_flat.take(at)
-        pa = poor_flat.take(pos * K + fk) | exh_flat.take(at)
+        pa = poor_flat.take(fk * E + pos) | exh_flat.take(at)
         B_flat[at] = np.where(pa, 0.0, old - RHO[wq, fund].take(pair) * e_u.take(pos))
         exh_flat[at] = pa
         alive[wq, fund] = False
