@@ -188,7 +188,9 @@ unit (Toulouse 2024: about a hundred rounds and the order changes at 512 of 670 
 41; Warsaw: the pays-everything sets change at every unit and the order at a third of them)
 there is little to skip and it costs about one MES run per unit, as pabutools does (there the
 chained sandwich is not worth building: it is used on intervals of ``_CHAIN_MIN`` units or more,
-and runs at most two units apart switch to unit-by-unit runs for a while). In Budapest 2024 the
+and runs at most two units apart switch to unit-by-unit runs for a while; Toulouse 2024, many
+projects of few supporters each, is counted instead by ``mes_small``'s lazy blocks, many unit
+runs side by side). In Budapest 2024 the
 outcome changes 66 times in 22,000 units, but competitors come within about 1e-3 of the winner's
 price factor while hundreds to thousands of their supporters pay everything, so the
 pays-everything sets change every few units: the affine certificate breaks at each change and
