@@ -1325,15 +1325,22 @@ def _certify(
             # affine certificate: same poor sets at both ends => prices affine in between
             if base_t is None:
                 base_t = base.at_round(t)
-            # the plain sandwich first: the chain costs a pass over every earlier round, and
-            # on Budapest 2024 one certificate in seven that builds it needs it for no pair
-            sandwiched = _sandwich(pr, base_t, state, j, j_t, theta)
-            if not sandwiched and chain is None:
-                chain = _Chain(pr, base, state) if chained and _Chain.usable(base) else False
-            if not sandwiched and isinstance(chain, _Chain):
-                if x_hi_t is None:
-                    x_hi_t = chain.winner_bound(t)
-                sandwiched = chain.clears(t, base_t, state, j, theta, x_hi_t)
+            # j behind j_t at b itself? If not, MES at b funds j in this round and no
+            # certificate can hold: the sandwiches are not tried (they would show j behind
+            # at b as well)
+            ahead = _ahead(rho, pr.prio[j], rho_t, pr.prio[j_t])
+            sandwiched = False
+            if ahead:
+                # the plain sandwich first: the chain costs a pass over every earlier round,
+                # and on Budapest 2024 one certificate in seven that builds it needs it for
+                # no pair
+                sandwiched = _sandwich(pr, base_t, state, j, j_t, theta)
+                if not sandwiched and chain is None:
+                    chain = _Chain(pr, base, state) if chained and _Chain.usable(base) else False
+                if not sandwiched and isinstance(chain, _Chain):
+                    if x_hi_t is None:
+                        x_hi_t = chain.winner_bound(t)
+                    sandwiched = chain.clears(t, base_t, state, j, theta, x_hi_t)
             if sandwiched:
                 cleared[j] = (state.bf, b, False, False)
                 continue  # sandwich certificate
@@ -1351,7 +1358,6 @@ def _certify(
                 became = (t, j, state.bf, pr.costs[j] - has_b, True)
                 return None, base.b + (b - base.b) * share, None, became
             rho_x, pays_x = base_t.exact_rho(j, ev_x)
-            ahead = _ahead(rho, pr.prio[j], rho_t, pr.prio[j_t])
             if (
                 ahead
                 and same_prefix
