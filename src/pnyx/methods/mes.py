@@ -627,8 +627,14 @@ class _State:
         b''``: ``rho_j^t(b''') >= rho_j^t(b'') > theta_t(base) >= theta_t(self)`` (monotonicity
         lemma; with the priorities when equal), or ``j`` is unaffordable at ``b'''`` as at
         ``b''``."""
+        bf, b = self.bf, self.b
         for t, pairs in base.cleared.items():
-            kept = {j: v for j, v in pairs.items() if v[3] and _not_below(v[0], v[1], self)}
+            # _not_below, inlined (every pair of every round, at every certified step)
+            kept = {
+                j: v
+                for j, v in pairs.items()
+                if v[3] and (v[0] > bf or (v[0] == bf and (v[1] is b or v[1] >= b)))
+            }
             if kept:
                 self.cleared[t] = kept
 
@@ -1189,7 +1195,7 @@ def _finish(state: _State, expect: _State | None = None) -> _State:
 def _not_below(af: float, a: Fraction, state: _State) -> bool:
     """``a >= state.b`` (``af = float(a)``): rounding to floats keeps the order, so floats decide
     unless they are equal (Fractions compare slowly, and this is asked for every pair)."""
-    return af > state.bf or (af == state.bf and a >= state.b)
+    return af > state.bf or (af == state.bf and (a is state.b or a >= state.b))
 
 
 def _ahead(rho: Fraction, prio: int, other: Fraction, other_prio: int) -> bool:
