@@ -2,7 +2,7 @@
 certificate accepts a pair (competitor, winner) of a round between two per-voter budgets, the
 competitor's exact price factor exceeds the winner's (or it is unaffordable) at every budget in
 between; and the fast completion equals the unit-by-unit scan on medium-sized elections where
-these certificates are used."""
+these certificates are used; and the jumps over a change of the funding order (``_swapped``)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from pnyx.methods import mes
+from pnyx.methods import mes, pb
 
 
 def _problem(seed: int) -> tuple[mes._Problem, int]:
@@ -204,3 +204,51 @@ def test_recalled_screens_bound_the_money_at_other_budgets(seed):
                             checked += 1
                             below_cost += recalled < pr.costs[j]
     assert checked == 0 or below_cost > 0  # the bound is exercised, not vacuous
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_a_swap_certificate_holds_at_every_budget_in_between(seed, monkeypatch):
+    """Whenever ``_swapped`` accepts a jump over a change of the funding order, MES at every
+    unit of the interval funds one of the two sequences it certified; and the completion that
+    makes such jumps equals the unit-by-unit scan."""
+    rng = np.random.default_rng(seed + 99)
+    vote_type = ("approval", "cumulative")[seed % 2]
+    election = pb.random_election(
+        40_000 + seed,
+        n_projects=int(rng.integers(8, 30)),
+        n_voters=int(rng.integers(60, 400)),
+        vote_type=vote_type,
+        budget_share=float(rng.uniform(0.15, 0.6)),
+        max_length=int(rng.integers(2, 8)),
+        costs=(1000, 1300, 2000, 2500, 3100, 5000, 7700, 10000),
+    )
+    profile = pb.profile_from_election(election)
+    jumps: list[tuple[Fraction, Fraction, tuple[int, ...], tuple[int, ...]]] = []
+    original = mes._swapped
+
+    def recording(pr, base, b, t, j, chained):
+        run = original(pr, base, b, t, j, chained)
+        if run is not None:
+            first = tuple(p for p, _ in base.rounds)
+            jumps.append((base.b, b, first, tuple(p for p, _ in run.rounds)))
+        return run
+
+    monkeypatch.setattr(mes, "_swapped", recording)
+    args = (
+        profile.costs,
+        profile.budget,
+        profile.utilities,
+        profile.multiplicity,
+        pb.tie_priority(profile, "id"),
+    )
+    kwargs = dict(cost_utility=vote_type == "approval", completion="add1", increment=1)
+    fast = mes.equal_shares(*args, **kwargs)
+    unit = mes.equal_shares(*args, **kwargs, scan="unit")
+    assert fast.selected == unit.selected and fast.final_budget == unit.final_budget
+    np.testing.assert_array_equal(fast.payments, unit.payments)
+    pr = mes._Problem(*args, kwargs["cost_utility"])
+    for low, high, first, second in jumps:
+        assert first != second
+        for k in range(int(high - low) + 1):
+            seq = tuple(j for j, _ in mes._run(pr, low + k).rounds)
+            assert seq in (first, second), (low, high, k)

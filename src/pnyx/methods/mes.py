@@ -164,9 +164,16 @@ are never trusted, only certified. Each change of outcome costs one MES run and 
 runs. A failed certificate stops at its first failing pair. A certificate tried at ``b_{k+1}``
 that fails in round ``t`` has shown (C1) for rounds ``1..t-1``, so its forced state is MES at
 ``b_{k+1}`` after ``t - 1`` rounds: the run there is finished from it instead of started
-afresh. In each round of a certificate a competitor is cleared by the cheapest argument that
-works: the screen or the exact monotone comparison, then the sandwich (chained on intervals of
-``_CHAIN_MIN`` units or more), then the affine certificate. Each of these is a
+afresh. A try that fails because a competitor ``j`` overtakes round ``t``'s project is first
+followed by an attempt to jump over that change of order without locating it
+(:func:`_swapped`, with its proof): if MES at the far end funds a sequence that first differs
+there by ``j``, two certificates that leave that one pair out (one along each sequence) show
+that MES funds one of the two at every budget in between, and neither stops the scan (on
+Budapest 2024, 88 of the 123 changes of sequence between its runs reorder the same projects;
+certificates 1,112 -> 872). In each round of a certificate a competitor is cleared by the
+cheapest argument that works: the screen or the exact monotone comparison, then the sandwich
+(chained on intervals of ``_CHAIN_MIN`` units or more), then the affine certificate. Each of
+these is a
 claim on the forced runs at *every* budget of ``[b_k, b']``, so one shown for a competitor in a
 certificate at ``b'`` that failed elsewhere still holds for any later try at ``b'' <= b'`` from
 the same base, which skips that competitor (``_State.cleared``); those shown by a monotone
@@ -1198,6 +1205,52 @@ def _not_below(af: float, a: Fraction, state: _State) -> bool:
     return af > state.bf or (af == state.bf and (a is state.b or a >= state.b))
 
 
+def _forced(pr: _Problem, b: Fraction, sequence: Sequence[int]) -> _State | None:
+    """The run forced along ``sequence`` at ``b`` (each project funded in its round at its exact
+    price factor), or None if one of them is unaffordable in its round."""
+    state = _State(pr, b)
+    for j in sequence:
+        ev = state.split(j, affordable=False)
+        if ev.status == 0:
+            return None
+        rho, pays_all = state.exact_rho(j, ev)
+        state.fund(j, rho, pays_all, ev.beta)
+    return state
+
+
+def _swapped(
+    pr: _Problem, base: _State, b: Fraction, t: int, j: int, chained: bool
+) -> _State | None:
+    """The MES run at ``b`` if MES funds, at every budget in ``[base.b, b]``, either ``base``'s
+    sequence ``S1`` or the sequence ``S2`` of MES at ``b``, where ``S2`` first differs from
+    ``S1`` in round ``t``, by ``j`` (a competitor that overtook round ``t``'s project ``a``);
+    else None. Both fund the same projects or neither stops the scan, which is then the same
+    on the whole interval whichever it is, so the completion may jump to ``b`` without finding
+    where the order changes.
+
+    Proof. Certify ``S1`` from ``base`` to ``b`` with the pair ``(t, j)`` left out, and ``S2``
+    from the run forced along it at ``base.b`` to ``b`` with ``(t, a)`` left out (the
+    certificate's proof only uses that the forced run at the low end is feasible). At a budget
+    ``z`` in between, MES follows the common prefix of both (rounds before ``t``, checked by
+    either); in round ``t`` every project but ``a`` and ``j`` is behind ``a`` (first
+    certificate), so MES funds ``a`` or ``j``; if ``a``, every later round is the first
+    certificate's, with its last condition (nothing affordable after the last round), so MES
+    funds ``S1``; if ``j``, the same with the second, ``S2``. QED."""
+    first = [p for p, _ in base.rounds]
+    held = _certify(pr, base, b, chained=chained, free=(t, j))[0]
+    if held is None:
+        return None
+    run = _run(pr, b, base)
+    second = [p for p, _ in run.rounds]
+    if second[:t] != first[:t] or len(second) <= t or second[t] != j:
+        return None
+    low = _forced(pr, base.b, second)
+    if low is None:
+        return None
+    held = _certify(pr, low, b, chained=chained, free=(t, first[t]))[0]
+    return run if held is not None else None
+
+
 def _ahead(rho: Fraction, prio: int, other: Fraction, other_prio: int) -> bool:
     """``(rho, prio) > (other, other_prio)``, exactly; floats first when they already decide."""
     a, b = float(rho), float(other)
@@ -1228,6 +1281,7 @@ def _certify(
     resume: bool = False,
     chained: bool = True,
     watch: tuple[int, int] | None = None,
+    free: tuple[int, int] | None = None,
 ) -> tuple[_State | None, Fraction | None, _State | None, _Crossing | None]:
     """``(run, forecast)`` with ``run`` the MES run at ``b`` if MES funds exactly ``base``'s
     sequence for every per-voter budget in ``[base.b, b]`` (the certificate of the module
@@ -1250,7 +1304,9 @@ def _certify(
     affordable (in round ``t``, or after the last round for ``t`` = their number), ``(t, j, b,
     c_j - money, True)`` (``< 0``). ``watch = (t, j)`` asks a certificate to price that pair
     exactly and record its gap in ``gaps`` even when a cheaper argument clears it, so that the
-    caller can interpolate where it crosses (see :func:`_deficit` for the money)."""
+    caller can interpolate where it crosses (see :func:`_deficit` for the money). ``free =
+    (t, j)``: ``j`` is not checked against round ``t``'s project (:func:`_swapped`); the run
+    returned is then only the forced run at ``b``, with that claim for every other pair."""
     state = _State(pr, b)
     hints: list[Fraction] = []
     failed = False
@@ -1283,7 +1339,7 @@ def _certify(
             bounds = _recalled(pr, state, theta_hi, given_back, todo_at, facts)
             by_fact = (bounds < pr.costs_f.take(todo_at)).tolist()
         for j, known_by_fact in zip(todo, by_fact, strict=True):
-            if j == j_t:
+            if j == j_t or (t, j) == free:  # free: see _swapped
                 continue
             known = cleared.get(j)
             if known is not None and _not_below(known[0], known[1], state):
@@ -1837,6 +1893,21 @@ def _complete(
                     fail_at = None
                     step = max(step, failed_step // 2)  # gallop on as before it
                 continue
+            if target > k + 1 and crossed is not None and not crossed[4]:
+                # a competitor overtook: if the order changes there but not what the scan
+                # looks at, jump over the change without finding it
+                jumped = _swapped(
+                    pr, state, budget_at(target), crossed[0], crossed[1], target - k >= _CHAIN_MIN
+                )
+                if (
+                    jumped is not None
+                    and _outcome_cost(pr, jumped) <= pr.budget
+                    and not stops(jumped)
+                ):
+                    step = max(1, (target - k) // 2)
+                    state, k, last_run = jumped, target, target
+                    fail_at = k_hint = crossing = None
+                    continue
             if target > k + 1:
                 # a failed try: look below it, where the failing pair's secant puts the change
                 fail_at, failed_step = target, target - k
