@@ -1240,6 +1240,16 @@ def _swapped(
     held = _certify(pr, base, b, chained=chained, free=(t, j))[0]
     if held is None:
         return None
+    if j in first:
+        # first guess S2: S1 with j moved up to round t. MES at b funds j in round t (j is
+        # ahead of S1's project there, which is ahead of every other), so if the second
+        # certificate holds, its forced run at b is the MES run there
+        guess = first[:t] + [j] + [p for p in first[t:] if p != j]
+        low = _forced(pr, base.b, guess)
+        if low is not None:
+            run = _certify(pr, low, b, chained=chained, free=(t, first[t]))[0]
+            if run is not None:
+                return run
     run = _run(pr, b, base)
     second = [p for p, _ in run.rounds]
     if second[:t] != first[:t] or len(second) <= t or second[t] != j:
