@@ -1235,7 +1235,12 @@ def _swapped(
     either); in round ``t`` every project but ``a`` and ``j`` is behind ``a`` (first
     certificate), so MES funds ``a`` or ``j``; if ``a``, every later round is the first
     certificate's, with its last condition (nothing affordable after the last round), so MES
-    funds ``S1``; if ``j``, the same with the second, ``S2``. QED."""
+    funds ``S1``; if ``j``, the same with the second, ``S2``. QED.
+
+    ``S2`` is first guessed without running MES at ``b``: ``S1`` with ``j`` moved up to round
+    ``t``. At ``b`` itself ``j`` is ahead of ``a`` (it overtook there) and ``a`` of every other
+    project (first certificate), so MES funds ``j`` in round ``t``, and if the second
+    certificate holds, MES at ``b`` is its forced run. Otherwise MES is run at ``b``."""
     first = [p for p, _ in base.rounds]
     held = _certify(pr, base, b, chained=chained, free=(t, j))[0]
     if held is None:
