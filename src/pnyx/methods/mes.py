@@ -170,7 +170,7 @@ followed by an attempt to jump over that change of order without locating it
 there by ``j``, two certificates that leave that one pair out (one along each sequence) show
 that MES funds one of the two at every budget in between, and neither stops the scan (on
 Budapest 2024, 88 of the 123 changes of sequence between its runs reorder the same projects;
-certificates 1,112 -> 872). In each round of a certificate a competitor is cleared by the
+certificates 1,112 -> 892). In each round of a certificate a competitor is cleared by the
 cheapest argument that works: the screen or the exact monotone comparison, then the sandwich
 (chained on intervals of ``_CHAIN_MIN`` units or more), then the affine certificate. Each of
 these is a
@@ -1224,9 +1224,9 @@ def _swapped(
     """The MES run at ``b`` if MES funds, at every budget in ``[base.b, b]``, either ``base``'s
     sequence ``S1`` or the sequence ``S2`` of MES at ``b``, where ``S2`` first differs from
     ``S1`` in round ``t``, by ``j`` (a competitor that overtook round ``t``'s project ``a``);
-    else None. Both fund the same projects or neither stops the scan, which is then the same
-    on the whole interval whichever it is, so the completion may jump to ``b`` without finding
-    where the order changes.
+    else None. The completion takes the jump when neither sequence stops the scan (``S1`` is its
+    base's; ``S2``'s run is checked): the scan then goes on at every budget of the interval,
+    whichever of the two MES funds there, and the change of order is never located.
 
     Proof. Certify ``S1`` from ``base`` to ``b`` with the pair ``(t, j)`` left out, and ``S2``
     from the run forced along it at ``base.b`` to ``b`` with ``(t, a)`` left out (the
