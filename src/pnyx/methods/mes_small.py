@@ -98,9 +98,10 @@ it, as ``mes`` does in one run, with the same steps 1-5 and the same record:
 * every pair (project, column) keeps a certified lower bound ``LB`` of its price factor, which
   stays valid for the rest of the run because price factors only grow along it: at first
   ``c / sum m u`` (``f(rho) <= rho sum m u``), then ``lo`` of step 1 whenever it is evaluated;
-* in each column the pair of least ``LB`` is evaluated (steps 1-3; again while it turns out
-  unaffordable), its split certified (step 2; a column where an evaluated split is not is set
-  aside, as above), which gives ``x = hi``, an upper bound of the least price factor;
+* in each column the project the nearest known run funded in that round is evaluated first,
+  else the pair of least ``LB`` (steps 1-3; again while it turns out unaffordable), its split
+  certified (step 2; a column where an evaluated split is not is set aside, as above), which
+  gives ``x = hi``, an upper bound of the least price factor;
 * every other pair with ``LB <= x`` is *screened* at ``x``: the float ``f(x) = sum m min(beta',
   x u)`` is within ``D`` plus its rounding of the exact ``f(x)`` (``min`` is 1-Lipschitz), so
   ``f(x) < c - D - rounding`` shows ``rho > x``: the pair cannot win, and by concavity
