@@ -907,11 +907,10 @@ def _block_run_lazy(
     total_mu = np.add.reduceat(e_mu, starts)
     LB = np.repeat((c / total_mu * (1 - 1e-12))[:, None], K, axis=1)
     running = np.ones(K, dtype=np.bool_)
-    cols = np.arange(K)
     ar = np.arange(K)
     cut = K
-    # flat views: (column, ballot or entry) read and written as column * n + ballot (* E +
-    # entry), (project, column) as project * K + column
+    # flat views: (column, ballot) is read and written at column * n + ballot, (column, entry)
+    # at column * E + entry, (project, column) at project * K + column
     B_flat, exh_flat, poor_flat = B.reshape(-1), exh.reshape(-1), poor.reshape(-1)
     alive_flat, LB_flat = alive.reshape(-1), LB.reshape(-1)
 
@@ -1003,7 +1002,7 @@ def _block_run_lazy(
         return ~cleared
 
     while True:
-        act = running & (cols < cut)
+        act = running & (ar < cut)
         if not act.any():
             break
         ak = np.flatnonzero(act)
