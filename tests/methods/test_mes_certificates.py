@@ -31,12 +31,8 @@ def _problem(seed: int) -> tuple[mes._Problem, int]:
 
 
 def _forced(pr: mes._Problem, b: Fraction, seq: list[int]) -> mes._State:
-    state = mes._State(pr, b)
-    for j in seq:
-        ev = state.evaluate(j)
-        assert ev.status == 1  # the monotonicity lemma: affordable at a larger budget
-        rho, pays = state.exact_rho(j, ev)
-        state.fund(j, rho, pays)
+    state = mes._forced(pr, b, seq)
+    assert state is not None  # the monotonicity lemma: affordable at a larger budget
     return state
 
 

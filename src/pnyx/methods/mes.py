@@ -1242,28 +1242,28 @@ def _swapped(
     project (first certificate), so MES funds ``j`` in round ``t``, and if the second
     certificate holds, MES at ``b`` is its forced run. Otherwise MES is run at ``b``."""
     first = [p for p, _ in base.rounds]
-    held = _certify(pr, base, b, chained=chained, free=(t, j))[0]
-    if held is None:
+    if _certify(pr, base, b, chained=chained, free=(t, j))[0] is None:
         return None
+
+    def second_certified(second: list[int]) -> _State | None:
+        """The forced run along ``second`` at ``b`` if the second certificate holds."""
+        low = _forced(pr, base.b, second)
+        if low is None:
+            return None
+        return _certify(pr, low, b, chained=chained, free=(t, first[t]))[0]
+
     if j in first:
         # first guess S2: S1 with j moved up to round t. MES at b funds j in round t (j is
         # ahead of S1's project there, which is ahead of every other), so if the second
         # certificate holds, its forced run at b is the MES run there
-        guess = first[:t] + [j] + [p for p in first[t:] if p != j]
-        low = _forced(pr, base.b, guess)
-        if low is not None:
-            run = _certify(pr, low, b, chained=chained, free=(t, first[t]))[0]
-            if run is not None:
-                return run
+        run = second_certified(first[:t] + [j] + [p for p in first[t:] if p != j])
+        if run is not None:
+            return run
     run = _run(pr, b, base)
     second = [p for p, _ in run.rounds]
     if second[:t] != first[:t] or len(second) <= t or second[t] != j:
         return None
-    low = _forced(pr, base.b, second)
-    if low is None:
-        return None
-    held = _certify(pr, low, b, chained=chained, free=(t, first[t]))[0]
-    return run if held is not None else None
+    return run if second_certified(second) is not None else None
 
 
 def _ahead(rho: Fraction, prio: int, other: Fraction, other_prio: int) -> bool:

@@ -600,13 +600,56 @@ def _block(
 
 def _segments(
     starts: IndexArray, sizes: IndexArray, qi: IndexArray
-) -> tuple[IndexArray, IndexArray]:
-    """Entry positions of the projects ``qi`` (concatenated) and the pair each belongs to."""
+) -> tuple[IndexArray, IndexArray, IndexArray]:
+    """Entry positions of the projects ``qi`` (concatenated), the pair each belongs to, and
+    where each pair's segment starts in the concatenation."""
     lens = sizes[qi]
     ends = np.cumsum(lens)
+    seg = ends - lens
     total = int(ends[-1]) if ends.size else 0
-    pos = np.repeat(starts[qi] - (ends - lens), lens) + np.arange(total)
-    return pos, np.repeat(np.arange(qi.size), lens)
+    pos = np.repeat(starts[qi] - seg, lens) + np.arange(total)
+    return pos, np.repeat(np.arange(qi.size), lens), seg
+
+
+def _close_finished(
+    prep: _Prep,
+    outs: list[_Outcome],
+    cols: IndexArray,
+    done: IndexArray,
+    spent: IntArray,
+    funded: BoolArray,
+    exhaustive: bool | None,
+    cut: int,
+) -> int:
+    """Record the columns ``done`` (current indices, ``cols`` their original ones) whose run is
+    over (nothing affordable left): what they spent and whether the scan stops there. The new
+    ``cut``: no column past one where the scan stops is needed."""
+    if exhaustive is not None:
+        left = prep.budget - spent[done]
+        if exhaustive:
+            c_int = np.asarray(prep.c_int, dtype=np.int64)
+            fits = ~funded[:, done] & (c_int[:, None] <= left[None, :])
+            stop = np.asarray(~fits.any(axis=0))
+        else:
+            stop = np.asarray(funded[:, done].sum(axis=0) == len(prep.cands))
+        for k, st in zip(done.tolist(), stop.tolist(), strict=True):
+            outs[int(cols[k])].stops = bool(st)
+            if st:
+                cut = min(cut, int(cols[k]) + 1)
+    for k in done.tolist():
+        outs[int(cols[k])].spent = int(spent[k])
+    return cut
+
+
+def _close_overspent(
+    outs: list[_Outcome], cols: IndexArray, over: IndexArray, spent: IntArray, cut: int
+) -> int:
+    """Record the columns ``over`` (as in :func:`_close_finished`) whose run overspent; the
+    new ``cut``: the scan stops at the first of them at the latest."""
+    for k in over.tolist():
+        outs[int(cols[k])].over = True
+        outs[int(cols[k])].spent = int(spent[k])
+    return min(cut, int(cols[over].min()) + 1)
 
 
 def _block_run(prep: _Prep, bs: list[Fraction], exhaustive: bool | None) -> list[_Outcome | None]:
@@ -744,7 +787,7 @@ def _block_run(prep: _Prep, bs: list[Fraction], exhaustive: bool | None) -> list
         hi0 = rho[w0, ar] + err[w0, ar]
         contenders = alive & (lo <= hi0[None, :])
         cq, ck = np.nonzero(contenders)
-        pos, pair = _segments(starts, sizes, cq)
+        pos, pair, _ = _segments(starts, sizes, cq)
         pk = ck[pair]
         g_exh = exh[e_row[pos], pk]
         g_b = Bg[pos, pk]
@@ -807,22 +850,10 @@ def _block_run(prep: _Prep, bs: list[Fraction], exhaustive: bool | None) -> list
         done = np.flatnonzero((w < 0) & act & ~bad)
         if done.size:
             running[done] = False
-            if exhaustive is not None:
-                left = prep.budget - spent[done]
-                if exhaustive:
-                    open_ = ~funded[:, done] & (c_int[:, None] <= left[None, :])
-                    stop = np.asarray(~open_.any(axis=0))
-                else:
-                    stop = np.asarray(funded[:, done].sum(axis=0) == P)
-                for k, st in zip(done.tolist(), stop.tolist(), strict=True):
-                    outs[int(cols[k])].stops = bool(st)
-                    if st:
-                        cut = min(cut, int(cols[k]) + 1)
-            for k in done.tolist():
-                outs[int(cols[k])].spent = int(spent[k])
+            cut = _close_finished(prep, outs, cols, done, spent, funded, exhaustive, cut)
         if fund.size == 0:
             continue
-        pos, pair = _segments(starts, sizes, wq)
+        pos, pair, _ = _segments(starts, sizes, wq)
         fk = fund[pair]
         old = Bg[pos, fk]
         pa = poor[pos, fk]
@@ -852,10 +883,7 @@ def _block_run(prep: _Prep, bs: list[Fraction], exhaustive: bool | None) -> list
         if over.size:
             alive[:, over] = False
             running[over] = False
-            for k in over.tolist():
-                outs[int(cols[k])].over = True
-                outs[int(cols[k])].spent = int(spent[k])
-            cut = min(cut, int(cols[over].min()) + 1)
+            cut = _close_overspent(outs, cols, over, spent, cut)
     rec.finish(K)
     return [o if i < cut else None for i, o in enumerate(outs)]
 
@@ -918,13 +946,8 @@ def _block_run_lazy(
         pq: IndexArray, pk: IndexArray
     ) -> tuple[IndexArray, IndexArray, IndexArray, IndexArray]:
         """Entries of the pairs (project ``pq``, column ``pk``): positions, pair of each,
-        column of each, and where each pair's segment starts."""
-        lens = sizes[pq]
-        ends = np.cumsum(lens)
-        seg = ends - lens
-        total = int(ends[-1])
-        pos = np.repeat(starts[pq] - seg, lens) + np.arange(total)
-        pair = np.repeat(np.arange(pq.size), lens)
+        column of each, and where each pair's segment starts (:func:`_segments`)."""
+        pos, pair, seg = _segments(starts, sizes, pq)
         return pos, pair, pk[pair], seg
 
     def evaluate(pq: IndexArray, pk: IndexArray) -> None:
@@ -1072,19 +1095,7 @@ def _block_run_lazy(
         done = np.flatnonzero((w < 0) & act & ~bad)
         if done.size:
             running[done] = False
-            if exhaustive is not None:
-                left = prep.budget - spent[done]
-                if exhaustive:
-                    fits = ~funded[:, done] & (c_int[:, None] <= left[None, :])
-                    stop = np.asarray(~fits.any(axis=0))
-                else:
-                    stop = np.asarray(funded[:, done].sum(axis=0) == P)
-                for k, st in zip(done.tolist(), stop.tolist(), strict=True):
-                    outs[k].stops = bool(st)
-                    if st:
-                        cut = min(cut, k + 1)
-            for k in done.tolist():
-                outs[k].spent = int(spent[k])
+            cut = _close_finished(prep, outs, ar, done, spent, funded, exhaustive, cut)
         fund = np.flatnonzero(w >= 0)
         if fund.size == 0:
             continue
@@ -1103,10 +1114,7 @@ def _block_run_lazy(
         if over.size:
             alive[:, over] = False
             running[over] = False
-            for k in over.tolist():
-                outs[k].over = True
-                outs[k].spent = int(spent[k])
-            cut = min(cut, int(over.min()) + 1)
+            cut = _close_overspent(outs, ar, over, spent, cut)
     rec.finish(K)
     return [o if i < cut else None for i, o in enumerate(outs)]
 
