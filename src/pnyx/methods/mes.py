@@ -222,6 +222,11 @@ given back through the co-support of each earlier winner rather than per voter.
 
 from __future__ import annotations
 
+import collections
+import multiprocessing
+import os
+import threading
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -244,6 +249,13 @@ _DELTA = 1e-8  # budget float error margin, relative to the per-voter budget
 _REL = 1e-12  # relative slack for rounding in sums and products
 _CHAIN_MIN = 4  # units from which a certificate uses the chained sandwich
 _SPARSE_MIN = 50_000  # supporter entries from which the money of all projects is a scipy product
+# supporter entries from which a completion is scanned in stages by several processes (see
+# _complete_parallel); the units of its first stages, the seconds it aims at for each of the
+# others, and the first jump tried in a stage (a stage's start is no change of outcome)
+_PARALLEL_ENTRIES = 100_000
+_STAGE_FIRST_UNITS = 16
+_STAGE_SECONDS = 0.5
+_STAGE_STEP = 32
 
 
 @dataclass(frozen=True)
@@ -1807,7 +1819,13 @@ def _complete(
     increment: int,
     scan: str,
     progress: Callable[[float], None] | None,
-) -> _State:
+    first: int = 0,
+    last: int | None = None,
+) -> _State | None:
+    """The scan from ``b_first`` (see the module docstring): the run where it stops, or, with
+    ``last``, None if it does not stop at any ``k`` of ``[first, last]`` (one stage of
+    :func:`_complete_parallel`; a run at ``b_first`` that overspends is then the previous
+    stage's stop)."""
     start = Fraction(pr.budget, pr.n_voters)
     pr.many_runs = True
     stop_when_exhaustive = completion in ("add1", "add1-greedy")
@@ -1832,9 +1850,9 @@ def _complete(
             return _exhaustive(pr, state)
         return len(state.rounds) == n_candidates
 
-    k = 0
-    step = 1
-    last_run = 0  # where MES was last run: the distance between runs sets the first jump
+    k = first
+    step = 1 if first == 0 else _STAGE_STEP
+    last_run = first  # where MES was last run: the distance between runs sets the first jump
     adjacent = 0  # consecutive runs at neighbouring budgets (the outcome changes at every unit)
     plain, plain_len = 0, 8  # while ``plain`` > 0, run MES unit by unit without certifying
     fail_at: int | None = None  # least k' where a certificate from the current sequence failed
@@ -1846,12 +1864,16 @@ def _complete(
     while True:
         state = _run(pr, budget_at(k))
         if _outcome_cost(pr, state) > pr.budget:
-            raise AssertionError("MES overspent its own budget")  # b_0 * n == budget
+            if k == 0:
+                raise AssertionError("MES overspent its own budget")  # b_0 * n == budget
+            return None
         while True:  # invariant: ``state`` is the MES run at b_k and the scan has not stopped
             if progress is not None:
                 progress(min(0.99, _outcome_cost(pr, state) / max(1, pr.budget)))
             if stops(state):
                 return state
+            if last is not None and k >= last:
+                return None
             if scan == "unit" or plain > 0:
                 plain = max(0, plain - 1)
                 nxt = _run(pr, budget_at(k + 1), state)
@@ -1868,6 +1890,8 @@ def _complete(
                 target = min(target, fail_at - 1)
             if k_hint is not None:
                 target = min(target, k_hint)
+            if last is not None:
+                target = min(target, last)
             target = max(target, k + 1)
             watch = None if crossing is None or crossing[4] else (crossing[0], crossing[1])
             certified, hint, resumed, crossed = _certify(
@@ -1950,6 +1974,80 @@ def _complete(
             step, last_run = max(1, (k - last_run) // 4), k
 
 
+# what the stages of a parallel completion share, set before the worker processes are forked
+_STAGED: tuple[_Problem, str, int] | None = None
+
+
+def _stage(first: int, last: int) -> tuple[Fraction | None, float, float]:
+    """One stage of :func:`_complete_parallel`, in a worker: the budget where the scan stops
+    within ``[first, last]`` (None if it does not), the progress it reached, and its seconds."""
+    assert _STAGED is not None
+    pr, completion, increment = _STAGED
+    started = time.perf_counter()
+    reached = [0.0]
+    state = _complete(pr, completion, increment, "fast", reached.append, first, last)
+    return (None if state is None else state.b), reached[-1], time.perf_counter() - started
+
+
+def _workers() -> int:
+    """How many processes a long completion may use: the CPUs this process may run on, and
+    one only where forking is unavailable or unsafe (other threads may hold locks)."""
+    if "fork" not in multiprocessing.get_all_start_methods() or threading.active_count() > 1:
+        return 1
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _complete_parallel(
+    pr: _Problem,
+    completion: str,
+    increment: int,
+    progress: Callable[[float], None] | None,
+    workers: int,
+) -> _State:
+    """The scan of :func:`_complete`, cut into stages run side by side by ``workers``
+    processes, in order, and read in order.
+
+    The scan stops at the first ``k`` where ``O_k`` is exhaustive (``add1``) or ``O_{k+1}``
+    overspends, which the outcomes at ``k`` and ``k + 1`` alone decide, so a stage ``[a, a']``
+    finds on its own whether the scan stops there (from MES run afresh at ``b_a``): the first
+    stage that does holds the scan's stop, whatever the stages' lengths. Stages further on are
+    speculation, dropped when an earlier one stops; the run at the stop is played again here.
+    The first stages are short; then each is sized to take about ``_STAGE_SECONDS`` at the rate
+    of the stages so far, so that the processes end together and long stops (Budapest 2024:
+    22,001 units) and short ones (Warsaw: a few hundred slow units) are both shared out."""
+    global _STAGED
+    pr.many_runs = True
+    pr.cosupport()  # built once, before the fork (with the money matrix on large elections)
+    _STAGED = (pr, completion, increment)
+    units = seconds = 0.0  # of the stages done
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            pending: collections.deque[tuple[int, Any]] = collections.deque()
+            first = 0
+            while True:
+                while len(pending) < 2 * workers:  # a stage waiting for each process
+                    size = _STAGE_FIRST_UNITS
+                    if seconds > 0:
+                        size = max(size, int(units / seconds * _STAGE_SECONDS))
+                    task = pool.apply_async(_stage, (first, first + size))
+                    pending.append((size, task))
+                    first += size
+                size, task = pending.popleft()
+                stop, reached, took = task.get()
+                if stop is not None:
+                    pool.terminate()
+                    break
+                units, seconds = units + size, seconds + took
+                if progress is not None:
+                    progress(reached)
+    finally:
+        _STAGED = None
+    return _run(pr, stop)
+
+
 def _greedy_rest(
     pr: _Problem, selected: list[int], reasons: dict[int, tuple[str, tuple[int, ...]]]
 ) -> list[int]:
@@ -2026,6 +2124,7 @@ def equal_shares(
     increment: int,
     progress: Callable[[float], None] | None = None,
     scan: str = "fast",
+    workers: int | None = None,
 ) -> MesResult:
     """Method of Equal Shares with an optional completion (see the module docstring).
 
@@ -2033,9 +2132,13 @@ def equal_shares(
     those units; ``utilities`` (n_ballots x n_projects) 1/0 for approval or points;
     ``multiplicity`` (n_ballots); ``tie_priority`` (n_projects), lower wins a tie.
     ``scan="unit"`` runs the completion one increment at a time (slow; for verification).
+    ``workers``: processes for a completion; by default every CPU available for elections of
+    ``_PARALLEL_ENTRIES`` supporter entries or more, one process below (the result is the same).
     """
     if scan not in ("fast", "unit"):
         raise ValueError(f"unknown scan {scan!r}")
+    if workers is not None and (not isinstance(workers, int) or workers < 1):
+        raise ValueError(f"workers must be a positive integer, not {workers!r}")
     costs, utilities, multiplicity = validated_arguments(
         costs, utilities, multiplicity, completion, increment
     )
@@ -2067,10 +2170,19 @@ def equal_shares(
         return MesResult((), full_payments, 0, Fraction(0), reasons)
     if progress is not None:
         progress(0.0)
+    n_workers = _workers() if workers is None else workers
     if completion == "none":
         state = _run(pr, Fraction(pr.budget, pr.n_voters))
+    elif (
+        scan == "fast"
+        and n_workers > 1
+        and (workers is not None or pr.flat_rows.size >= _PARALLEL_ENTRIES)
+    ):
+        state = _complete_parallel(pr, completion, increment, progress, n_workers)
     else:
-        state = _complete(pr, completion, increment, scan, progress)
+        completed = _complete(pr, completion, increment, scan, progress)
+        assert completed is not None  # a scan without a last stage stops
+        state = completed
     selected = list(pr.free) + [j for j, _ in state.rounds]
     spent = _cost(pr, selected)
     chosen = set(selected)

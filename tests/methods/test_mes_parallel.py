@@ -1,0 +1,115 @@
+"""The MES completion scanned in stages by several processes (``mes._complete_parallel``):
+each stage of the scan decides on its own whether the scan stops inside it, so that the first
+stage that stops holds the unit-by-unit scan's stop, whatever the cut; and the parallel
+completion returns what the unit-by-unit scan returns."""
+
+from __future__ import annotations
+
+import threading
+from fractions import Fraction
+
+import numpy as np
+import pytest
+
+from pnyx.methods import mes, mes_small, pb
+
+
+def _election(seed: int) -> tuple[tuple, dict]:
+    rng = np.random.default_rng(seed)
+    vote_type = ("approval", "cumulative")[seed % 2]
+    election = pb.random_election(
+        70_000 + seed,
+        n_projects=int(rng.integers(6, 20)),
+        n_voters=int(rng.integers(40, 200)),
+        vote_type=vote_type,
+        budget_share=float(rng.uniform(0.15, 0.6)),
+        max_length=int(rng.integers(2, 6)),
+        costs=(100, 130, 200, 250, 310, 500, 770, 1000),
+    )
+    profile = pb.profile_from_election(election)
+    args = (
+        profile.costs,
+        profile.budget,
+        profile.utilities,
+        profile.multiplicity,
+        pb.tie_priority(profile, "id"),
+    )
+    return args, dict(cost_utility=vote_type == "approval", increment=1)
+
+
+def _cuts(rng: np.random.Generator, end: int) -> list[tuple[int, int]]:
+    """Stages ``[a, a']`` of random small lengths covering ``[0, end]``."""
+    stages, first = [], 0
+    while first <= end:
+        last = first + int(rng.choice([1, 1, 2, 3, 5, 8]))
+        stages.append((first, last))
+        first = last
+    return stages
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_the_first_stage_that_stops_holds_the_scans_stop(seed):
+    args, kwargs = _election(seed)
+    pr = mes._Problem(*args, kwargs["cost_utility"])
+    start = Fraction(pr.budget, pr.n_voters)
+    rng = np.random.default_rng(seed)
+    for completion in ("add1", "add1-no-stop"):
+        unit = mes.equal_shares(*args, **kwargs, completion=completion, scan="unit")
+        stop_k = int(unit.final_budget - start)
+        # the scan stops at stop_k because the run one unit up overspends, or because the
+        # outcome there is exhaustive (add1) or funds every project (add1-no-stop)
+        overspends = mes._outcome_cost(pr, mes._run(pr, unit.final_budget + 1)) > pr.budget
+        seen_at = stop_k + 1 if overspends else stop_k  # the unit whose run shows the stop
+        checked = 0
+        for first, last in _cuts(rng, seen_at):
+            stage = mes._complete(pr, completion, 1, "fast", None, first, last)
+            if last < seen_at:
+                assert stage is None, (completion, first, last, stop_k)
+                continue
+            assert stage is not None, (completion, first, last, stop_k)
+            assert stage.b == unit.final_budget, (completion, first, last)
+            assert [j for j, _ in stage.rounds] == list(unit.selected[: len(stage.rounds)])
+            checked += 1
+            break
+        assert checked == 1
+
+
+@pytest.mark.parametrize("seed", range(16))
+def test_the_parallel_completion_equals_the_unit_scan(seed, monkeypatch):
+    monkeypatch.setattr(mes_small, "ENABLED", False)
+    # stages of a few units each, so that the scan is cut many times
+    monkeypatch.setattr(mes, "_STAGE_FIRST_UNITS", 1 + seed % 4)
+    monkeypatch.setattr(mes, "_STAGE_SECONDS", 0.0)
+    args, kwargs = _election(100 + seed)
+    for completion in ("add1", "add1-no-stop", "add1-greedy"):
+        reached: list[float] = []
+        parallel = mes.equal_shares(
+            *args, **kwargs, completion=completion, workers=2, progress=reached.append
+        )
+        unit = mes.equal_shares(*args, **kwargs, completion=completion, scan="unit")
+        assert parallel.selected == unit.selected, completion
+        assert parallel.final_budget == unit.final_budget, completion
+        assert parallel.reasons == unit.reasons, completion
+        np.testing.assert_allclose(parallel.payments, unit.payments)
+        assert reached[0] == 0.0 and reached[-1] == 1.0
+        assert reached == sorted(reached)
+
+
+def test_workers_must_be_a_positive_integer():
+    args, kwargs = _election(0)
+    for bad in (0, -1, 1.5):
+        with pytest.raises(ValueError, match="workers"):
+            mes.equal_shares(*args, **kwargs, completion="add1", workers=bad)
+
+
+def test_no_fork_while_other_threads_run():
+    """Forking a process whose other threads may hold locks (a threaded web server) is unsafe:
+    the completion then stays in one process."""
+    release = threading.Event()
+    thread = threading.Thread(target=release.wait)
+    thread.start()
+    try:
+        assert mes._workers() == 1
+    finally:
+        release.set()
+        thread.join()
