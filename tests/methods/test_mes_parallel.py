@@ -19,11 +19,11 @@ def _election(seed: int) -> tuple[tuple, dict]:
     vote_type = ("approval", "cumulative")[seed % 2]
     election = pb.random_election(
         70_000 + seed,
-        n_projects=int(rng.integers(6, 20)),
+        n_projects=int(rng.integers(8, 20)),
         n_voters=int(rng.integers(40, 200)),
         vote_type=vote_type,
         budget_share=float(rng.uniform(0.15, 0.6)),
-        max_length=int(rng.integers(2, 6)),
+        max_length=int(rng.integers(4, 8)),
         costs=(100, 130, 200, 250, 310, 500, 770, 1000),
     )
     profile = pb.profile_from_election(election)
@@ -47,40 +47,75 @@ def _cuts(rng: np.random.Generator, end: int) -> list[tuple[int, int]]:
     return stages
 
 
+def _stage_scans(args: tuple, cost_utility: bool) -> dict:
+    """``scan(completion, first, last)``, the budget where each module's scan stops within
+    the stage (None if it does not), from the same problem."""
+    pr = mes._Problem(*args, cost_utility)
+    prep = mes_small._Prep(*args, cost_utility)
+
+    def by_mes(completion: str, first: int, last: int) -> Fraction | None:
+        state = mes._complete(pr, completion, 1, "fast", None, first, last)
+        return None if state is None else state.b
+
+    def by_blocks(completion: str, first: int, last: int) -> Fraction | None:
+        out = mes_small._scan(prep, completion, 1, None, first, last)
+        return None if out is None else out.b
+
+    return {"mes": by_mes, "mes_small": by_blocks}
+
+
+@pytest.mark.parametrize("module", ["mes", "mes_small"])
 @pytest.mark.parametrize("seed", range(30))
-def test_the_first_stage_that_stops_holds_the_scans_stop(seed):
+def test_the_first_stage_that_stops_holds_the_scans_stop(seed, module):
     args, kwargs = _election(seed)
     pr = mes._Problem(*args, kwargs["cost_utility"])
+    scan = _stage_scans(args, kwargs["cost_utility"])[module]
     start = Fraction(pr.budget, pr.n_voters)
     rng = np.random.default_rng(seed)
     for completion in ("add1", "add1-no-stop"):
         unit = mes.equal_shares(*args, **kwargs, completion=completion, scan="unit")
         stop_k = int(unit.final_budget - start)
-        # the scan stops at stop_k because the run one unit up overspends, or because the
-        # outcome there is exhaustive (add1) or funds every project (add1-no-stop)
-        overspends = mes._outcome_cost(pr, mes._run(pr, unit.final_budget + 1)) > pr.budget
-        seen_at = stop_k + 1 if overspends else stop_k  # the unit whose run shows the stop
+        # the scan stops at stop_k because the outcome there is exhaustive (add1) or funds
+        # every project (add1-no-stop), or else because the run one unit up overspends
+        there = mes._run(pr, unit.final_budget)
+        if completion == "add1":
+            halts = mes._exhaustive(pr, there)
+        else:
+            halts = len(there.rounds) == len(pr.candidates)
+        seen_at = stop_k if halts else stop_k + 1  # the unit whose run shows the stop
         checked = 0
         for first, last in _cuts(rng, seen_at):
-            stage = mes._complete(pr, completion, 1, "fast", None, first, last)
+            stage = scan(completion, first, last)
             if last < seen_at:
                 assert stage is None, (completion, first, last, stop_k)
                 continue
-            assert stage is not None, (completion, first, last, stop_k)
-            assert stage.b == unit.final_budget, (completion, first, last)
-            assert [j for j, _ in stage.rounds] == list(unit.selected[: len(stage.rounds)])
+            assert stage == unit.final_budget, (completion, first, last, stop_k)
             checked += 1
             break
         assert checked == 1
 
 
+@pytest.mark.parametrize("small", [False, True], ids=["mes", "mes_small"])
 @pytest.mark.parametrize("seed", range(16))
-def test_the_parallel_completion_equals_the_unit_scan(seed, monkeypatch):
-    monkeypatch.setattr(mes_small, "ENABLED", False)
+def test_the_parallel_completion_equals_the_unit_scan(seed, small, monkeypatch):
+    monkeypatch.setattr(mes_small, "ENABLED", small)
     # stages of a few units each, so that the scan is cut many times
     monkeypatch.setattr(mes, "_STAGE_FIRST_UNITS", 1 + seed % 4)
     monkeypatch.setattr(mes, "_STAGE_SECONDS", 0.0)
     args, kwargs = _election(100 + seed)
+    arrays = [np.asarray(a) for a in (args[0], args[2], args[3])]
+    if small and not mes_small._scan_fits(*arrays, kwargs["cost_utility"]):
+        pytest.skip("mes_small's numpy scan does not take this election")
+    staged = []  # the modules whose scan was cut in stages
+
+    def recording(module):
+        def staged_stop(*a, **kw):
+            staged.append(module)
+            return mes.staged_stop(*a, **kw)
+
+        return staged_stop
+
+    monkeypatch.setattr(mes_small, "staged_stop", recording("mes_small"))
     for completion in ("add1", "add1-no-stop", "add1-greedy"):
         reached: list[float] = []
         parallel = mes.equal_shares(
@@ -93,6 +128,8 @@ def test_the_parallel_completion_equals_the_unit_scan(seed, monkeypatch):
         np.testing.assert_allclose(parallel.payments, unit.payments)
         assert reached[0] == 0.0 and reached[-1] == 1.0
         assert reached == sorted(reached)
+    # mes's stages, or with mes_small on, its own
+    assert staged == (["mes_small"] * 3 if small else [])
 
 
 def test_workers_must_be_a_positive_integer():
@@ -109,7 +146,7 @@ def test_no_fork_while_other_threads_run():
     thread = threading.Thread(target=release.wait)
     thread.start()
     try:
-        assert mes._workers() == 1
+        assert mes.available_workers() == 1
     finally:
         release.set()
         thread.join()

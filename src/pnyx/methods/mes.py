@@ -1974,22 +1974,20 @@ def _complete(
             step, last_run = max(1, (k - last_run) // 4), k
 
 
-# what the stages of a parallel completion share, set before the worker processes are forked
-_STAGED: tuple[_Problem, str, int] | None = None
+# the scan of one stage of a parallel completion, set before the worker processes are forked
+_STAGED: Callable[[int, int], tuple[Fraction | None, float]] | None = None
 
 
 def _stage(first: int, last: int) -> tuple[Fraction | None, float, float]:
-    """One stage of :func:`_complete_parallel`, in a worker: the budget where the scan stops
-    within ``[first, last]`` (None if it does not), the progress it reached, and its seconds."""
+    """One stage of :func:`staged_stop`, in a worker: the budget where the scan stops within
+    ``[first, last]`` (None if it does not), the progress it reached, and its seconds."""
     assert _STAGED is not None
-    pr, completion, increment = _STAGED
     started = time.perf_counter()
-    reached = [0.0]
-    state = _complete(pr, completion, increment, "fast", reached.append, first, last)
-    return (None if state is None else state.b), reached[-1], time.perf_counter() - started
+    stop, reached = _STAGED(first, last)
+    return stop, reached, time.perf_counter() - started
 
 
-def _workers() -> int:
+def available_workers() -> int:
     """How many processes a long completion may use: the CPUs this process may run on, and
     one only where forking is unavailable or unsafe (other threads may hold locks)."""
     if "fork" not in multiprocessing.get_all_start_methods() or threading.active_count() > 1:
@@ -2000,28 +1998,26 @@ def _workers() -> int:
         return os.cpu_count() or 1
 
 
-def _complete_parallel(
-    pr: _Problem,
-    completion: str,
-    increment: int,
-    progress: Callable[[float], None] | None,
+def staged_stop(
+    scan_range: Callable[[int, int], tuple[Fraction | None, float]],
     workers: int,
-) -> _State:
-    """The scan of :func:`_complete`, cut into stages run side by side by ``workers``
-    processes, in order, and read in order.
+    progress: Callable[[float], None] | None,
+) -> Fraction:
+    """The per-voter budget where a completion's scan stops, the scan cut into stages run side
+    by side by ``workers`` forked processes, in order, and read in order.
+    ``scan_range(first, last)``: ``(b, progress)`` with ``b`` where the scan stops within
+    ``[b_first, b_last]`` started afresh at ``b_first``, None if it does not stop there.
 
     The scan stops at the first ``k`` where ``O_k`` is exhaustive (``add1``) or ``O_{k+1}``
-    overspends, which the outcomes at ``k`` and ``k + 1`` alone decide, so a stage ``[a, a']``
-    finds on its own whether the scan stops there (from MES run afresh at ``b_a``): the first
-    stage that does holds the scan's stop, whatever the stages' lengths. Stages further on are
-    speculation, dropped when an earlier one stops; the run at the stop is played again here.
-    The first stages are short; then each is sized to take about ``_STAGE_SECONDS`` at the rate
-    of the stages so far, so that the processes end together and long stops (Budapest 2024:
-    22,001 units) and short ones (Warsaw: a few hundred slow units) are both shared out."""
+    overspends, which the outcomes at ``k`` and ``k + 1`` alone decide, so a stage finds on its
+    own whether the scan stops inside it: the first stage that does holds the scan's stop,
+    whatever the stages' lengths. Stages further on are speculation, dropped when an earlier
+    one stops. The first stages are short; then each is sized to take about
+    ``_STAGE_SECONDS`` at the rate of the stages so far, so that the processes end together,
+    on long scans (Budapest 2024: 22,001 units) as on short ones (Warsaw: a few hundred slow
+    units)."""
     global _STAGED
-    pr.many_runs = True
-    pr.cosupport()  # built once, before the fork (with the money matrix on large elections)
-    _STAGED = (pr, completion, increment)
+    _STAGED = scan_range
     units = seconds = 0.0  # of the stages done
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
@@ -2032,20 +2028,39 @@ def _complete_parallel(
                     size = _STAGE_FIRST_UNITS
                     if seconds > 0:
                         size = max(size, int(units / seconds * _STAGE_SECONDS))
-                    task = pool.apply_async(_stage, (first, first + size))
-                    pending.append((size, task))
+                    pending.append((size, pool.apply_async(_stage, (first, first + size))))
                     first += size
                 size, task = pending.popleft()
-                stop, reached, took = task.get()
+                done: tuple[Fraction | None, float, float] = task.get()
+                stop, reached, took = done
                 if stop is not None:
                     pool.terminate()
-                    break
+                    return stop
                 units, seconds = units + size, seconds + took
                 if progress is not None:
                     progress(reached)
     finally:
         _STAGED = None
-    return _run(pr, stop)
+
+
+def _complete_parallel(
+    pr: _Problem,
+    completion: str,
+    increment: int,
+    progress: Callable[[float], None] | None,
+    workers: int,
+) -> _State:
+    """The scan of :func:`_complete` by :func:`staged_stop`; the run at the stop played again
+    here."""
+    pr.many_runs = True
+    pr.cosupport()  # built once, before the fork (with the money matrix on large elections)
+
+    def scan_range(first: int, last: int) -> tuple[Fraction | None, float]:
+        reached = [0.0]
+        state = _complete(pr, completion, increment, "fast", reached.append, first, last)
+        return (None if state is None else state.b), reached[-1]
+
+    return _run(pr, staged_stop(scan_range, workers, progress))
 
 
 def _greedy_rest(
@@ -2155,6 +2170,7 @@ def equal_shares(
             completion=completion,
             increment=increment,
             progress=progress,
+            workers=workers,
         )
         if small is not None:
             return small
@@ -2170,7 +2186,7 @@ def equal_shares(
         return MesResult((), full_payments, 0, Fraction(0), reasons)
     if progress is not None:
         progress(0.0)
-    n_workers = _workers() if workers is None else workers
+    n_workers = available_workers() if workers is None else workers
     if completion == "none":
         state = _run(pr, Fraction(pr.budget, pr.n_voters))
     elif (
