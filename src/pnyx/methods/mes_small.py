@@ -16,6 +16,9 @@ The completion looks at the per-voter budgets ``b_k = budget / n + k * increment
 each column its own MES run (the funded project may differ per column). A column that
 overspends ends the work of every later column of its block (the scan stops there at the
 latest), and so does a column whose finished run is where the scan stops.
+A scan may also start at ``b_first`` and end at ``b_last`` (one stage of
+``mes.staged_stop``, which runs the stages of a large election on several processes; the
+proof that the first stage that stops holds the scan's stop is in ``mes``'s docstring).
 
 The scan then *walks*: from the last resolved unit ``k`` (``O_k`` known, the scan has not
 stopped) to the next computed probe ``p``. If ``p = k + 1`` its outcome is the next one of the
