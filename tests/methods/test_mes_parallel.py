@@ -150,3 +150,38 @@ def test_no_fork_while_other_threads_run():
     finally:
         release.set()
         thread.join()
+
+
+def test_stages_are_read_in_order_whatever_ends_first(monkeypatch):
+    """A later stage that stops, and ends first, does not hide an earlier stop."""
+    import time
+
+    monkeypatch.setattr(mes, "_STAGE_FIRST_UNITS", 4)
+    monkeypatch.setattr(mes, "_STAGE_SECONDS", 0.0)
+
+    def scan_range(first: int, last: int) -> tuple[Fraction | None, float]:
+        if first <= 9 <= last:
+            time.sleep(0.3)  # the true stop takes longest
+            return Fraction(9), 0.5
+        if first >= 12:
+            return Fraction(first), 0.9  # speculation past the stop
+        return None, first / 100
+
+    reached: list[float] = []
+    assert mes.staged_stop(scan_range, 2, reached.append) == 9
+    assert reached == [0.0, 0.04]  # the stages before the stop, in order
+
+
+def test_a_failing_stage_is_reported_and_its_processes_stopped():
+    def scan_range(first: int, last: int) -> tuple[Fraction | None, float]:
+        if first >= 20:
+            raise ValueError("no budget here")
+        return None, 0.0
+
+    before = set(threading.enumerate())
+    with pytest.raises(RuntimeError, match="no budget here"):
+        mes.staged_stop(scan_range, 2, None)
+    import multiprocessing
+
+    assert not multiprocessing.active_children()
+    assert set(threading.enumerate()) == before
