@@ -249,6 +249,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from pnyx.methods.blas import single_threaded_blas
+
 __all__ = ["COMPLETIONS", "MesResult", "equal_shares"]
 
 COMPLETIONS = ("none", "add1", "add1-no-stop", "add1-greedy")
@@ -268,6 +270,7 @@ _SPARSE_MIN = 50_000  # supporter entries from which the money of all projects i
 # of the first stages, the seconds aimed at for each of the others, and the first jump tried in
 # a stage (its start is no change of outcome)
 _PARALLEL_ENTRIES = 15_000
+_BLAS_CELLS = 20_000  # ballots x projects from which BLAS is held to one thread (see blas)
 _STAGE_FIRST_UNITS = 16
 _STAGE_SECONDS = 0.5
 _STAGE_STEP = 32
@@ -2202,6 +2205,50 @@ def equal_shares(
     ``workers``: processes for a completion; by default every CPU available for elections of
     ``_PARALLEL_ENTRIES`` supporter entries or more, one process below (the result is the same).
     """
+    if np.size(utilities) < _BLAS_CELLS:
+        return _equal_shares(
+            costs,
+            budget,
+            utilities,
+            multiplicity,
+            tie_priority,
+            cost_utility=cost_utility,
+            completion=completion,
+            increment=increment,
+            progress=progress,
+            scan=scan,
+            workers=workers,
+        )
+    with single_threaded_blas():  # its products are small: BLAS threads would only spin
+        return _equal_shares(
+            costs,
+            budget,
+            utilities,
+            multiplicity,
+            tie_priority,
+            cost_utility=cost_utility,
+            completion=completion,
+            increment=increment,
+            progress=progress,
+            scan=scan,
+            workers=workers,
+        )
+
+
+def _equal_shares(
+    costs: IntArray,
+    budget: int,
+    utilities: IntArray,
+    multiplicity: IntArray,
+    tie_priority: IntArray,
+    *,
+    cost_utility: bool,
+    completion: str,
+    increment: int,
+    progress: Callable[[float], None] | None,
+    scan: str,
+    workers: int | None,
+) -> MesResult:
     if scan not in ("fast", "unit"):
         raise ValueError(f"unknown scan {scan!r}")
     if workers is not None and (not isinstance(workers, int) or workers < 1):

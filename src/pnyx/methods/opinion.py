@@ -92,12 +92,9 @@ Deliberate differences from Pol.is (each one small, each one for determinism or 
 
 from __future__ import annotations
 
-import importlib
-import threading
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -105,6 +102,8 @@ import scipy.linalg
 import scipy.sparse
 import scipy.sparse.linalg
 import scipy.spatial
+
+from pnyx.methods.blas import single_threaded_blas
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -901,39 +900,6 @@ def _consensus(
     return Consensus(agree=top(agree), disagree=top(disagree))
 
 
-_BLAS_LOCK = threading.Lock()
-_BLAS_STATE: dict[str, Any] = {"controller": None, "limiter": None, "users": 0}
-
-
-@contextmanager
-def _single_threaded_blas() -> Iterator[None]:
-    """BLAS limited to one thread while computations run (restored when the last one ends).
-
-    Every BLAS call here is small (Lanczos vectors, 2-D points): worker threads only cost wake-ups,
-    and on a loaded machine they make a computation several times slower. Done with
-    ``threadpoolctl`` (a dependency; imported on first use, and should an installation lack it,
-    BLAS keeps its own setting).
-    """
-    with _BLAS_LOCK:
-        if _BLAS_STATE["controller"] is None:
-            try:
-                module = importlib.import_module("threadpoolctl")
-                _BLAS_STATE["controller"] = module.ThreadpoolController()
-            except ImportError:
-                _BLAS_STATE["controller"] = False
-        if _BLAS_STATE["controller"] and _BLAS_STATE["users"] == 0:
-            _BLAS_STATE["limiter"] = _BLAS_STATE["controller"].limit(limits=1, user_api="blas")
-        _BLAS_STATE["users"] += 1
-    try:
-        yield
-    finally:
-        with _BLAS_LOCK:
-            _BLAS_STATE["users"] -= 1
-            if _BLAS_STATE["users"] == 0 and _BLAS_STATE["limiter"] is not None:
-                _BLAS_STATE["limiter"].restore_original_limits()
-                _BLAS_STATE["limiter"] = None
-
-
 def compute_opinion_map(
     matrix: VoteMatrix,
     moderated_out: Iterable[int] = (),
@@ -942,7 +908,7 @@ def compute_opinion_map(
     options: OpinionOptions = OpinionOptions(),
 ) -> OpinionMap:
     """Run the Pol.is pipeline on ``matrix`` (warm-started from ``previous`` when given)."""
-    with _single_threaded_blas():
+    with single_threaded_blas():
         return _compute_opinion_map(matrix, moderated_out, previous, options)
 
 
