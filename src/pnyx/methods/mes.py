@@ -240,6 +240,7 @@ import threading
 import time
 import traceback
 from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from fractions import Fraction
 from math import gcd
@@ -1842,7 +1843,7 @@ def _complete(
 ) -> _State | None:
     """The scan from ``b_first`` (see the module docstring): the run where it stops, or, with
     ``last``, None if it does not stop at any ``k`` of ``[first, last]`` (one stage of
-    :func:`_complete_parallel`; a run at ``b_first`` that overspends is then the previous
+    :func:`staged_stop`; a run at ``b_first`` that overspends is then the previous
     stage's stop)."""
     start = Fraction(pr.budget, pr.n_voters)
     pr.many_runs = True
@@ -2205,21 +2206,8 @@ def equal_shares(
     ``workers``: processes for a completion; by default every CPU available for elections of
     ``_PARALLEL_ENTRIES`` supporter entries or more, one process below (the result is the same).
     """
-    if np.size(utilities) < _BLAS_CELLS:
-        return _equal_shares(
-            costs,
-            budget,
-            utilities,
-            multiplicity,
-            tie_priority,
-            cost_utility=cost_utility,
-            completion=completion,
-            increment=increment,
-            progress=progress,
-            scan=scan,
-            workers=workers,
-        )
-    with single_threaded_blas():  # its products are small: BLAS threads would only spin
+    # the products of a MES run are small: BLAS threads would only spin (see blas)
+    with single_threaded_blas() if np.size(utilities) >= _BLAS_CELLS else nullcontext():
         return _equal_shares(
             costs,
             budget,
@@ -2285,14 +2273,12 @@ def _equal_shares(
         return MesResult((), full_payments, 0, Fraction(0), reasons)
     if progress is not None:
         progress(0.0)
-    n_workers = available_workers() if workers is None else workers
+    n_workers = workers
+    if n_workers is None:
+        n_workers = available_workers() if pr.flat_rows.size >= _PARALLEL_ENTRIES else 1
     if completion == "none":
         state = _run(pr, Fraction(pr.budget, pr.n_voters))
-    elif (
-        scan == "fast"
-        and n_workers > 1
-        and (workers is not None or pr.flat_rows.size >= _PARALLEL_ENTRIES)
-    ):
+    elif scan == "fast" and n_workers > 1:
         state = _complete_parallel(pr, completion, increment, progress, n_workers)
     else:
         completed = _complete(pr, completion, increment, scan, progress)

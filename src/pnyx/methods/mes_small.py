@@ -272,9 +272,9 @@ def dispatch(
 ) -> MesResult | None:
     """The result by this module where it is the faster path, else None (``mes.equal_shares``
     goes on). Arguments as validated by ``mes.equal_shares`` (int64 arrays, multiplicities
-    not yet filtered); ``workers`` as there. A tiny election whose scan does not stop at the first budget, and that
-    the numpy scan does not suit, returns None after the plain-Python run (tens of
-    microseconds). Without completion only the plain-Python run is tried (up to
+    not yet filtered); ``workers`` as there. A tiny election whose scan does not stop at the
+    first budget, and that the numpy scan does not suit, returns None after the plain-Python
+    run (tens of microseconds). Without completion only the plain-Python run is tried (up to
     ``_TINY_CELLS_ONE_RUN`` cells); None on an uncertain decision or a larger election."""
     if not ENABLED:
         return None
@@ -1495,12 +1495,10 @@ def _equal_shares_checked(
         return MesResult((), full_payments, 0, Fraction(0), reasons)
     if progress is not None:
         progress(0.0)
-    n_workers = available_workers() if workers is None else workers
-    if (
-        completion != "none"
-        and n_workers > 1
-        and (workers is not None or prep.e_q.size >= _PARALLEL_ENTRIES)
-    ):
+    n_workers = workers
+    if n_workers is None:
+        n_workers = available_workers() if prep.e_q.size >= _PARALLEL_ENTRIES else 1
+    if completion != "none" and n_workers > 1:
 
         def scan_range(first: int, last: int) -> tuple[Fraction | None, float]:
             reached = [0.0]
