@@ -202,23 +202,52 @@ def test_recalled_screens_bound_the_money_at_other_budgets(seed):
     assert checked == 0 or below_cost > 0  # the bound is exercised, not vacuous
 
 
+def random_arguments(
+    seed: int,
+    rng: np.random.Generator,
+    *,
+    n_projects: tuple[int, int],
+    n_voters: tuple[int, int],
+    max_length: tuple[int, int],
+    costs: tuple[int, ...],
+) -> tuple[tuple, bool]:
+    """A random Pabulib election (approval for an even ``seed``, else cumulative; its sizes
+    drawn by ``rng`` from the given ranges) as ``equal_shares``'s positional arguments, and
+    whether its utilities are costs."""
+    vote_type = ("approval", "cumulative")[seed % 2]
+    election = pb.random_election(
+        seed,
+        n_projects=int(rng.integers(*n_projects)),
+        n_voters=int(rng.integers(*n_voters)),
+        vote_type=vote_type,
+        budget_share=float(rng.uniform(0.15, 0.6)),
+        max_length=int(rng.integers(*max_length)),
+        costs=costs,
+    )
+    profile = pb.profile_from_election(election)
+    args = (
+        profile.costs,
+        profile.budget,
+        profile.utilities,
+        profile.multiplicity,
+        pb.tie_priority(profile, "id"),
+    )
+    return args, vote_type == "approval"
+
+
 @pytest.mark.parametrize("seed", range(60))
 def test_a_swap_certificate_holds_at_every_budget_in_between(seed, monkeypatch):
     """Whenever ``_swapped`` accepts a jump over a change of the funding order, MES at every
     unit of the interval funds one of the two sequences it certified; and the completion that
     makes such jumps equals the unit-by-unit scan."""
-    rng = np.random.default_rng(seed + 99)
-    vote_type = ("approval", "cumulative")[seed % 2]
-    election = pb.random_election(
+    args, cost_utility = random_arguments(
         40_000 + seed,
-        n_projects=int(rng.integers(8, 30)),
-        n_voters=int(rng.integers(60, 400)),
-        vote_type=vote_type,
-        budget_share=float(rng.uniform(0.15, 0.6)),
-        max_length=int(rng.integers(2, 8)),
+        np.random.default_rng(seed + 99),
+        n_projects=(8, 30),
+        n_voters=(60, 400),
+        max_length=(2, 8),
         costs=(1000, 1300, 2000, 2500, 3100, 5000, 7700, 10000),
     )
-    profile = pb.profile_from_election(election)
     jumps: list[tuple[Fraction, Fraction, tuple[int, ...], tuple[int, ...]]] = []
     original = mes._swapped
 
@@ -230,14 +259,7 @@ def test_a_swap_certificate_holds_at_every_budget_in_between(seed, monkeypatch):
         return run
 
     monkeypatch.setattr(mes, "_swapped", recording)
-    args = (
-        profile.costs,
-        profile.budget,
-        profile.utilities,
-        profile.multiplicity,
-        pb.tie_priority(profile, "id"),
-    )
-    kwargs = dict(cost_utility=vote_type == "approval", completion="add1", increment=1)
+    kwargs = dict(cost_utility=cost_utility, completion="add1", increment=1)
     fast = mes.equal_shares(*args, **kwargs)
     unit = mes.equal_shares(*args, **kwargs, scan="unit")
     assert fast.selected == unit.selected and fast.final_budget == unit.final_budget

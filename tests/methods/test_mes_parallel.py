@@ -11,30 +11,21 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from pnyx.methods import mes, mes_small, pb
+from pnyx.methods import mes, mes_small
+
+from .test_mes_certificates import random_arguments
 
 
 def _election(seed: int) -> tuple[tuple, dict]:
-    rng = np.random.default_rng(seed)
-    vote_type = ("approval", "cumulative")[seed % 2]
-    election = pb.random_election(
+    args, cost_utility = random_arguments(
         70_000 + seed,
-        n_projects=int(rng.integers(8, 20)),
-        n_voters=int(rng.integers(40, 200)),
-        vote_type=vote_type,
-        budget_share=float(rng.uniform(0.15, 0.6)),
-        max_length=int(rng.integers(4, 8)),
+        np.random.default_rng(seed),
+        n_projects=(8, 20),
+        n_voters=(40, 200),
+        max_length=(4, 8),
         costs=(100, 130, 200, 250, 310, 500, 770, 1000),
     )
-    profile = pb.profile_from_election(election)
-    args = (
-        profile.costs,
-        profile.budget,
-        profile.utilities,
-        profile.multiplicity,
-        pb.tie_priority(profile, "id"),
-    )
-    return args, dict(cost_utility=vote_type == "approval", increment=1)
+    return args, dict(cost_utility=cost_utility, increment=1)
 
 
 def _cuts(rng: np.random.Generator, end: int) -> list[tuple[int, int]]:

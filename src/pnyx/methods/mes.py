@@ -2208,105 +2208,79 @@ def equal_shares(
     """
     # the products of a MES run are small: BLAS threads would only spin (see blas)
     with single_threaded_blas() if np.size(utilities) >= _BLAS_CELLS else nullcontext():
-        return _equal_shares(
-            costs,
-            budget,
-            utilities,
-            multiplicity,
-            tie_priority,
-            cost_utility=cost_utility,
-            completion=completion,
-            increment=increment,
-            progress=progress,
-            scan=scan,
-            workers=workers,
+        if scan not in ("fast", "unit"):
+            raise ValueError(f"unknown scan {scan!r}")
+        if workers is not None and (not isinstance(workers, int) or workers < 1):
+            raise ValueError(f"workers must be a positive integer, not {workers!r}")
+        costs, utilities, multiplicity = validated_arguments(
+            costs, utilities, multiplicity, completion, increment
         )
+        if scan == "fast":
+            # here, not at the top: mes_small imports mes
+            from pnyx.methods.mes_small import dispatch
 
-
-def _equal_shares(
-    costs: IntArray,
-    budget: int,
-    utilities: IntArray,
-    multiplicity: IntArray,
-    tie_priority: IntArray,
-    *,
-    cost_utility: bool,
-    completion: str,
-    increment: int,
-    progress: Callable[[float], None] | None,
-    scan: str,
-    workers: int | None,
-) -> MesResult:
-    if scan not in ("fast", "unit"):
-        raise ValueError(f"unknown scan {scan!r}")
-    if workers is not None and (not isinstance(workers, int) or workers < 1):
-        raise ValueError(f"workers must be a positive integer, not {workers!r}")
-    costs, utilities, multiplicity = validated_arguments(
-        costs, utilities, multiplicity, completion, increment
-    )
-    if scan == "fast":
-        from pnyx.methods.mes_small import dispatch  # here, not at the top: mes_small imports mes
-
-        small = dispatch(
-            costs,
-            budget,
-            utilities,
-            multiplicity,
-            np.asarray(tie_priority),
-            cost_utility=cost_utility,
-            completion=completion,
-            increment=increment,
-            progress=progress,
-            workers=workers,
+            small = dispatch(
+                costs,
+                budget,
+                utilities,
+                multiplicity,
+                np.asarray(tie_priority),
+                cost_utility=cost_utility,
+                completion=completion,
+                increment=increment,
+                progress=progress,
+                workers=workers,
+            )
+            if small is not None:
+                return small
+        keep = multiplicity > 0
+        all_kept = bool(keep.all())
+        if not all_kept:
+            utilities, multiplicity = utilities[keep], multiplicity[keep]
+        full_payments = np.zeros((keep.size, costs.size), dtype=np.float64)
+        pr = _Problem(
+            costs, budget, utilities, multiplicity, np.asarray(tie_priority), cost_utility
         )
-        if small is not None:
-            return small
-    keep = multiplicity > 0
-    all_kept = bool(keep.all())
-    if not all_kept:
-        utilities, multiplicity = utilities[keep], multiplicity[keep]
-    full_payments = np.zeros((keep.size, costs.size), dtype=np.float64)
-    pr = _Problem(costs, budget, utilities, multiplicity, np.asarray(tie_priority), cost_utility)
-    reasons: dict[int, tuple[str, tuple[int, ...]]] = {}
-    if pr.n_voters == 0:
-        reasons = {j: ("no-supporters", ()) for j in range(pr.n_projects)}
-        return MesResult((), full_payments, 0, Fraction(0), reasons)
-    if progress is not None:
-        progress(0.0)
-    n_workers = workers
-    if n_workers is None:
-        n_workers = available_workers() if pr.flat_rows.size >= _PARALLEL_ENTRIES else 1
-    if completion == "none":
-        state = _run(pr, Fraction(pr.budget, pr.n_voters))
-    elif scan == "fast" and n_workers > 1:
-        state = _complete_parallel(pr, completion, increment, progress, n_workers)
-    else:
-        completed = _complete(pr, completion, increment, scan, progress)
-        assert completed is not None  # a scan without a last stage stops
-        state = completed
-    selected = list(pr.free) + [j for j, _ in state.rounds]
-    spent = _cost(pr, selected)
-    chosen = set(selected)
-    spent_on = state.spent_by_supporters(
-        [j for j in range(pr.n_projects) if j not in chosen and pr.total_sat[j] > 0]
-    )
-    for j in range(pr.n_projects):
-        if j in chosen:
-            continue
-        if pr.total_sat[j] == 0:
-            reasons[j] = ("no-supporters", ())
-        elif pr.costs[j] > pr.budget:
-            reasons[j] = ("did-not-fit", ())
+        reasons: dict[int, tuple[str, tuple[int, ...]]] = {}
+        if pr.n_voters == 0:
+            reasons = {j: ("no-supporters", ()) for j in range(pr.n_projects)}
+            return MesResult((), full_payments, 0, Fraction(0), reasons)
+        if progress is not None:
+            progress(0.0)
+        n_workers = workers
+        if n_workers is None:
+            n_workers = available_workers() if pr.flat_rows.size >= _PARALLEL_ENTRIES else 1
+        if completion == "none":
+            state = _run(pr, Fraction(pr.budget, pr.n_voters))
+        elif scan == "fast" and n_workers > 1:
+            state = _complete_parallel(pr, completion, increment, progress, n_workers)
         else:
-            reasons[j] = ("unaffordable", spent_on[j])
-    if completion == "add1-greedy":
-        selected += _greedy_rest(pr, selected, reasons)
+            completed = _complete(pr, completion, increment, scan, progress)
+            assert completed is not None  # a scan without a last stage stops
+            state = completed
+        selected = list(pr.free) + [j for j, _ in state.rounds]
         spent = _cost(pr, selected)
-    payments = full_payments if all_kept else np.zeros((pr.n_ballots, pr.n_projects))
-    for j, rows, pay in state.payments:
-        payments[rows, j] = pay
-    if not all_kept:
-        full_payments[keep] = payments
-    if progress is not None:
-        progress(1.0)
-    return MesResult(tuple(selected), full_payments, spent, state.b, reasons)
+        chosen = set(selected)
+        spent_on = state.spent_by_supporters(
+            [j for j in range(pr.n_projects) if j not in chosen and pr.total_sat[j] > 0]
+        )
+        for j in range(pr.n_projects):
+            if j in chosen:
+                continue
+            if pr.total_sat[j] == 0:
+                reasons[j] = ("no-supporters", ())
+            elif pr.costs[j] > pr.budget:
+                reasons[j] = ("did-not-fit", ())
+            else:
+                reasons[j] = ("unaffordable", spent_on[j])
+        if completion == "add1-greedy":
+            selected += _greedy_rest(pr, selected, reasons)
+            spent = _cost(pr, selected)
+        payments = full_payments if all_kept else np.zeros((pr.n_ballots, pr.n_projects))
+        for j, rows, pay in state.payments:
+            payments[rows, j] = pay
+        if not all_kept:
+            full_payments[keep] = payments
+        if progress is not None:
+            progress(1.0)
+        return MesResult(tuple(selected), full_payments, spent, state.b, reasons)
