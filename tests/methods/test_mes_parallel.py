@@ -93,6 +93,7 @@ def test_the_parallel_completion_equals_the_unit_scan(seed, small, monkeypatch):
     # stages of a few units each, so that the scan is cut many times
     monkeypatch.setattr(mes, "_STAGE_FIRST_UNITS", 1 + seed % 4)
     monkeypatch.setattr(mes, "_STAGE_SECONDS", 0.0)
+    monkeypatch.setattr(mes, "_SPLIT_SECONDS", 0.0)  # split whenever asked
     args, kwargs = _election(100 + seed)
     arrays = [np.asarray(a) for a in (args[0], args[2], args[3])]
     if small and not mes_small._scan_fits(*arrays, kwargs["cost_utility"]):
@@ -161,6 +162,57 @@ def test_stages_are_read_in_order_whatever_ends_first(monkeypatch):
     reached: list[float] = []
     assert mes.staged_stop(scan_range, 2, reached.append) == 9
     assert reached == [0.0, 0.04]  # the stages before the stop, in order
+
+
+def test_a_stage_is_cut_shorter_or_dropped_when_the_parent_asks(monkeypatch):
+    """The worker's side: a scan asks ``stage_end`` where its stage ends; asked to split, it
+    keeps the first half of what is left and says where the rest starts (or refuses when too
+    little is left); asked to drop the stage, it stops."""
+    mine, theirs = __import__("multiprocessing").Pipe()
+    monkeypatch.setattr(mes, "_CONTROL", theirs)
+    monkeypatch.setattr(mes, "_STAGE_STARTED", (0, 0.0))
+    monkeypatch.setattr(mes, "_SPLIT_SECONDS", 0.0)
+    assert mes.stage_end(10, 50) == 50  # nothing asked
+    mine.send(("split",))
+    assert mes.stage_end(10, 50) == 30
+    assert mine.recv() == ("split", 30, 50)
+    mine.send(("split",))
+    assert mes.stage_end(29, 30) == 30  # one unit left: refused
+    assert mine.recv() == ("split", None, None)
+    mine.send(("cancel",))
+    with pytest.raises(mes._Cancelled):
+        mes.stage_end(12, 30)
+    monkeypatch.setattr(mes, "_CONTROL", None)
+    mine.send(("split",))
+    assert mes.stage_end(10, 50) == 50  # not in a worker: no one to answer
+
+
+def test_an_idle_process_takes_half_of_a_stage_before_a_known_stop(monkeypatch):
+    """Once a later stage has found a stop, a process left idle takes the second half of what
+    is left of the stage before it, and the stop is the same."""
+    import time
+
+    monkeypatch.setattr(mes, "_STAGE_FIRST_UNITS", 100)
+    monkeypatch.setattr(mes, "_STAGE_SECONDS", 0.0)
+    monkeypatch.setattr(mes, "_SPLIT_SECONDS", 0.0)
+
+    def scan_range(first: int, last: int) -> tuple[Fraction | None, float]:
+        if first >= 100:  # the second stage stops at once
+            return Fraction(first + 1), 0.0
+        k = first
+        while True:  # 10 ms a unit, asking at each whether the stage was cut
+            end = mes.stage_end(k, last)
+            assert end is not None
+            if k >= end:
+                return None, float(first)  # progress: where the stage began
+            time.sleep(0.01)
+            k += 1
+
+    reached: list[float] = []
+    assert mes.staged_stop(scan_range, 2, reached.append) == 101
+    # [0, 100] was cut at least once: stages read in order, each beginning inside it
+    assert len(reached) >= 2 and reached[0] == 0.0
+    assert reached == sorted(reached) and all(0 <= r < 100 for r in reached)
 
 
 def test_a_failing_stage_is_reported_and_its_processes_stopped():

@@ -199,7 +199,10 @@ holds the scan's stop, whatever the cut. Large completions run their stages side
 forked processes and read them in order (later stages are speculation, dropped at the stop);
 a stage's start costs one MES run and nothing else, as its first try jumps ``_STAGE_STEP``
 units (Budapest 2024 in stages of about 800 units: 878 certificates against 892 in one scan).
-``mes_small``'s block scan is cut the same way.
+For the same reason a stage may be cut anywhere while it runs: once some stage has found a
+stop, the stages past it are dropped and a process left idle takes the second half of what is
+left of a stage before it (:func:`stage_end`, asked by the scan between its steps), so that
+the processes end together. ``mes_small``'s block scan is cut the same way.
 
 Limits (measured on the shared Pabulib files): the completion costs about one MES run per change
 of the funding order plus the certificates in between. When the order changes at almost every
@@ -273,8 +276,9 @@ _SPARSE_MIN = 50_000  # supporter entries from which the money of all projects i
 _PARALLEL_ENTRIES = 15_000
 _BLAS_CELLS = 20_000  # ballots x projects from which BLAS is held to one thread (see blas)
 _STAGE_FIRST_UNITS = 16
-_STAGE_SECONDS = 0.5
+_STAGE_SECONDS = 1.0
 _STAGE_STEP = 32
+_SPLIT_SECONDS = 0.1  # a stage splits for an idle process when it has this much left
 # a completion whose MES runs (the changes of outcome it locates) are more than
 # _SPARSE_SPACING units apart on average jumps at least _SPARSE_STEP units after each run
 _SPARSE_SPACING = 32
@@ -1898,6 +1902,7 @@ def _complete(
                 progress(min(0.99, _outcome_cost(pr, state) / max(1, pr.budget)))
             if stops(state):
                 return state
+            last = stage_end(k, last)
             if last is not None and k >= last:
                 return None
             if scan == "unit" or plain > 0:
@@ -2007,20 +2012,62 @@ def _complete(
 
 # the scan of one stage of a parallel completion, set before the worker processes are forked
 _STAGED: Callable[[int, int], tuple[Fraction | None, float]] | None = None
+# in a worker process: its pipe to the parent, and the first unit and start time of its stage
+_CONTROL: Connection | None = None
+_STAGE_STARTED = (0, 0.0)
+
+
+class _Cancelled(Exception):
+    """The parent process no longer needs the stage being scanned (it lies past a stop)."""
+
+
+def stage_end(k: int, last: int | None) -> int | None:
+    """Where the stage being scanned ends, asked by the scan once it has found no stop at the
+    units up to ``k``: ``last``, unless the parent process has asked since to split the stage
+    (then the first half of what is left, the rest going to an idle process) or to drop it
+    (:class:`_Cancelled` is raised). Outside a worker of :func:`staged_stop`, ``last``."""
+    conn = _CONTROL
+    if conn is None or last is None or not conn.poll():
+        return last
+    while conn.poll():
+        request = conn.recv()
+        if request[0] == "cancel":
+            raise _Cancelled
+        first, started = _STAGE_STARTED
+        left = (last - k) * (time.perf_counter() - started) / max(1, k - first)
+        if last - k >= 2 and left >= _SPLIT_SECONDS:
+            middle = k + (last - k) // 2
+            conn.send(("split", middle, last))
+            last = middle
+        else:
+            conn.send(("split", None, None))
+    return last
 
 
 def _serve(conn: Connection) -> None:
-    """A worker process of :func:`staged_stop`: scans the stages it is sent, ``(first,
-    last)``, and sends back ``(stop, progress, seconds)``, or ``("error", traceback)``."""
+    """A worker process of :func:`staged_stop`: scans the stages it is sent, ``("stage",
+    first, last)``, and sends back ``("done", stop, progress, seconds)``, or ``("error",
+    traceback)``; answers requests to split (see :func:`stage_end`), refusing those that come
+    after their stage ended."""
+    global _CONTROL, _STAGE_STARTED
     assert _STAGED is not None
+    _CONTROL = conn
     while True:
-        first, last = conn.recv()
+        request = conn.recv()
+        if request[0] != "stage":
+            if request[0] == "split":
+                conn.send(("split", None, None))
+            continue
+        _, first, last = request
         try:
             started = time.perf_counter()
+            _STAGE_STARTED = (first, started)
             stop, reached = _STAGED(first, last)
-            conn.send((stop, reached, time.perf_counter() - started))
+            conn.send(("done", stop, reached, time.perf_counter() - started))
+        except _Cancelled:
+            conn.send(("done", None, 0.0, 0.0))
         except BaseException:  # reported to the parent, which raises it
-            conn.send(("error", traceback.format_exc(), 0.0))
+            conn.send(("error", traceback.format_exc()))
             return
 
 
@@ -2041,35 +2088,67 @@ def staged_stop(
     progress: Callable[[float], None] | None,
 ) -> Fraction:
     """The per-voter budget where a completion's scan stops, the scan cut into stages run side
-    by side by ``workers`` forked processes, in order, and read in order.
+    by side by ``workers`` forked processes, and read in order.
     ``scan_range(first, last)``: ``(b, progress)`` with ``b`` where the scan stops within
-    ``[b_first, b_last]`` started afresh at ``b_first``, None if it does not stop there.
+    ``[b_first, b_last]`` started afresh at ``b_first``, None if it does not stop there; it
+    may ask :func:`stage_end` whether its stage has been cut shorter.
 
     The scan stops at the first ``k`` where ``O_k`` is exhaustive (``add1``) or ``O_{k+1}``
     overspends, which the outcomes at ``k`` and ``k + 1`` alone decide, so a stage finds on its
     own whether the scan stops inside it: the first stage that does holds the scan's stop,
-    whatever the stages' lengths. Stages further on are speculation, dropped when an earlier
-    one stops. The first stages are short; then each is sized to take about
-    ``_STAGE_SECONDS`` at the rate of the stages so far, so that the processes end together,
-    on long scans (Budapest 2024: 22,001 units) as on short ones (Warsaw: a few hundred slow
-    units)."""
+    whatever the stages' lengths. The first stages are short; then each is sized to take
+    about ``_STAGE_SECONDS`` at the rate of the stages so far (Budapest 2024: 22,001 fast
+    units; Warsaw: a few hundred slow ones). Once a stage has found a stop, the stages past it
+    are dropped and a process left idle takes the second half of what is left of a stage
+    before it (each start costs about one MES run), so that the processes end together."""
     global _STAGED
     _STAGED = scan_range
     context = multiprocessing.get_context("fork")
     processes: list[Any] = []
+    # stages by their first unit: [last unit, result (stop, progress) or None]; each stage's
+    # last unit is the next one's first
+    stages: dict[int, list[Any]] = {}
     busy: dict[Connection, int] = {}  # a process's connection -> the stage it scans
-    stages: list[int] = [0]  # the first unit of every stage sent, and of the next one
-    done: dict[int, tuple[Fraction | None, float, float]] = {}  # stages not read yet
+    asked: dict[Connection, Connection] = {}  # asked to split -> the idle process waiting
+    whole: set[int] = set()  # stages that refused to split (too little left)
+    dropped: set[int] = set()  # stages past a stop, cancelled
+    frontier = 0  # the first unit of the next new stage
+    stop_at: int | None = None  # the first stage known to stop
     units = seconds = 0.0  # of the stages done
 
-    def send(conn: Connection) -> None:
-        size = _STAGE_FIRST_UNITS
-        if seconds > 0:
-            size = max(size, int(units / seconds * _STAGE_SECONDS))
-        first = stages[-1]
-        stages.append(first + size)
-        busy[conn] = len(stages) - 2
-        conn.send((first, first + size))
+    def start(conn: Connection, first: int, last: int) -> None:
+        stages[first] = [last, None]
+        busy[conn] = first
+        conn.send(("stage", first, last))
+
+    def assign(conn: Connection) -> None:
+        """Give an idle process work: a new stage while no stop is known, else half of what
+        is left of the stage before the stop with the most units left, if any."""
+        nonlocal frontier
+        if stop_at is None:
+            size = _STAGE_FIRST_UNITS
+            if seconds > 0:
+                size = max(size, int(units / seconds * _STAGE_SECONDS))
+            frontier += size
+            start(conn, frontier - size, frontier)
+            return
+        running = [
+            (stages[first][0] - first, other)
+            for other, first in busy.items()
+            if first < stop_at and first not in whole and other not in asked
+        ]
+        if running:
+            victim = max(running, key=lambda item: item[0])[1]
+            asked[victim] = conn
+            victim.send(("split",))
+
+    def found_stop(first: int) -> None:
+        nonlocal stop_at
+        stop_at = first
+        for other, at in busy.items():
+            if at > first and at not in dropped:
+                dropped.add(at)
+                other.send(("cancel",))
 
     # plain processes and pipes, not a Pool: stopping a Pool whose idle workers wait for tasks
     # can deadlock (its handler threads and the workers share a lock on the task queue)
@@ -2080,29 +2159,51 @@ def staged_stop(
             process.start()
             theirs.close()
             processes.append(process)
-            send(mine)
-        read = 0  # the next stage to read, in order
+            assign(mine)
+        read = 0  # the first unit of the next stage to read, in order
         while True:
-            while read in done:
-                stop, reached, _ = done.pop(read)
+            while read in stages and stages[read][1] is not None:
+                result: tuple[Fraction | None, float] = stages[read][1]
+                stop, reached = result
                 if stop is not None:
                     return stop
                 if progress is not None:
                     progress(reached)
-                read += 1
-            for conn in wait(list(busy)):
+                read = stages[read][0]
+            listening = set(busy) | set(asked)
+            for conn in wait(list(listening)):
                 assert isinstance(conn, Connection)
-                stage = busy.pop(conn)
                 try:
-                    result: tuple[Any, Any, float] = conn.recv()
+                    message: tuple[Any, ...] = conn.recv()
                 except EOFError:
                     raise RuntimeError("a process of the completion ended unexpectedly") from None
-                if result[0] == "error":
-                    raise RuntimeError(f"a stage of the completion failed:\n{result[1]}")
-                done[stage] = result
-                units += stages[stage + 1] - stages[stage]
-                seconds += result[2]
-                send(conn)
+                if message[0] == "error":
+                    raise RuntimeError(f"a stage of the completion failed:\n{message[1]}")
+                if message[0] == "split":
+                    waiting = asked.pop(conn)
+                    middle, last = message[1], message[2]
+                    if conn not in busy:  # refused after its stage ended: idle now
+                        middle = None
+                        assign(conn)
+                    elif middle is None:
+                        whole.add(busy[conn])
+                    else:
+                        stages[busy[conn]][0] = middle
+                    if middle is not None and (stop_at is None or middle < stop_at):
+                        start(waiting, middle, last)
+                    else:
+                        assign(waiting)
+                    continue
+                first = busy.pop(conn)
+                stop, reached, spent = message[1:]
+                stages[first][1] = (stop, reached)
+                if first not in dropped:
+                    units += stages[first][0] - first
+                    seconds += spent
+                    if stop is not None and (stop_at is None or first < stop_at):
+                        found_stop(first)
+                if conn not in asked:  # else idle once its answer to the split comes
+                    assign(conn)
     finally:
         _STAGED = None
         for process in processes:

@@ -157,6 +157,7 @@ from pnyx.methods.mes import (
     MesResult,
     available_workers,
     greedy_rest,
+    stage_end,
     staged_stop,
     validated_arguments,
 )
@@ -1355,6 +1356,10 @@ def _scan(
         return out
 
     while True:
+        if last is not None:  # the stage may have been cut shorter (mes.stage_end)
+            end = stage_end(first_unit + k, first_unit + last)
+            assert end is not None
+            last = end - first_unit
         # walk: resolve budgets in order while each is the next unit or certified
         while True:
             nxt = min((p for p in known if p > k), default=None)
