@@ -56,6 +56,39 @@ def _base_run(seed: int) -> tuple[mes._Problem, int, mes._State, list[int]]:
 
 
 @pytest.mark.parametrize("seed", range(24))
+def test_a_forced_run_played_on_from_a_run_sharing_its_first_rounds_is_the_same(seed):
+    """``_forced(..., start)`` starts from the end of the prefix it shares with ``start`` (the
+    swap's second certificate moves one project up): same rounds, prices, payers, budgets and
+    per-round records as the forced run played from the first round."""
+    pr, _, base, seq = _base_run(seed)
+    rng = np.random.default_rng(seed)
+    t = int(rng.integers(0, len(seq)))
+    moved = [p for p in base.pr.candidates if p not in seq[:t]]
+    other = seq[:t] + [moved[int(rng.integers(0, len(moved)))]]
+    other += [p for p in seq[t:] if p not in other]
+    scratch = mes._forced(pr, base.b, other)
+    played_on = mes._forced(pr, base.b, other, base)
+    if scratch is None:
+        assert played_on is None
+        return
+    assert played_on is not None
+    assert played_on.rounds == scratch.rounds
+    np.testing.assert_array_equal(played_on.beta, scratch.beta)
+    np.testing.assert_array_equal(played_on.exhausted, scratch.exhausted)
+    assert played_on.rho_fs == scratch.rho_fs
+    assert len(played_on.snapshots) == len(played_on.pays_all) == len(scratch.rounds)
+    for mine, theirs in zip(played_on.pays_all, scratch.pays_all, strict=True):
+        np.testing.assert_array_equal(mine, theirs)
+    for r in range(len(scratch.rounds)):
+        np.testing.assert_array_equal(played_on.at_round(r).beta, scratch.at_round(r).beta)
+    assert played_on.remaining == scratch.remaining
+    # the exact budgets' common representation: the same prices over its denominator
+    assert [Fraction(w, played_on.denominator) for w in played_on.rho_scaled] == [
+        Fraction(w, scratch.denominator) for w in scratch.rho_scaled
+    ]
+
+
+@pytest.mark.parametrize("seed", range(24))
 def test_sandwich_certificate_holds_at_every_budget_in_between(seed):
     pr, unit, base, seq = _base_run(seed)
     accepted = checked = 0

@@ -654,6 +654,15 @@ class _State:
         other.facts = {}
         return other
 
+    def prefix(self, t: int) -> _State:
+        """This run cut back to its first ``t`` rounds, to be played on: :meth:`at_round` with
+        the records of those rounds kept (they are never changed in place)."""
+        other = self.at_round(t)
+        other.pays_all = self.pays_all[:t]
+        other.snapshots = self.snapshots[:t]
+        other.remaining = set(self.pr.candidates).difference(j for j, _ in other.rounds)
+        return other
+
     @property
     def cols(self) -> IndexArray:
         """The funded projects, in funding order."""
@@ -1247,11 +1256,22 @@ def _not_below(af: float, a: Fraction, state: _State) -> bool:
     return af > state.bf or (af == state.bf and (a is state.b or a >= state.b))
 
 
-def _forced(pr: _Problem, b: Fraction, sequence: Sequence[int]) -> _State | None:
+def _forced(
+    pr: _Problem, b: Fraction, sequence: Sequence[int], start: _State | None = None
+) -> _State | None:
     """The run forced along ``sequence`` at ``b`` (each project funded in its round at its exact
-    price factor), or None if one of them is unaffordable in its round."""
-    state = _State(pr, b)
-    for j in sequence:
+    price factor), or None if one of them is unaffordable in its round. ``start``: a run at
+    ``b`` whose first rounds are those of ``sequence`` (their exact state is the forced run's
+    there): played on from the end of the common prefix."""
+    state, played = _State(pr, b), 0
+    if start is not None and start.b == b and len(start.snapshots) == len(start.rounds):
+        funded = [j for j, _ in start.rounds]
+        # at_round copies a state before one of its rounds: the last one is played again
+        while played < min(len(funded) - 1, len(sequence)) and funded[played] == sequence[played]:
+            played += 1
+        if played:
+            state = start.prefix(played)
+    for j in sequence[played:]:
         ev = state.split(j, affordable=False)
         if ev.status == 0:
             return None
@@ -1289,7 +1309,7 @@ def _swapped(
 
     def second_certified(second: list[int]) -> _State | None:
         """The forced run along ``second`` at ``b`` if the second certificate holds."""
-        low = _forced(pr, base.b, second)
+        low = _forced(pr, base.b, second, base)  # the rounds before t are base's
         if low is None:
             return None
         return _certify(pr, low, b, chained=chained, free=(t, first[t]))[0]
