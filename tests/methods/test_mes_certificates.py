@@ -271,8 +271,9 @@ def random_arguments(
 @pytest.mark.parametrize("seed", range(60))
 def test_a_swap_certificate_holds_at_every_budget_in_between(seed, monkeypatch):
     """Whenever ``_swapped`` accepts a jump over a change of the funding order, MES at every
-    unit of the interval funds one of the two sequences it certified; and the completion that
-    makes such jumps equals the unit-by-unit scan."""
+    unit of the interval funds one of the two sequences it certified; its certificates
+    started from the rounds the failed certificate had shown decide as those played from the
+    first round; and the completion that makes such jumps equals the unit-by-unit scan."""
     args, cost_utility = random_arguments(
         40_000 + seed,
         np.random.default_rng(seed + 99),
@@ -284,9 +285,12 @@ def test_a_swap_certificate_holds_at_every_budget_in_between(seed, monkeypatch):
     jumps: list[tuple[Fraction, Fraction, tuple[int, ...], tuple[int, ...]]] = []
     original = mes._swapped
 
-    def recording(pr, base, b, t, j, chained):
-        run = original(pr, base, b, t, j, chained)
+    def recording(pr, base, b, t, j, chained, partial):
+        run = original(pr, base, b, t, j, chained, partial)
+        again = original(pr, base, b, t, j, chained, None)
+        assert (run is None) == (again is None)
         if run is not None:
+            assert again is not None and run.rounds == again.rounds
             first = tuple(p for p, _ in base.rounds)
             jumps.append((base.b, b, first, tuple(p for p, _ in run.rounds)))
         return run

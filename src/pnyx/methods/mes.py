@@ -654,6 +654,20 @@ class _State:
         other.facts = {}
         return other
 
+    def copy(self) -> _State:
+        """A copy of this run to be played on separately (what a base learnt is not copied)."""
+        other = _State.__new__(_State)
+        other.__dict__.update(self.__dict__)
+        other.beta, other.exhausted = self.beta.copy(), self.exhausted.copy()
+        other.clean, other.lb, other._cols = self.clean.copy(), self.lb.copy(), self._cols.copy()
+        other.touched = None if self.touched is None else self.touched.copy()
+        other.remaining = set(self.remaining)
+        other.rounds, other.rho_fs = list(self.rounds), list(self.rho_fs)
+        other.pays_all, other.snapshots = list(self.pays_all), list(self.snapshots)
+        other.gaps = dict(self.gaps)
+        other.cleared, other.facts = {}, {}
+        return other
+
     def prefix(self, t: int) -> _State:
         """This run cut back to its first ``t`` rounds, to be played on: :meth:`at_round` with
         the records of those rounds kept (they are never changed in place)."""
@@ -1281,7 +1295,13 @@ def _forced(
 
 
 def _swapped(
-    pr: _Problem, base: _State, b: Fraction, t: int, j: int, chained: bool
+    pr: _Problem,
+    base: _State,
+    b: Fraction,
+    t: int,
+    j: int,
+    chained: bool,
+    partial: _Partial | None = None,
 ) -> _State | None:
     """The MES run at ``b`` if MES funds, at every budget in ``[base.b, b]``, either ``base``'s
     sequence ``S1`` or the sequence ``S2`` of MES at ``b``, where ``S2`` first differs from
@@ -1304,7 +1324,12 @@ def _swapped(
     project (first certificate), so MES funds ``j`` in round ``t``, and if the second
     certificate holds, MES at ``b`` is its forced run. Otherwise MES is run at ``b``."""
     first = [p for p, _ in base.rounds]
-    if _certify(pr, base, b, chained=chained, free=(t, j))[0] is None:
+    # ``partial``: the certificate from ``base`` to ``b`` that failed in round ``t``, whose
+    # earlier rounds both certificates share (the second one's base is forced along the same
+    # rounds before ``t``)
+    if partial is not None and partial.t != t:
+        partial = None
+    if _certify(pr, base, b, chained=chained, free=(t, j), start=partial)[0] is None:
         return None
 
     def second_certified(second: list[int]) -> _State | None:
@@ -1312,7 +1337,7 @@ def _swapped(
         low = _forced(pr, base.b, second, base)  # the rounds before t are base's
         if low is None:
             return None
-        return _certify(pr, low, b, chained=chained, free=(t, first[t]))[0]
+        return _certify(pr, low, b, chained=chained, free=(t, first[t]), start=partial)[0]
 
     if j in first:
         # first guess S2: S1 with j moved up to round t. MES at b funds j in round t (j is
@@ -1341,6 +1366,18 @@ def _ahead(rho: Fraction, prio: int, other: Fraction, other_prio: int) -> bool:
 _Crossing = tuple[int, int, float, float, bool]  # see _certify
 
 
+@dataclass(frozen=True)
+class _Partial:
+    """What a certificate that failed in round ``t`` had shown (see :func:`_certify`): the
+    forced run at its budget at the start of round ``t`` (not to be played on: copied), whether
+    the earlier rounds' poor supporters were the base's, and :func:`_given_back` there."""
+
+    t: int
+    state: _State
+    same_prefix: bool
+    given_back: FloatArray
+
+
 def _deficit(state: _State, t: int, j: int) -> float:
     """``c_j`` less the money of ``j``'s supporters at the start of round ``t`` of this run
     (after its last round when ``t`` is the number of rounds), in floats."""
@@ -1359,7 +1396,8 @@ def _certify(
     chained: bool = True,
     watch: tuple[int, int] | None = None,
     free: tuple[int, int] | None = None,
-) -> tuple[_State | None, Fraction | None, _State | None, _Crossing | None]:
+    start: _Partial | None = None,
+) -> tuple[_State | None, Fraction | None, _State | None, _Crossing | None, _Partial | None]:
     """``(run, forecast)`` with ``run`` the MES run at ``b`` if MES funds exactly ``base``'s
     sequence for every per-voter budget in ``[base.b, b]`` (the certificate of the module
     docstring), else ``(None, hint)``. ``hint``/``forecast``, when known, is a guess (never
@@ -1383,19 +1421,35 @@ def _certify(
     exactly and record its gap in ``gaps`` even when a cheaper argument clears it, so that the
     caller can interpolate where it crosses (see :func:`_deficit` for the money). ``free =
     (t, j)``: ``j`` is not checked against round ``t``'s project (:func:`_swapped`); the run
-    returned is then only the forced run at ``b``, with that claim for every other pair."""
-    state = _State(pr, b)
+    returned is then only the forced run at ``b``, with that claim for every other pair.
+
+    The fifth item, with the crossing of a competitor, is what the certificate had shown when
+    it failed: the forced run at ``b`` at the start of round ``t``, every earlier round's pairs
+    cleared on ``[base.b, b]``. A certificate from a base whose first ``t`` rounds are the same
+    (same projects and price factors, so the same claims), to the same ``b``, may ``start``
+    from it (:func:`_swapped`, whose two certificates share those rounds with the one that
+    failed)."""
     hints: list[Fraction] = []
     failed = False
-    same_prefix = True  # every round so far has the same poor supporters at base.b and at b
     chain: _Chain | bool | None = None  # built at the first sandwich (False: not usable)
-    given_back = _given_back(pr, state)  # kept up to date round by round
-    for t, (j_t, theta) in enumerate(base.rounds):
+    if start is None:
+        state = _State(pr, b)
+        first_round = 0
+        same_prefix = True  # every round so far has the same poor supporters at base.b and at b
+        given_back = _given_back(pr, state)  # kept up to date round by round
+    else:
+        assert start.state.b == b
+        assert [p for p, _ in start.state.rounds] == [p for p, _ in base.rounds[: start.t]]
+        state, first_round = start.state.copy(), start.t
+        same_prefix, given_back = start.same_prefix, start.given_back
+    for t in range(first_round, len(base.rounds)):
+        j_t, theta = base.rounds[t]
         ev_t = state.split(j_t, guess=base.pays_all[t])  # affordable (monotonicity lemma)
         if ev_t.status == 0:  # impossible by the monotonicity lemma
             raise AssertionError("a funded project became unaffordable with more money")
         rho_t, pays_t = state.exact_rho(j_t, ev_t)
         rho_t_f = state.float_of(rho_t)
+        same_before = same_prefix
         same_prefix = (
             same_prefix
             and np.array_equal(pays_t, base.pays_all[t])
@@ -1486,16 +1540,16 @@ def _certify(
             ev_x = base_t.evaluate(j)
             if ev_x.status == 0:
                 if resume:
-                    return None, None, _finish(state, base), None
+                    return None, None, _finish(state, base), None, None
                 # guess where its supporters' money reaches its cost (secant)
                 sup_mf = pr.sup_mf[j]
                 has_x = float(sup_mf @ base_t.beta.take(pr.sup[j]))
                 has_b = float(sup_mf @ state.beta.take(pr.sup[j]))
                 if not has_b > has_x:
-                    return None, None, None, None
+                    return None, None, None, None, None
                 share = Fraction((pr.costs[j] - has_x) / (has_b - has_x))
                 became = (t, j, state.bf, pr.costs[j] - has_b, True)
-                return None, base.b + (b - base.b) * share, None, became
+                return None, base.b + (b - base.b) * share, None, became, None
             rho_x, pays_x = base_t.exact_rho(j, ev_x)
             if (
                 ahead
@@ -1509,12 +1563,14 @@ def _certify(
             # not certified: stop here; guess where j's price meets j_t's (secant between the
             # two ends)
             if resume:
-                return None, None, _finish(state, base), None
+                return None, None, _finish(state, base), None, None
             gap_x, gap_b = rho_x - theta, rho - rho_t
             if not ahead and gap_x > gap_b and gap_x >= 0:
                 crossing = (t, j, state.bf, float(gap_b), False)
-                return None, base.b + (b - base.b) * gap_x / (gap_x - gap_b), None, crossing
-            return None, None, None, None
+                partial = _Partial(t, state, same_before, given_back)
+                share = gap_x / (gap_x - gap_b)
+                return None, base.b + (b - base.b) * share, None, crossing, partial
+            return None, None, None, None, None
         if watch is not None and watch[0] == t and watch not in state.gaps:
             j = watch[1]
             ev = state.evaluate(j) if j in state.remaining else _Eval(0)
@@ -1547,8 +1603,8 @@ def _certify(
         hints.append(base.b + (b - base.b) * Fraction(min(forecast)))
     guess = min(hints) if hints else None
     if failed and resume:
-        return None, None, _finish(state, base), None
-    return (None, guess, None, affordable) if failed else (state, guess, None, None)
+        return None, None, _finish(state, base), None, None
+    return (None, guess, None, affordable, None) if failed else (state, guess, None, None, None)
 
 
 def _given_back(pr: _Problem, state: _State) -> FloatArray:
@@ -1945,7 +2001,7 @@ def _complete(
                 target = min(target, last)
             target = max(target, k + 1)
             watch = None if crossing is None or crossing[4] else (crossing[0], crossing[1])
-            certified, hint, resumed, crossed = _certify(
+            certified, hint, resumed, crossed, partial = _certify(
                 pr, state, budget_at(target), target == k + 1, target - k >= _CHAIN_MIN, watch
             )
             new_hint = None if hint is None else last_below(hint)
@@ -1987,7 +2043,13 @@ def _complete(
                 # a competitor overtook: if the order changes there but not what the scan
                 # looks at, jump over the change without finding it
                 jumped = _swapped(
-                    pr, state, budget_at(target), crossed[0], crossed[1], target - k >= _CHAIN_MIN
+                    pr,
+                    state,
+                    budget_at(target),
+                    crossed[0],
+                    crossed[1],
+                    target - k >= _CHAIN_MIN,
+                    partial,
                 )
                 if (
                     jumped is not None
