@@ -170,7 +170,15 @@ followed by an attempt to jump over that change of order without locating it
 there by ``j``, two certificates that leave that one pair out (one along each sequence) show
 that MES funds one of the two at every budget in between, and neither stops the scan (on
 Budapest 2024, 88 of the 123 changes of sequence between its runs reorder the same projects;
-certificates 1,112 -> 892). In each round of a certificate a competitor is cleared by the
+certificates 1,112 -> 892). Both of those certificates share their rounds before ``t`` with
+the try that failed (same budget, same projects and price factors before ``t``, so the same
+forced run and the same claims): they start from where it stopped (:class:`_Partial`), and the
+run forced along the second sequence at the low end is played on from the base's rounds
+before ``t`` (:meth:`_State.prefix`; Budapest 2024: 22,094 -> 16,910 rounds of certificates
+and runs). After a run that located a change, the next try jumps a quarter of the distance
+from the previous run, and at least ``_SPARSE_STEP`` units where runs have been more than
+``_SPARSE_SPACING`` units apart on average (Budapest: 24,512 -> 22,094 rounds; the dense files
+are unchanged). In each round of a certificate a competitor is cleared by the
 cheapest argument that works: the screen or the exact monotone comparison, then the sandwich
 (chained on intervals of ``_CHAIN_MIN`` units or more), then the affine certificate. Each of
 these is a
