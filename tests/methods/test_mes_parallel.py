@@ -5,6 +5,7 @@ completion returns what the unit-by-unit scan returns."""
 
 from __future__ import annotations
 
+import multiprocessing
 import threading
 from fractions import Fraction
 
@@ -168,7 +169,7 @@ def test_a_stage_is_cut_shorter_or_dropped_when_the_parent_asks(monkeypatch):
     """The worker's side: a scan asks ``stage_end`` where its stage ends; asked to split, it
     keeps the first half of what is left and says where the rest starts (or refuses when too
     little is left); asked to drop the stage, it stops."""
-    mine, theirs = __import__("multiprocessing").Pipe()
+    mine, theirs = multiprocessing.Pipe()
     monkeypatch.setattr(mes, "_CONTROL", theirs)
     monkeypatch.setattr(mes, "_STAGE_STARTED", (0, 0.0))
     monkeypatch.setattr(mes, "_SPLIT_SECONDS", 0.0)
@@ -224,7 +225,5 @@ def test_a_failing_stage_is_reported_and_its_processes_stopped():
     before = set(threading.enumerate())
     with pytest.raises(RuntimeError, match="no budget here"):
         mes.staged_stop(scan_range, 2, None)
-    import multiprocessing
-
     assert not multiprocessing.active_children()
     assert set(threading.enumerate()) == before
