@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import multiprocessing
 import threading
+import time
 from fractions import Fraction
 
 import numpy as np
@@ -147,8 +148,6 @@ def test_no_fork_while_other_threads_run():
 
 def test_stages_are_read_in_order_whatever_ends_first(monkeypatch):
     """A later stage that stops, and ends first, does not hide an earlier stop."""
-    import time
-
     monkeypatch.setattr(mes, "_STAGE_FIRST_UNITS", 4)
     monkeypatch.setattr(mes, "_STAGE_SECONDS", 0.0)
 
@@ -191,8 +190,6 @@ def test_a_stage_is_cut_shorter_or_dropped_when_the_parent_asks(monkeypatch):
 def test_an_idle_process_takes_half_of_a_stage_before_a_known_stop(monkeypatch):
     """Once a later stage has found a stop, a process left idle takes the second half of what
     is left of the stage before it, and the stop is the same."""
-    import time
-
     monkeypatch.setattr(mes, "_STAGE_FIRST_UNITS", 100)
     monkeypatch.setattr(mes, "_STAGE_SECONDS", 0.0)
     monkeypatch.setattr(mes, "_SPLIT_SECONDS", 0.0)
@@ -200,10 +197,11 @@ def test_an_idle_process_takes_half_of_a_stage_before_a_known_stop(monkeypatch):
     def scan_range(first: int, last: int) -> tuple[Fraction | None, float]:
         if first >= 100:  # the second stage stops at once
             return Fraction(first + 1), 0.0
-        k = first
+        k, end = first, last
         while True:  # 10 ms a unit, asking at each whether the stage was cut
-            end = mes.stage_end(k, last)
-            assert end is not None
+            cut = mes.stage_end(k, end)
+            assert cut is not None
+            end = cut
             if k >= end:
                 return None, float(first)  # progress: where the stage began
             time.sleep(0.01)
