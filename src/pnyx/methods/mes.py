@@ -1285,14 +1285,13 @@ def _forced(
     price factor), or None if one of them is unaffordable in its round. ``start``: a run at
     ``b`` whose first rounds are those of ``sequence`` (their exact state is the forced run's
     there): played on from the end of the common prefix."""
-    state, played = _State(pr, b), 0
+    played = 0
     if start is not None and start.b == b and len(start.snapshots) == len(start.rounds):
         funded = [j for j, _ in start.rounds]
         # at_round copies a state before one of its rounds: the last one is played again
         while played < min(len(funded) - 1, len(sequence)) and funded[played] == sequence[played]:
             played += 1
-        if played:
-            state = start.prefix(played)
+    state = start.prefix(played) if start is not None and played else _State(pr, b)
     for j in sequence[played:]:
         ev = state.split(j, affordable=False)
         if ev.status == 0:
@@ -2117,7 +2116,7 @@ def stage_end(k: int, last: int | None) -> int | None:
     (then the first half of what is left, the rest going to an idle process) or to drop it
     (:class:`_Cancelled` is raised). Outside a worker of :func:`staged_stop`, ``last``."""
     conn = _CONTROL
-    if conn is None or last is None or not conn.poll():
+    if conn is None or last is None:
         return last
     while conn.poll():
         request = conn.recv()
