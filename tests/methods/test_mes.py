@@ -198,6 +198,41 @@ def test_fast_completion_equals_unit_by_unit_scan(seed):
         assert fast.spent <= budget
 
 
+@pytest.mark.parametrize("seed", range(40))
+def test_supporter_entries_given_by_the_caller_give_the_same_count(seed):
+    # pb.Profile keeps the positive cells of its utilities; the count from them must be the
+    # count from the dense matrix (costs 0, empty ballots, multiplicities 0 included). This
+    # module runs mes's own count (conftest), the one that reads the entries
+    costs, budget, utilities, mult, prio, approval = random_instance(
+        seed, zero_multiplicities=True
+    )
+    rows, cols = np.nonzero(utilities > 0)
+    entries = (rows, cols, utilities[rows, cols])
+    for completion in ("none", "add1"):
+        kwargs = dict(cost_utility=approval, completion=completion, increment=1)
+        dense = equal_shares(costs, budget, utilities, mult, prio, **kwargs)
+        given = equal_shares(costs, budget, utilities, mult, prio, **kwargs, entries=entries)
+        assert given.selected == dense.selected, completion
+        assert given.final_budget == dense.final_budget, completion
+        assert given.reasons == dense.reasons, completion
+        np.testing.assert_array_equal(given.payments, dense.payments)
+
+
+def test_the_count_reads_the_entries_it_is_given():
+    # entries without project 0's cells: the count sees nobody supporting it
+    costs = np.array([10, 20, 30], dtype=np.int64)
+    utilities = np.array([[1, 1, 0], [1, 0, 1], [1, 1, 1]], dtype=np.int64)
+    mult, prio = np.ones(3, dtype=np.int64), np.arange(3, dtype=np.int64)
+    rows, cols = np.nonzero(utilities > 0)
+    kept = cols != 0
+    entries = (rows[kept], cols[kept], utilities[rows[kept], cols[kept]])
+    kwargs = dict(cost_utility=True, completion="none", increment=1)
+    assert 0 in equal_shares(costs, 60, utilities, mult, prio, **kwargs).selected
+    given = equal_shares(costs, 60, utilities, mult, prio, **kwargs, entries=entries)
+    assert 0 not in given.selected
+    assert given.reasons[0] == ("no-supporters", ())
+
+
 def to_pabutools(costs, budget, utilities, mult, prio, approval):
     """The same election as pabutools objects; names sort in priority order (lexico ties)."""
     from pabutools.election import (

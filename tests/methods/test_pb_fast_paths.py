@@ -159,3 +159,17 @@ def test_phragmen_level_count_reports_progress() -> None:
     assert profile.n_projects <= 32
     tally(profile, "phragmen", progress=seen.append)
     assert seen and seen == sorted(seen) and 0 < seen[-1] <= 1
+
+
+@pytest.mark.parametrize("vote_type", ["approval", "cumulative", "ordinal"])
+def test_profile_entries_are_the_positive_cells_and_cannot_be_changed(vote_type: str) -> None:
+    profile = profile_from_election(random_election(3, n_projects=9, vote_type=vote_type))
+    rows, cols, values = profile.entries
+    expected_rows, expected_cols = np.nonzero(profile.utilities > 0)
+    assert rows.tolist() == expected_rows.tolist()
+    assert cols.tolist() == expected_cols.tolist()
+    assert values.tolist() == profile.utilities[expected_rows, expected_cols].tolist()
+    with pytest.raises(ValueError, match="read-only"):
+        values[0] = 99  # shared by every MES count on the profile
+    first = tally(profile, "mes", completion="add1")
+    assert tally(profile, "mes", completion="add1") == first

@@ -270,6 +270,8 @@ COMPLETIONS = ("none", "add1", "add1-no-stop", "add1-greedy")
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 IndexArray = npt.NDArray[np.intp]
+# the positive cells of a utilities matrix, row-major: rows, columns, values
+Entries = tuple[IndexArray, IndexArray, IntArray]
 BoolArray = npt.NDArray[np.bool_]
 
 _DELTA = 1e-8  # budget float error margin, relative to the per-voter budget
@@ -325,7 +327,10 @@ class _Problem:
         multiplicity: IntArray,
         tie_priority: IntArray,
         cost_utility: bool,
+        entries: Entries | None = None,
     ) -> None:
+        """``entries``: the positive cells of ``utilities`` (rows, columns, values, row-major),
+        if the caller keeps them (see :func:`equal_shares`)."""
         self.costs = [int(c) for c in costs]
         self.budget = int(budget)
         self.n_ballots, self.n_projects = utilities.shape
@@ -335,15 +340,21 @@ class _Problem:
         self.prio_arr = np.asarray(self.prio, dtype=np.int64)
         # the supporters, ballot by ballot (row-major nonzero: CSR order), then project by
         # project; everything below is built from these entries, never from dense copies
-        csr_rows, csr_proj = np.nonzero(utilities > 0)
+        if entries is None:
+            csr_rows, csr_proj = np.nonzero(utilities > 0)
+            csr_values = None
+        else:
+            csr_rows, csr_proj, csr_values = entries
         costs_arr = np.asarray(costs, dtype=np.int64)
         if cost_utility:
             csr_u = costs_arr.take(csr_proj)
             if csr_u.size and not csr_u.all():  # a project of cost 0 has utility 0: no support
                 positive = csr_u > 0
                 csr_rows, csr_proj, csr_u = csr_rows[positive], csr_proj[positive], csr_u[positive]
-        else:
+        elif csr_values is None:
             csr_u = utilities[csr_rows, csr_proj].astype(np.int64)
+        else:
+            csr_u = np.asarray(csr_values, dtype=np.int64)
         max_u = int(csr_u.max()) if csr_u.size else 0
         bound = max(1, max_u) * max(1, self.n_voters)
         if bound >= 2**62:
@@ -2398,6 +2409,7 @@ def equal_shares(
     progress: Callable[[float], None] | None = None,
     scan: str = "fast",
     workers: int | None = None,
+    entries: Entries | None = None,
 ) -> MesResult:
     """Method of Equal Shares with an optional completion (see the module docstring).
 
@@ -2407,6 +2419,10 @@ def equal_shares(
     ``scan="unit"`` runs the completion one increment at a time (slow; for verification).
     ``workers``: processes for a completion; by default every CPU available for elections of
     ``_PARALLEL_ENTRIES`` supporter entries or more, one process below (the result is the same).
+    ``entries``: the positive cells of ``utilities`` as ``(rows, columns, values)`` in
+    row-major order, as ``np.nonzero(utilities > 0)`` and ``utilities[rows, columns]`` give
+    them, for a caller that keeps them between counts (``pb.Profile.entries``); they are
+    trusted, not checked against ``utilities``.
     """
     # the products of a MES run are small: BLAS threads would only spin (see blas)
     with single_threaded_blas() if np.size(utilities) >= _BLAS_CELLS else nullcontext():
@@ -2441,7 +2457,13 @@ def equal_shares(
             utilities, multiplicity = utilities[keep], multiplicity[keep]
         full_payments = np.zeros((keep.size, costs.size), dtype=np.float64)
         pr = _Problem(
-            costs, budget, utilities, multiplicity, np.asarray(tie_priority), cost_utility
+            costs,
+            budget,
+            utilities,
+            multiplicity,
+            np.asarray(tie_priority),
+            cost_utility,
+            entries if all_kept else None,  # the rows of the entries are the unfiltered ones
         )
         reasons: dict[int, tuple[str, tuple[int, ...]]] = {}
         if pr.n_voters == 0:

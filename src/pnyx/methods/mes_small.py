@@ -1670,20 +1670,25 @@ def _tiny(
     inf = float("inf")
 
     def exact_money(j: int, poor: list[int]) -> int:
-        """``sum m beta`` of the voters ``poor`` (supporters of ``j``), exactly, times ``g``."""
-        money = 0
-        b_num = b.numerator * (g // b.denominator)
-        for i in poor:
-            if exh[i]:
-                continue
-            x = b_num
-            for r, w_ in enumerate(rounds):
-                sw = sets[w_]
-                assert sw is not None
-                if i in sw:
-                    p_, q_ = rhos[r]
-                    x -= p_ * (g // q_) * (c_list[w_] if cost_utility else udicts[r][i])
-            money += mult[i] * x
+        """``sum m beta`` of the voters ``poor`` (supporters of ``j``), exactly, times ``g``:
+        ``b`` for each voter not exhausted, less what each round's payers among them paid
+        (set intersections, not a loop over voters and rounds)."""
+        live = {i for i in poor if not exh[i]}
+        if not live:
+            return 0
+        money: int = b.numerator * (g // b.denominator) * sum(map(mult.__getitem__, live))
+        for r, w_ in enumerate(rounds):
+            sw = sets[w_]
+            assert sw is not None
+            paid = sw & live
+            if paid:
+                p_, q_ = rhos[r]
+                if cost_utility:
+                    units = c_list[w_] * sum(map(mult.__getitem__, paid))
+                else:
+                    ud = udicts[r]
+                    units = sum([mult[i] * ud[i] for i in paid])
+                money -= p_ * (g // q_) * units
         return money
 
     while alive:
@@ -1866,10 +1871,14 @@ def _tiny(
     selected = free + rounds
     chosen = set(selected)
     reasons: dict[int, tuple[str, tuple[int, ...]]] = {}
-    payers = [
-        {i for i, v in zip(rows_w, vals, strict=True) if v > 0}
-        for rows_w, vals in zip(pay_rows, pay_vals, strict=True)
-    ]
+    payers: list[set[int]] = []
+    for w, rows_w, vals in zip(rounds, pay_rows, pay_vals, strict=True):
+        sw = sets[w]  # the round's supporters, built when it was funded
+        assert sw is not None
+        # usually every one of them paid something
+        if min(vals, default=1.0) <= 0:
+            sw = {i for i, v in zip(rows_w, vals, strict=True) if v > 0}
+        payers.append(sw)
     for j in range(n_projects):
         if j in chosen:
             continue

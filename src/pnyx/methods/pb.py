@@ -185,6 +185,18 @@ class Profile:
         )
 
     @cached_property
+    def entries(self) -> tuple[IntArray, IntArray, IntArray]:
+        """The positive cells of ``utilities`` in row-major order (``np.nonzero``'s): ballot
+        rows, project columns and values, found once per profile for the MES and Phragmén
+        counts (on the largest files finding them in the dense matrix costs more than a whole
+        MES run)."""
+        rows, cols = np.nonzero(self.utilities > 0)
+        values = self.utilities[rows, cols]
+        for array in (rows, cols, values):
+            array.setflags(write=False)  # shared by every count on this profile
+        return rows, cols, values
+
+    @cached_property
     def _approvals(self) -> tuple[list[list[int]], list[list[int]]]:
         """For each distinct ballot the projects it gives points to, and for each project the
         ballots that do (Phragmén walks these on small profiles)."""
@@ -1114,17 +1126,20 @@ def _phragmen_grouped(
     costs, approvals = lists.costs, lists.votes
     n = profile.n_projects
     mult_f = profile.multiplicity.astype(np.float64)
-    support = profile.utilities > 0
-    rows, cols = np.nonzero(support)  # sorted by ballot
+    rows, cols, _ = profile.entries  # sorted by ballot
     indptr = np.searchsorted(rows, np.arange(len(mult_f) + 1))
-    project_of, project_rows = np.nonzero(support.T)  # sorted by project
-    project_ptr = np.searchsorted(project_of, np.arange(n + 1))
+    by_project = np.argsort(cols.astype(np.int16) if n < 2**15 else cols, kind="stable")
+    project_rows = rows.take(by_project)
+    project_ptr = np.concatenate(([0], np.cumsum(np.bincount(cols, minlength=n))))
     budget = profile.budget
     level_of = np.zeros(len(mult_f), dtype=np.int64)
     levels = [0]
     denominator = 1
     x = list(costs)
     candidates = [j for j in range(n) if costs[j] <= budget]
+    # the loads of the others are never read again: their counts are not updated
+    is_candidate = np.zeros(n, dtype=np.bool_)
+    is_candidate[candidates] = True
     details: dict[int, dict[str, Any]] = {
         j: {"reason": "over-budget", "remaining": profile.money(budget)}
         for j in range(n)
@@ -1161,6 +1176,7 @@ def _phragmen_grouped(
         details[winner] = info
         selected.append(winner)
         candidates.remove(winner)
+        is_candidate[winner] = False
         spent += costs[winner]
         if best >= 0:
             g = gcd(best_x, best_a)
@@ -1175,8 +1191,10 @@ def _phragmen_grouped(
             lengths = indptr[supporters + 1] - indptr[supporters]
             firsts = indptr[supporters] - (np.cumsum(lengths) - lengths)
             entries = np.repeat(firsts, lengths) + np.arange(int(lengths.sum()))
-            key = np.repeat(level_of[supporters] * n, lengths) + cols[entries]
-            counts = np.bincount(key, weights=np.repeat(mult_f[supporters], lengths))
+            approved = cols.take(entries)
+            open_ = is_candidate.take(approved)
+            key = (np.repeat(level_of[supporters] * n, lengths) + approved)[open_]
+            counts = np.bincount(key, weights=np.repeat(mult_f[supporters], lengths)[open_])
             steps = [load - v for v in levels]
             hit = np.flatnonzero(counts)
             for k, c in zip(hit.tolist(), counts[hit].tolist(), strict=True):
@@ -1215,6 +1233,7 @@ def method_of_equal_shares(
         completion=completion,
         increment=profile.scale,
         progress=progress,
+        entries=profile.entries,
     )
     selected = [int(j) for j in result.selected]
     scale = profile.scale
