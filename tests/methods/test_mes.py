@@ -203,9 +203,7 @@ def test_supporter_entries_given_by_the_caller_give_the_same_count(seed):
     # pb.Profile keeps the positive cells of its utilities; the count from them must be the
     # count from the dense matrix (costs 0, empty ballots, multiplicities 0 included). This
     # module runs mes's own count (conftest), the one that reads the entries
-    costs, budget, utilities, mult, prio, approval = random_instance(
-        seed, zero_multiplicities=True
-    )
+    costs, budget, utilities, mult, prio, approval = random_instance(seed, zero_multiplicities=True)
     rows, cols = np.nonzero(utilities > 0)
     entries = (rows, cols, utilities[rows, cols])
     for completion in ("none", "add1"):
@@ -231,6 +229,68 @@ def test_the_count_reads_the_entries_it_is_given():
     given = equal_shares(costs, 60, utilities, mult, prio, **kwargs, entries=entries)
     assert 0 not in given.selected
     assert given.reasons[0] == ("no-supporters", ())
+
+
+@pytest.mark.parametrize("approval", [True, False])
+def test_reasons_name_what_the_supporters_paid_for_over_more_than_64_rounds(approval):
+    # the paid rounds are kept as bits of 64-bit words: 90 funded projects need two words
+    rng = np.random.default_rng(5)
+    n_projects, n_ballots = 120, 400
+    costs = rng.integers(1, 6, size=n_projects) * 10
+    utilities = (rng.random((n_ballots, n_projects)) < 0.05) * rng.integers(1, 4, (n_ballots, 1))
+    mult = rng.integers(1, 3, size=n_ballots)
+    prio = np.arange(n_projects)
+    result = equal_shares(
+        costs,
+        int(costs.sum()) * 3 // 4,
+        utilities,
+        mult,
+        prio,
+        cost_utility=approval,
+        completion="none",
+        increment=1,
+    )
+    assert len(result.selected) > 64
+    unaffordable = [j for j, (kind, _) in result.reasons.items() if kind == "unaffordable"]
+    assert unaffordable
+    for j in unaffordable:
+        payers = utilities[:, j] > 0
+        expected = tuple(k for k in result.selected if (result.payments[payers, k] > 0).any())
+        assert result.reasons[j] == ("unaffordable", expected), j
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_completion_of_disjoint_supporters_equals_unit_by_unit_scan(seed, monkeypatch):
+    # no ballot supports two projects (choose-1 ballots): the scan is played in closed form
+    from pnyx.methods import mes as mes_module
+
+    played = []
+    closed_form = mes_module._complete_disjoint
+    monkeypatch.setattr(
+        mes_module, "_complete_disjoint", lambda *a: played.append(1) or closed_form(*a)
+    )
+    rng = np.random.default_rng(seed)
+    n_projects = int(rng.integers(1, 7))
+    n_ballots = int(rng.integers(1, 9))
+    approval = bool(rng.integers(0, 2))
+    costs = rng.integers(0 if seed % 4 == 0 else 1, 60, size=n_projects) * 10
+    utilities = np.zeros((n_ballots, n_projects), dtype=np.int64)
+    choice = rng.integers(-1, n_projects, size=n_ballots)  # -1: an empty ballot
+    for i, j in enumerate(choice.tolist()):
+        if j >= 0:
+            utilities[i, j] = 1 if approval else int(rng.integers(1, 4))
+    mult = rng.integers(1, 40, size=n_ballots)
+    prio = rng.permutation(n_projects)
+    budget = int(rng.integers(1, int(costs.sum()) + 20))
+    for completion in ("add1", "add1-no-stop", "add1-greedy"):
+        kwargs = dict(cost_utility=approval, completion=completion, increment=1)
+        fast = equal_shares(costs, budget, utilities, mult, prio, **kwargs)
+        unit = equal_shares(costs, budget, utilities, mult, prio, **kwargs, scan="unit")
+        assert fast.selected == unit.selected, completion
+        assert fast.final_budget == unit.final_budget, completion
+        assert fast.reasons == unit.reasons, completion
+        np.testing.assert_array_equal(fast.payments, unit.payments)
+    assert len(played) == 3
 
 
 def to_pabutools(costs, budget, utilities, mult, prio, approval):

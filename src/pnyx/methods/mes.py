@@ -1113,29 +1113,40 @@ class _State:
             out.append((j, pr.sup[j], pay))
         return out
 
-    def spent_by_supporters(self, projects: Sequence[int]) -> dict[int, tuple[int, ...]]:
+    def spent_by_supporters(
+        self,
+        projects: Sequence[int],
+        payments: list[tuple[int, IndexArray, FloatArray]] | None = None,
+    ) -> dict[int, tuple[int, ...]]:
         """For each of ``projects``: the funded projects (in funding order) that some supporter
-        of it paid for. Each ballot's paid rounds are bits of 64-bit words, OR-ed over every
-        project's supporters at once."""
-        payments = self.payments
+        of it paid for (``payments``: :attr:`payments`, if already built). Each ballot's paid
+        rounds are bits of 64-bit words, OR-ed over every project's supporters at once."""
+        if payments is None:
+            payments = self.payments
         n_rounds = len(payments)
         if n_rounds == 0 or not projects:
             return {j: () for j in projects}
         pr = self.pr
         n_words = (n_rounds + 63) // 64
-        paid = np.zeros((pr.n_ballots, n_words), dtype=np.uint64)
+        paid = np.zeros((n_words, pr.n_ballots), dtype=np.uint64)  # a row per word: 1-D updates
         for s, (_, rows, pay) in enumerate(payments):
-            paid[rows[pay > 0], s // 64] |= np.uint64(1 << (s % 64))
-        words = np.zeros((pr.n_projects, n_words), dtype=np.uint64)
+            word = paid[s // 64]
+            word[rows[pay > 0]] |= np.uint64(1 << (s % 64))
+        words = np.zeros((n_words, pr.n_projects), dtype=np.uint64)
         if pr.flat_rows.size:
-            words[pr.has_sup] = np.bitwise_or.reduceat(
-                paid.take(pr.flat_rows, axis=0), pr.flat_starts, axis=0
+            words[:, pr.has_sup] = np.bitwise_or.reduceat(
+                paid.take(pr.flat_rows, axis=1), pr.flat_starts, axis=1
             )
         rounds = np.arange(n_rounds)
         shifts = (rounds % 64).astype(np.uint64)
-        bits = (words[:, rounds // 64] >> shifts) & np.uint64(1)  # projects x rounds
+        asked = np.asarray(projects, dtype=np.intp)
+        bits = (words[:, asked][rounds // 64].T >> shifts) & np.uint64(1)  # asked x rounds
+        who, when = np.nonzero(bits)
         funded = [j for j, _ in self.rounds]
-        return {j: tuple(funded[s] for s in np.flatnonzero(bits[j]).tolist()) for j in projects}
+        out: dict[int, list[int]] = {j: [] for j in projects}
+        for k, s in zip(who.tolist(), when.tolist(), strict=True):
+            out[projects[k]].append(funded[s])
+        return {j: tuple(spent) for j, spent in out.items()}
 
 
 def _solve(
@@ -2110,6 +2121,52 @@ def _complete(
             step, last_run = max(1, (k - last_run) // 4, sparse), k
 
 
+def _disjoint(pr: _Problem) -> bool:
+    """Whether no ballot supports two candidate projects (choose-1 ballots, for instance)."""
+    is_candidate = np.zeros(pr.n_projects, dtype=np.bool_)
+    is_candidate[pr.candidates] = True
+    per_ballot = np.bincount(pr.flat_rows[is_candidate.take(pr.flat_proj)], minlength=1)
+    return int(per_ballot.max()) <= 1
+
+
+def _complete_disjoint(pr: _Problem, completion: str, increment: int) -> _State:
+    """The scan of :func:`_complete` where no ballot supports two candidates, in closed form.
+
+    Nobody then pays for two projects, so at every budget ``b`` MES funds exactly the projects
+    whose ``M_j`` supporters hold their cost, ``M_j b >= c_j``: the outcome only grows, at the
+    first ``k`` where ``M_j (b_0 + k) >= c_j`` for some ``j``. The scan is played over those
+    thresholds (the same stop and overspending tests, on the same sets), and MES is run once,
+    where it stops."""
+    n, budget = pr.n_voters, pr.budget
+    first_k: dict[int, int] = {}  # project -> the least k with M_j b_k >= c_j (exact)
+    for j in pr.candidates:
+        m = pr.sup_count[j]
+        short = pr.costs[j] * n - m * budget  # c_j - M_j b_0, times n
+        first_k[j] = 0 if short <= 0 else -(-short // (m * increment * n))
+    free_cost = _cost(pr, pr.free)
+
+    def stops(funded: set[int]) -> bool:
+        if completion in ("add1", "add1-greedy"):  # exhaustive
+            left = budget - free_cost - _cost(pr, list(funded))
+            return all(pr.costs[j] > left for j in pr.candidates if j not in funded)
+        return len(funded) == len(pr.candidates)
+
+    def run_at(k: int) -> _State:
+        return _run(pr, Fraction(budget, n) + k * increment)
+
+    funded = {j for j, k in first_k.items() if k == 0}
+    if stops(funded):
+        return run_at(0)
+    for k in sorted(set(first_k.values()) - {0}):
+        grown = funded | {j for j, k_j in first_k.items() if k_j == k}
+        if free_cost + _cost(pr, list(grown)) > budget:
+            return run_at(k - 1)
+        funded = grown
+        if stops(funded):
+            return run_at(k)
+    raise AssertionError("every candidate funded without the scan stopping")
+
+
 # the scan of one stage of a parallel completion, set before the worker processes are forked
 _STAGED: Callable[[int, int], tuple[Fraction | None, float]] | None = None
 # in a worker process: its pipe to the parent, and the first unit and start time of its stage
@@ -2476,6 +2533,8 @@ def equal_shares(
             n_workers = available_workers() if pr.flat_rows.size >= _PARALLEL_ENTRIES else 1
         if completion == "none":
             state = _run(pr, Fraction(pr.budget, pr.n_voters))
+        elif scan == "fast" and _disjoint(pr):
+            state = _complete_disjoint(pr, completion, increment)
         elif scan == "fast" and n_workers > 1:
             state = _complete_parallel(pr, completion, increment, progress, n_workers)
         else:
@@ -2485,8 +2544,10 @@ def equal_shares(
         selected = list(pr.free) + [j for j, _ in state.rounds]
         spent = _cost(pr, selected)
         chosen = set(selected)
+        payments_of_rounds = state.payments
         spent_on = state.spent_by_supporters(
-            [j for j in range(pr.n_projects) if j not in chosen and pr.total_sat[j] > 0]
+            [j for j in range(pr.n_projects) if j not in chosen and pr.total_sat[j] > 0],
+            payments_of_rounds,
         )
         for j in range(pr.n_projects):
             if j in chosen:
@@ -2501,7 +2562,7 @@ def equal_shares(
             selected += _greedy_rest(pr, selected, reasons)
             spent = _cost(pr, selected)
         payments = full_payments if all_kept else np.zeros((pr.n_ballots, pr.n_projects))
-        for j, rows, pay in state.payments:
+        for j, rows, pay in payments_of_rounds:
             payments[rows, j] = pay
         if not all_kept:
             full_payments[keep] = payments
