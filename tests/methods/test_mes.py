@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from pnyx.methods.mes import COMPLETIONS, equal_shares
+from pnyx.methods.mes import COMPLETIONS, Supporters, equal_shares
 
 
 def mes(
@@ -199,36 +199,57 @@ def test_fast_completion_equals_unit_by_unit_scan(seed):
 
 
 @pytest.mark.parametrize("seed", range(40))
-def test_supporter_entries_given_by_the_caller_give_the_same_count(seed):
-    # pb.Profile keeps the positive cells of its utilities; the count from them must be the
-    # count from the dense matrix (costs 0, empty ballots, multiplicities 0 included). This
-    # module runs mes's own count (conftest), the one that reads the entries
+def test_supporters_built_by_the_caller_give_the_same_count(seed):
+    # pb.Profile builds each election's Supporters once, from the positive cells it keeps; the
+    # count from them must be the count from the dense matrix (costs 0, empty ballots and
+    # multiplicities 0 included). This module runs mes's own count (conftest), which reads them
     costs, budget, utilities, mult, prio, approval = random_instance(seed, zero_multiplicities=True)
     rows, cols = np.nonzero(utilities > 0)
     entries = (rows, cols, utilities[rows, cols])
+    supporters = Supporters(costs, utilities, mult, approval, entries)
     for completion in ("none", "add1"):
         kwargs = dict(cost_utility=approval, completion=completion, increment=1)
         dense = equal_shares(costs, budget, utilities, mult, prio, **kwargs)
-        given = equal_shares(costs, budget, utilities, mult, prio, **kwargs, entries=entries)
-        assert given.selected == dense.selected, completion
-        assert given.final_budget == dense.final_budget, completion
-        assert given.reasons == dense.reasons, completion
-        np.testing.assert_array_equal(given.payments, dense.payments)
+        for _ in range(2):  # shared by two counts
+            given = equal_shares(
+                costs, budget, utilities, mult, prio, **kwargs, supporters=supporters
+            )
+            assert given.selected == dense.selected, completion
+            assert given.final_budget == dense.final_budget, completion
+            assert given.reasons == dense.reasons, completion
+            np.testing.assert_array_equal(given.payments, dense.payments)
 
 
-def test_the_count_reads_the_entries_it_is_given():
-    # entries without project 0's cells: the count sees nobody supporting it
+def test_the_count_reads_the_supporters_it_is_given():
+    # supporters built without project 0's cells: the count sees nobody supporting it
     costs = np.array([10, 20, 30], dtype=np.int64)
     utilities = np.array([[1, 1, 0], [1, 0, 1], [1, 1, 1]], dtype=np.int64)
     mult, prio = np.ones(3, dtype=np.int64), np.arange(3, dtype=np.int64)
     rows, cols = np.nonzero(utilities > 0)
     kept = cols != 0
     entries = (rows[kept], cols[kept], utilities[rows[kept], cols[kept]])
+    supporters = Supporters(costs, utilities, mult, True, entries)
     kwargs = dict(cost_utility=True, completion="none", increment=1)
     assert 0 in equal_shares(costs, 60, utilities, mult, prio, **kwargs).selected
-    given = equal_shares(costs, 60, utilities, mult, prio, **kwargs, entries=entries)
+    given = equal_shares(costs, 60, utilities, mult, prio, **kwargs, supporters=supporters)
     assert 0 not in given.selected
     assert given.reasons[0] == ("no-supporters", ())
+
+
+def test_supporters_of_another_election_are_refused_and_cannot_be_changed():
+    costs = np.array([10, 20], dtype=np.int64)
+    utilities = np.array([[1, 1], [1, 0]], dtype=np.int64)
+    mult, prio = np.ones(2, dtype=np.int64), np.arange(2, dtype=np.int64)
+    supporters = Supporters(costs, utilities, mult, True)
+    kwargs = dict(completion="none", increment=1, supporters=supporters)
+    with pytest.raises(ValueError, match="not those of this election"):
+        equal_shares(costs * 2, 40, utilities, mult, prio, cost_utility=True, **kwargs)
+    with pytest.raises(ValueError, match="not those of this election"):
+        equal_shares(costs, 40, utilities, mult, prio, cost_utility=False, **kwargs)
+    with pytest.raises(ValueError, match="read-only"):
+        supporters.sup[0][0] = 1
+    with pytest.raises(ValueError, match="read-only"):
+        supporters.lb0[0] = 0.0
 
 
 @pytest.mark.parametrize("approval", [True, False])

@@ -340,6 +340,14 @@ def test_single_run_of_mid_sized_elections_in_plain_python(seed: int) -> None:
     ref = equal_shares(args[0], profile.budget, args[1], args[2], prio, scan="unit", **kwargs)  # type: ignore[arg-type]
     assert routed is not None
     assert_same(routed, ref, seed)
+    # from the supporters the profile keeps (twice: they are shared, never changed)
+    supporters = profile.mes_supporters(vote_type == "approval")
+    for _ in range(2):
+        kept = dispatch(
+            args[0], profile.budget, args[1], args[2], prio, supporters=supporters, **kwargs
+        )  # type: ignore[arg-type]
+        assert kept is not None
+        assert_same(kept, ref, ("supporters", seed))
 
 
 @pytest.mark.parametrize("name", SHARED)

@@ -173,3 +173,19 @@ def test_profile_entries_are_the_positive_cells_and_cannot_be_changed(vote_type:
         values[0] = 99  # shared by every MES count on the profile
     first = tally(profile, "mes", completion="add1")
     assert tally(profile, "mes", completion="add1") == first
+
+
+@pytest.mark.parametrize("vote_type", ["approval", "cumulative"])
+def test_mes_counts_of_a_profile_share_its_supporters(vote_type: str) -> None:
+    election = random_election(11, n_projects=12, n_voters=400, vote_type=vote_type)
+    profile = profile_from_election(election)
+    cost_utility = vote_type == "approval"
+    supporters = profile.mes_supporters(cost_utility)
+    assert profile.mes_supporters(cost_utility) is supporters
+    assert profile.mes_supporters(not cost_utility) is not supporters
+    for completion in ("none", "add1"):
+        first = tally(profile, "mes", completion=completion, ties="cost")
+        again = tally(profile, "mes", completion=completion, ties="cost")
+        fresh = tally(profile_from_election(election), "mes", completion=completion, ties="cost")
+        assert first == again == fresh
+    assert profile.mes_supporters(cost_utility) is supporters

@@ -254,6 +254,7 @@ from collections.abc import Callable, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import cached_property
 from math import gcd
 from multiprocessing.connection import Connection, wait
 from typing import Any
@@ -263,7 +264,7 @@ import numpy.typing as npt
 
 from pnyx.methods.blas import single_threaded_blas
 
-__all__ = ["COMPLETIONS", "MesResult", "equal_shares"]
+__all__ = ["COMPLETIONS", "MesResult", "Supporters", "equal_shares"]
 
 COMPLETIONS = ("none", "add1", "add1-no-stop", "add1-greedy")
 
@@ -316,28 +317,26 @@ class MesResult:
     reasons: dict[int, tuple[str, tuple[int, ...]]]
 
 
-class _Problem:
-    """Arrays of an election prepared once: supporters, utilities and multiplicities per project."""
+class Supporters:
+    """An election's supporters, utilities and multiplicities per project, as MES reads them:
+    everything a count derives from the ballots alone (not from the budget or the tie order),
+    built once and shared, read-only, by every count of the same election (``pb.Profile``
+    keeps one per utility model)."""
 
     def __init__(
         self,
         costs: IntArray,
-        budget: int,
         utilities: IntArray,
         multiplicity: IntArray,
-        tie_priority: IntArray,
         cost_utility: bool,
         entries: Entries | None = None,
     ) -> None:
         """``entries``: the positive cells of ``utilities`` (rows, columns, values, row-major),
-        if the caller keeps them (see :func:`equal_shares`)."""
+        if the caller keeps them (``pb.Profile.entries``)."""
         self.costs = [int(c) for c in costs]
-        self.budget = int(budget)
         self.n_ballots, self.n_projects = utilities.shape
         self.mult = np.asarray(multiplicity, dtype=np.int64)
         self.n_voters = int(self.mult.sum())
-        self.prio = [int(p) for p in tie_priority]
-        self.prio_arr = np.asarray(self.prio, dtype=np.int64)
         # the supporters, ballot by ballot (row-major nonzero: CSR order), then project by
         # project; everything below is built from these entries, never from dense copies
         if entries is None:
@@ -380,6 +379,7 @@ class _Problem:
         spans = list(zip(bounds[:-1], bounds[1:], strict=True))
 
         def per_project(flat: npt.NDArray[Any]) -> list[npt.NDArray[Any]]:
+            flat.setflags(write=False)  # shared by every count, as its views are
             return [flat[a:b] for a, b in spans]  # views of one array: one conversion in all
 
         self.sup = per_project(row_of)
@@ -405,26 +405,12 @@ class _Problem:
         np.cumsum(np.bincount(csr_rows, minlength=self.n_ballots), out=self.row_ptr[1:])
         self.cost_utility = cost_utility
         self.sup_count: list[int] = sums[1].tolist()
-        # built on first use: dense utilities (exact fallbacks) and rows of the overlap matrix
-        self._util: IntArray | None = None
-        self._util_cols: IntArray | None = None
-        self._overlap: dict[int, BoolArray] = {}
-        self._apart: dict[int, BoolArray] = {}
-        self._aggregates: dict[int, tuple[BoolArray, FloatArray]] = {}
-        # many runs on this problem (a completion): clean flags from cached overlap rows, else
-        # (one run) from the ballots that pay for the first time, each entry read once
-        self.many_runs = False
-        # a completion's mean distance between the MES runs it needed (changes of outcome it
-        # located), kept across the stages a process scans (see _complete)
-        self.spacing = 0.0
         # all supporters of all projects in one flat list (vectorised sums over every project)
         self.flat_rows = row_of
         self.flat_proj = proj_of
         self.flat_mf = flat_m.astype(np.float64)
         self.has_sup = sizes > 0
         self.flat_starts = np.asarray(bounds[:-1], dtype=np.intp)[self.has_sup]
-        self._money_matrix: Any = None
-        self._cosupport: FloatArray | None = None
         self.sup_countf = [float(m) for m in self.sup_count]
         self.sup_count_arr = np.asarray(self.sup_countf, dtype=np.float64)
         self.costs_f = np.asarray(self.costs, dtype=np.float64)
@@ -437,6 +423,74 @@ class _Problem:
         self.candidates = [
             j for j in range(self.n_projects) if self.total_sat[j] > 0 and self.costs[j] > 0
         ]
+        for array in vars(self).values():  # shared by every count: read-only
+            if isinstance(array, np.ndarray):
+                array.setflags(write=False)
+
+    @cached_property
+    def plain_lists(self) -> tuple[list[list[int]], list[list[int]], list[int], int]:
+        """For counts in plain Python: each project's supporters (ballot rows, ascending),
+        their utilities (empty lists under cost utility, where ``u = c``), ``sum m u`` per
+        project, and the largest ``u`` (1 if none)."""
+        rows = [sup.tolist() for sup in self.sup]
+        if self.cost_utility:
+            utilities: list[list[int]] = [[] for _ in range(self.n_projects)]
+        else:
+            utilities = [u.tolist() for u in self.sup_u]
+        top = int(self.row_u.max()) if self.row_u.size else 1
+        return rows, utilities, list(self.total_sat), top
+
+    def matches(
+        self, costs: IntArray, utilities: IntArray, multiplicity: IntArray, cost_utility: bool
+    ) -> bool:
+        """A cheap check that these are the supporters of that election (shapes, costs, voters
+        and utility model)."""
+        return (
+            (self.n_ballots, self.n_projects) == utilities.shape
+            and self.cost_utility == cost_utility
+            and self.costs == [int(c) for c in costs]
+            and self.n_voters == int(np.asarray(multiplicity).sum())
+        )
+
+
+class _Problem(Supporters):
+    """A count's view of an election: its :class:`Supporters`, the budget, the tie order, and
+    what the count learns on the way (caches built on first use)."""
+
+    def __init__(
+        self,
+        costs: IntArray,
+        budget: int,
+        utilities: IntArray,
+        multiplicity: IntArray,
+        tie_priority: IntArray,
+        cost_utility: bool,
+        entries: Entries | None = None,
+        supporters: Supporters | None = None,
+    ) -> None:
+        """``supporters``: built by the caller for this very election (else built here, from
+        ``entries`` if given)."""
+        if supporters is None:
+            Supporters.__init__(self, costs, utilities, multiplicity, cost_utility, entries)
+        else:  # checked by equal_shares
+            self.__dict__.update(vars(supporters))
+        self.budget = int(budget)
+        self.prio = [int(p) for p in tie_priority]
+        self.prio_arr = np.asarray(self.prio, dtype=np.int64)
+        # built on first use: dense utilities (exact fallbacks) and rows of the overlap matrix
+        self._util: IntArray | None = None
+        self._util_cols: IntArray | None = None
+        self._overlap: dict[int, BoolArray] = {}
+        self._apart: dict[int, BoolArray] = {}
+        self._aggregates: dict[int, tuple[BoolArray, FloatArray]] = {}
+        # many runs on this problem (a completion): clean flags from cached overlap rows, else
+        # (one run) from the ballots that pay for the first time, each entry read once
+        self.many_runs = False
+        # a completion's mean distance between the MES runs it needed (changes of outcome it
+        # located), kept across the stages a process scans (see _complete)
+        self.spacing = 0.0
+        self._money_matrix: Any = None
+        self._cosupport: FloatArray | None = None
         self.free = sorted(
             (j for j in range(self.n_projects) if self.total_sat[j] > 0 and self.costs[j] == 0),
             key=lambda j: self.prio[j],
@@ -2466,7 +2520,7 @@ def equal_shares(
     progress: Callable[[float], None] | None = None,
     scan: str = "fast",
     workers: int | None = None,
-    entries: Entries | None = None,
+    supporters: Supporters | None = None,
 ) -> MesResult:
     """Method of Equal Shares with an optional completion (see the module docstring).
 
@@ -2476,10 +2530,9 @@ def equal_shares(
     ``scan="unit"`` runs the completion one increment at a time (slow; for verification).
     ``workers``: processes for a completion; by default every CPU available for elections of
     ``_PARALLEL_ENTRIES`` supporter entries or more, one process below (the result is the same).
-    ``entries``: the positive cells of ``utilities`` as ``(rows, columns, values)`` in
-    row-major order, as ``np.nonzero(utilities > 0)`` and ``utilities[rows, columns]`` give
-    them, for a caller that keeps them between counts (``pb.Profile.entries``); they are
-    trusted, not checked against ``utilities``.
+    ``supporters``: this election's :class:`Supporters` (with this utility model), for a
+    caller that keeps them between counts (``pb.Profile.mes_supporters``); checked cheaply
+    (shapes, costs, voters), not cell by cell.
     """
     # the products of a MES run are small: BLAS threads would only spin (see blas)
     with single_threaded_blas() if np.size(utilities) >= _BLAS_CELLS else nullcontext():
@@ -2490,6 +2543,10 @@ def equal_shares(
         costs, utilities, multiplicity = validated_arguments(
             costs, utilities, multiplicity, completion, increment
         )
+        if supporters is not None and not supporters.matches(
+            costs, utilities, multiplicity, cost_utility
+        ):
+            raise ValueError("the supporters given are not those of this election")
         if scan == "fast":
             # here, not at the top: mes_small imports mes
             from pnyx.methods.mes_small import dispatch
@@ -2505,6 +2562,7 @@ def equal_shares(
                 increment=increment,
                 progress=progress,
                 workers=workers,
+                supporters=supporters,
             )
             if small is not None:
                 return small
@@ -2520,7 +2578,7 @@ def equal_shares(
             multiplicity,
             np.asarray(tie_priority),
             cost_utility,
-            entries if all_kept else None,  # the rows of the entries are the unfiltered ones
+            supporters=supporters if all_kept else None,  # of the unfiltered ballots
         )
         reasons: dict[int, tuple[str, tuple[int, ...]]] = {}
         if pr.n_voters == 0:

@@ -155,6 +155,7 @@ import numpy.typing as npt
 
 from pnyx.methods.mes import (
     MesResult,
+    Supporters,
     available_workers,
     greedy_rest,
     stage_end,
@@ -270,6 +271,7 @@ def dispatch(
     increment: int,
     progress: Callable[[float], None] | None = None,
     workers: int | None = None,
+    supporters: Supporters | None = None,
 ) -> MesResult | None:
     """The result by this module where it is the faster path, else None (``mes.equal_shares``
     goes on). Arguments as validated by ``mes.equal_shares`` (int64 arrays, multiplicities
@@ -285,12 +287,28 @@ def dispatch(
         if utilities.size > _TINY_CELLS_ONE_RUN:
             return None
         return _tiny(
-            costs, budget, utilities, multiplicity, prio, cost_utility, completion, progress
+            costs,
+            budget,
+            utilities,
+            multiplicity,
+            prio,
+            cost_utility,
+            completion,
+            progress,
+            supporters,
         )
     tiny = _tiny_fits(utilities, multiplicity)
     if tiny:
         done = _tiny(
-            costs, budget, utilities, multiplicity, prio, cost_utility, completion, progress
+            costs,
+            budget,
+            utilities,
+            multiplicity,
+            prio,
+            cost_utility,
+            completion,
+            progress,
+            supporters,
         )
         if done is not None:
             return done
@@ -1611,6 +1629,7 @@ def _tiny(
     cost_utility: bool,
     completion: str,
     progress: Callable[[float], None] | None,
+    supporters: Supporters | None = None,
 ) -> MesResult | None:
     """The MES run at ``b_0`` in plain Python floats, with the block's certified decisions (one
     column): the result when the scan stops there (or ``completion="none"``), else None (the
@@ -1634,9 +1653,12 @@ def _tiny(
         return None
     c_list = costs.tolist()
     prio = tie_priority.tolist()
-    sup_rows, sup_u, total, top = _supporters(
-        costs, c_list, utilities, multiplicity, mult, cost_utility
-    )
+    if supporters is not None and min(mult) > 0:  # the caller's (every ballot counts)
+        sup_rows, sup_u, total, top = supporters.plain_lists
+    else:
+        sup_rows, sup_u, total, top = _supporters(
+            costs, c_list, utilities, multiplicity, mult, cost_utility
+        )
     if top * n_voters >= 2**53:
         return None
     cands = [j for j in range(n_projects) if total[j] > 0 and c_list[j] > 0]

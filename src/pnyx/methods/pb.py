@@ -51,7 +51,7 @@ from typing import TYPE_CHECKING, Any, Literal, NamedTuple, TypeVar
 import numpy as np
 import numpy.typing as npt
 
-from pnyx.methods.mes import equal_shares
+from pnyx.methods.mes import Supporters, equal_shares
 from pnyx.methods.pabulib import (
     Election,
     Number,
@@ -195,6 +195,22 @@ class Profile:
         for array in (rows, cols, values):
             array.setflags(write=False)  # shared by every count on this profile
         return rows, cols, values
+
+    def mes_supporters(self, cost_utility: bool) -> Supporters:
+        """The supporters of each project as the Method of Equal Shares reads them (with cost
+        utilities or points), built on first use and shared by every MES count of this
+        profile, as pabutools' profile keeps its ballots."""
+        built = self._mes_supporters.get(cost_utility)
+        if built is None:
+            built = Supporters(
+                self.costs, self.utilities, self.multiplicity, cost_utility, self.entries
+            )
+            self._mes_supporters[cost_utility] = built
+        return built
+
+    @cached_property
+    def _mes_supporters(self) -> dict[bool, Supporters]:
+        return {}
 
     @cached_property
     def _approvals(self) -> tuple[list[list[int]], list[list[int]]]:
@@ -1233,7 +1249,7 @@ def method_of_equal_shares(
         completion=completion,
         increment=profile.scale,
         progress=progress,
-        entries=profile.entries,
+        supporters=profile.mes_supporters(cost_utility),
     )
     selected = [int(j) for j in result.selected]
     scale = profile.scale
