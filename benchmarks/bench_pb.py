@@ -4,6 +4,7 @@
                                   [--rules greedy-cost,mes,mes-add1,phragmen,greedy] [--no-pabutools]
                                   [--pabutools-cache FILE.json] [--pabutools-only]
                                   [--skip-uncached] [--pabutools-warm] [--pnyx-records]
+                                  [--pnyx-seconds 0.2]
 
 For every file and rule it times pnyx (``pnyx.methods.pb.tally`` on arrays already built) and
 pabutools 1.2.3 (in a subprocess killed after ``--pabutools-timeout`` seconds, on pabutools
@@ -12,9 +13,11 @@ both select the same projects, prints a Markdown table and writes it to
 ``benchmarks/results/pb-<date>.md``.
 
 Timing. pnyx: one untimed warm-up call of ``tally`` on the profile (first-use costs: imports,
-caches of per-profile lists such as the tie-breaking order), then repeated calls until 0.2 s have
-been spent (at least 1, at most 100 calls); the table shows the fastest call, the usual estimate
-of the cost of a computation on a noisy machine (other processes only ever add time). The
+what the profile keeps for every count, such as the tie-breaking order, its positive cells and
+the supporters of each project for MES: pabutools' profile, built before its timed call, keeps
+its ballots likewise), then repeated calls until ``--pnyx-seconds`` (0.2 s) have been spent (at
+least 1, at most 100 calls); the table shows the fastest call, the usual estimate of the cost of
+a computation on a noisy machine (other processes only ever add time). The
 greedy rules and Phragmén (up to 32 projects) leave the per-project explanation records
 (``Outcome.projects``) to the first access, which the timed calls do not make (pabutools builds
 no such records); ``--pnyx-records`` reads them inside the timed call.
@@ -214,16 +217,17 @@ def run_pabutools(
 
 
 def run_pnyx(  # type: ignore[no-untyped-def]
-    profile, rule: str, records: bool = False
+    profile, rule: str, records: bool = False, budget: float = PNYX_TIME_BUDGET
 ) -> tuple[float, list[str]]:
-    """Best of repeated warm ``tally`` calls; with ``records`` each call also reads
-    ``Outcome.projects`` (built on first access by the greedy rules and Phragmén)."""
+    """Best of repeated warm ``tally`` calls (at most ``budget`` seconds of them, at least
+    one); with ``records`` each call also reads ``Outcome.projects`` (built on first access
+    by the greedy rules and Phragmén)."""
     from pnyx.methods.pb import tally
 
     name, completion = PNYX_RULE[rule]
     outcome = tally(profile, name, completion=completion, ties="id")  # warm-up, untimed
     best, spent, calls = float("inf"), 0.0, 0
-    while calls < PNYX_MAX_CALLS and (calls == 0 or spent < PNYX_TIME_BUDGET):
+    while calls < PNYX_MAX_CALLS and (calls == 0 or spent < budget):
         start = time.perf_counter()
         outcome = tally(profile, name, completion=completion, ties="id")
         if records:
@@ -254,6 +258,13 @@ def main(argv: list[str] | None = None) -> int:
         "--pnyx-records",
         action="store_true",
         help="time pnyx's tally together with building Outcome.projects",
+    )
+    parser.add_argument(
+        "--pnyx-seconds",
+        type=float,
+        default=PNYX_TIME_BUDGET,
+        help="seconds of timed pnyx calls per file and rule, the best one reported "
+        f"(default {PNYX_TIME_BUDGET}; at most {PNYX_MAX_CALLS} calls)",
     )
     parser.add_argument("--worker", nargs=2, metavar=("FILE", "RULE"), help=argparse.SUPPRESS)
     parser.add_argument("--warm", action="store_true", help=argparse.SUPPRESS)
@@ -321,7 +332,9 @@ def main(argv: list[str] | None = None) -> int:
             if args.pabutools_only:
                 print(f"{key}: {theirs}" + (f" (warm {warm})" if args.pabutools_warm else ""))
                 continue
-            ours, selected = run_pnyx(profile, rule, records=args.pnyx_records)
+            ours, selected = run_pnyx(
+                profile, rule, records=args.pnyx_records, budget=args.pnyx_seconds
+            )
             if theirs is None:
                 shown, speedup = f"> {args.pabutools_timeout:.0f} (timeout)", "—"
                 same = "n/a"
