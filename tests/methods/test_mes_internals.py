@@ -4,6 +4,7 @@ float sums."""
 
 from __future__ import annotations
 
+import collections
 from fractions import Fraction
 
 import numpy as np
@@ -185,3 +186,44 @@ def test_a_split_settled_from_a_guess_is_the_split_found_afresh(seed):
             settled_any = True
             np.testing.assert_array_equal(settled, answer)
     assert settled_any  # at least the answer itself settles at once
+
+
+def test_screens_agree_with_exact_budgets():
+    # what a screen claims at x, checked in exact arithmetic in every round of runs of 40
+    # random elections: unaffordable (kind 0) means the supporters hold less than the cost;
+    # rho_j > x (kind 1) that f_j(x) < c_j, with ``lo`` below the price factor; the bound is
+    # above f_j(x)
+    kinds: collections.Counter[object] = collections.Counter()
+    for seed in range(40):
+        pr = _problem(seed, cost_utility=bool(seed % 2))
+        run = mes._run(pr, Fraction(pr.budget, pr.n_voters) + seed % 3)
+        rng = np.random.default_rng(seed)
+        for t in range(len(run.rounds) + 1):
+            state = run.at_round(t) if t < len(run.rounds) else run
+            funded = {j for j, _ in state.rounds}
+            for j in range(pr.n_projects):
+                if j in funded or pr.sup[j].size == 0 or pr.costs[j] == 0:
+                    continue
+                betas = state._exact_budgets(pr.sup[j])
+                weights = pr.mult.take(pr.sup[j]).tolist()
+                utils = [pr.costs[j]] * len(betas) if pr.cost_utility else pr.sup_u[j].tolist()
+                money = sum(m * b for m, b in zip(weights, betas, strict=True))
+                for x in rng.uniform(0, 2.5, size=3) / max(1, min(utils)):
+                    kind, lo, bound = state.screen(j, float(x))
+                    xf = Fraction(float(x))
+                    fx = sum(
+                        m * min(b, xf * u) for m, b, u in zip(weights, betas, utils, strict=True)
+                    )
+                    rich = any(b > xf * u for b, u in zip(betas, utils, strict=True))
+                    kinds[(kind, rich)] += 1
+                    if kind == 0:
+                        assert money < pr.costs[j]
+                        assert Fraction(bound) >= money
+                    elif kind == 1:
+                        assert fx < pr.costs[j]
+                        assert Fraction(bound) >= fx
+                        if money >= pr.costs[j]:
+                            assert Fraction(lo) <= mes._State._exact_rho_slow(state, j)
+    # every verdict was given, unaffordable ones among them while some supporter could pay x u
+    assert kinds[(0, True)] and kinds[(0, False)] and kinds[(1, True)]
+    assert kinds[(2, True)] + kinds[(2, False)]

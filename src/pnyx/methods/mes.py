@@ -250,6 +250,7 @@ import os
 import threading
 import time
 import traceback
+from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass
@@ -423,6 +424,12 @@ class Supporters:
         self.candidates = [
             j for j in range(self.n_projects) if self.total_sat[j] > 0 and self.costs[j] > 0
         ]
+        # the candidates by the least per-voter budget at which their supporters hold their
+        # cost, c_j / M_j (exact): a run at a budget below it can never fund them
+        self.afford_order = sorted(
+            self.candidates, key=lambda j: Fraction(self.costs[j], self.sup_count[j])
+        )
+        self.afford_from = [Fraction(self.costs[j], self.sup_count[j]) for j in self.afford_order]
         for array in vars(self).values():  # shared by every count: read-only
             if isinstance(array, np.ndarray):
                 array.setflags(write=False)
@@ -677,7 +684,9 @@ class _State:
         self.clean = np.ones(pr.n_projects, dtype=np.bool_)
         # one run: the ballots that support a funded project (see _Problem.many_runs)
         self.touched = None if pr.many_runs else np.zeros(pr.n_ballots, dtype=np.bool_)
-        self.remaining: set[int] = set(pr.candidates)
+        # the candidates its supporters could pay for, b M_j >= c_j: the others are never
+        # affordable in this run (nor screened, a pass over their supporters each time)
+        self.remaining: set[int] = set(pr.afford_order[: bisect_right(pr.afford_from, b)])
         # per round: positions (in the funded project's supporters) of those who paid everything,
         # and what the round changed: the old budgets and exhaustion of its supporters, the clean
         # flags and exact scalars before it (at_round rebuilds the state for the certificates)
@@ -747,7 +756,8 @@ class _State:
         other = self.at_round(t)
         other.pays_all = self.pays_all[:t]
         other.snapshots = self.snapshots[:t]
-        other.remaining = set(self.pr.candidates).difference(j for j, _ in other.rounds)
+        able = self.pr.afford_order[: bisect_right(self.pr.afford_from, self.b)]
+        other.remaining = set(able).difference(j for j, _ in other.rounds)
         return other
 
     @property
@@ -989,6 +999,9 @@ class _State:
         slope = float(pr.sup_muf[j] @ rich)
         if slope <= 0:
             return 0, 0.0, value + err
+        money = float(pr.sup_mf[j] @ beta)  # f's limit: all they hold, within the same err
+        if money < c - err:  # unaffordable, which the run keeps (rho_j > x would not be)
+            return 0, 0.0, money + err
         lo = x + (c - value - err) / (slope * (1 + 1e-12))
         return 1, max(0.0, lo * (1 - 1e-12) - 1e-300), value + err
 
