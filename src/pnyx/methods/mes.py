@@ -56,7 +56,10 @@ supporters proves ``rho > x`` (``x`` = a certified upper bound of the best price
 ``theta_t`` of a certificate), and concavity of ``f`` gives a lower bound of ``rho`` kept for the
 next rounds (prices only grow along a run); every run starts from the static bounds
 ``rho_j >= c_j / sum_i m_i u_ij`` (as ``f_j(rho) <= rho sum_i m_i u_ij``), so a project whose
-bound exceeds the best price found is skipped without a pass over its supporters.
+bound exceeds the best price found is skipped without a pass over its supporters. A screen that
+finds the supporters' money short of the cost says the project is unaffordable, which the run
+keeps; and a run at ``b`` leaves out from the start the candidates with ``b M_j < c_j`` (their
+``M_j`` supporters never hold their cost), found by bisection in ``c_j / M_j`` order.
 
 Fast completion, and why it equals the unit-by-unit scan
 --------------------------------------------------------
@@ -211,6 +214,13 @@ For the same reason a stage may be cut anywhere while it runs: once some stage h
 stop, the stages past it are dropped and a process left idle takes the second half of what is
 left of a stage before it (:func:`stage_end`, asked by the scan between its steps), so that
 the processes end together. ``mes_small``'s block scan is cut the same way.
+
+Choose-1 ballots (:func:`_complete_disjoint`). Where no ballot supports two candidates, nobody
+pays for two projects, so MES at ``b`` funds exactly the projects with ``M_j b >= c_j`` (each
+group of supporters pays for its own project alone; the order of the rounds does not change
+the set). ``O_k`` then only grows with ``k``, and only at the first ``k`` where some ``M_j b_k``
+reaches ``c_j``: the scan's tests are played over those ``k`` on the sets, and MES runs once,
+at the stop.
 
 Limits (measured on the shared Pabulib files): the completion costs about one MES run per change
 of the funding order plus the certificates in between. When the order changes at almost every
