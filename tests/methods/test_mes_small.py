@@ -185,7 +185,7 @@ def test_lazy_blocks_record_lower_bounds_below_the_exact_price_factors(
     problem = mes._Problem(costs, profile.budget, utilities, mult, prio, approval)
     start = Fraction(profile.budget, prep.n_voters)
     outs = mes_small._block(prep, [start + k * profile.scale for k in range(6)], True)
-    checked = 0
+    checked = dropped = 0
     for out in outs:
         if out is None or out.pending:
             continue
@@ -196,11 +196,16 @@ def test_lazy_blocks_record_lower_bounds_below_the_exact_price_factors(
                 if np.isfinite(out._los[t, r]) and state.exact_affordable(j):
                     assert Fraction(float(out._los[t, r])) <= state._exact_rho_slow(j), (t, j)
                     checked += 1
+                elif not np.isfinite(out._los[t, r]) and r not in out.rounds[: t + 1]:
+                    # inf: neither funded nor affordable (dropped by a screen, or from the
+                    # start as its supporters never hold its cost at that budget)
+                    assert not state.exact_affordable(j), (t, j)
+                    dropped += 1
             winner = prep.cands[q]
             rho, pays_all = state.exact_rho(winner, state.split(winner))
             assert abs(float(rho) - out.rhos[t]) <= 1e-9 * float(rho)
             state.fund(winner, rho, pays_all)
-    assert checked
+    assert checked and dropped
 
 
 # --- the shared Pabulib files ---------------------------------------------------------------------

@@ -111,7 +111,9 @@ it, as ``mes`` does in one run, with the same steps 1-5 and the same record:
   ``f(rho) <= f(x) + S (rho - x)`` with ``S`` the ``sum m u`` over supporters who may hold more
   than ``x u`` (every ``beta' > x u - D / m``, an over-count), a new ``LB = x + (c - D -
   rounding - f(x)) / S``; when ``S = 0`` every supporter is poor at ``x``, ``f(x)`` is all their
-  money and the project is unaffordable;
+  money and the project is unaffordable, as it is when their money, summed like ``f`` and with
+  the same margin, is short of the cost (a pair whose ``M_j`` supporters hold less than the cost
+  even with the whole budget, ``M_j b < c_j``, is unaffordable from the start);
 * the pairs not so cleared are evaluated and certified like the first; ``x`` only falls, so a
   pair cleared at an earlier ``x`` stays cleared, and any pair never evaluated has ``LB`` above
   the final ``x``, the upper bound of some certified price factor: it loses. The winner is
@@ -948,12 +950,16 @@ def _block_run_lazy(
     B = np.empty((K, n), dtype=np.float64)
     B[:] = bf[:, None]
     exh = np.zeros((K, n), dtype=np.bool_)
-    alive = np.ones((P, K), dtype=np.bool_)
-    funded = np.zeros((P, K), dtype=np.bool_)
-    spent = np.full(K, prep.free_cost, dtype=np.int64)
     e_row, e_u, e_m = prep.e_row, prep.e_u, prep.e_m
     e_mu = prep.e_mu
     starts, sizes = prep.starts, (prep.ends - prep.starts).astype(np.intp)
+    # a project whose M_j supporters hold less than its cost at b (M_j b < c_j, shown with a
+    # margin for the rounding of float(b)) is never affordable in that column: dead from the
+    # start, as a screen would find it round after round
+    voters = np.add.reduceat(e_m, starts)  # every candidate has supporters
+    alive = (voters[:, None] * bf[None, :]) * (1 + 1e-12) >= prep.c[:, None]
+    funded = np.zeros((P, K), dtype=np.bool_)
+    spent = np.full(K, prep.free_cost, dtype=np.int64)
     # who was poor (paid everything, or would) at the last evaluation of each project in each
     # column: poor supporters only grow along a run, so this is where the next solve starts
     E = e_row.size
@@ -1049,10 +1055,13 @@ def _block_run_lazy(
         rich = bg > xu - D.take(kk) / m - 4 * _EPS * (np.abs(bg) + xu)
         S = np.add.reduceat(e_mu.take(pos) * rich, seg)
         cell = pq * K + pk
+        # unaffordable: every supporter poor at x (f is all their money), or their money,
+        # summed like f and with the same margin, short of the cost
         dead = cleared & ~(S > 0)
+        dead |= cleared & (np.add.reduceat(m * bg, seg) < margin)
         if dead.any():
             alive_flat[cell[dead]] = False
-        up = cleared & (S > 0)
+        up = cleared & ~dead
         if up.any():
             lb = (x + (margin - f) / S) * (1 - 1e-12)
             LB_flat[cell[up]] = np.maximum(LB_flat.take(cell[up]), lb[up])
@@ -1673,7 +1682,13 @@ def _tiny(
     beta = [bf] * n_all
     exh = [False] * n_all
     sets: list[set[int] | None] = [None] * n_projects  # supporters as sets, on first use
-    alive = list(cands)
+    # not those whose supporters never hold their cost, M_j b < c_j (exact: b = budget / n):
+    # unaffordable in every round, they would be evaluated once to be dropped
+    alive = [
+        j
+        for j in cands
+        if int(budget) * sum(map(mult.__getitem__, sup_rows[j])) >= c_list[j] * n_voters
+    ]
     # a certified lower bound of each price factor (c / sum m u is one: f(x) <= x sum m u)
     lo = [0.0] * n_projects
     for j in cands:
