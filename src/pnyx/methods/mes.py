@@ -457,6 +457,15 @@ class Supporters:
         top = int(self.row_u.max()) if self.row_u.size else 1
         return rows, utilities, list(self.total_sat), top
 
+    @cached_property
+    def disjoint(self) -> bool:
+        """Whether no ballot supports two candidate projects (choose-1 ballots, for instance:
+        see :func:`_complete_disjoint`)."""
+        is_candidate = np.zeros(self.n_projects, dtype=np.bool_)
+        is_candidate[self.candidates] = True
+        per_ballot = np.bincount(self.flat_rows[is_candidate.take(self.flat_proj)], minlength=1)
+        return int(per_ballot.max()) <= 1
+
     def matches(
         self, costs: IntArray, utilities: IntArray, multiplicity: IntArray, cost_utility: bool
     ) -> bool:
@@ -2016,7 +2025,12 @@ def _cost(pr: _Problem, projects: list[int]) -> int:
 
 
 def _exhaustive(pr: _Problem, state: _State) -> bool:
-    funded = {j for j, _ in state.rounds}
+    return _fills(pr, {j for j, _ in state.rounds})
+
+
+def _fills(pr: _Problem, funded: set[int]) -> bool:
+    """Whether the outcome funding ``funded`` (and the free projects) is exhaustive: no other
+    candidate fits in what is left of the budget."""
     left = pr.budget - _cost(pr, pr.free) - _cost(pr, list(funded))
     return all(pr.costs[j] > left for j in pr.candidates if j not in funded)
 
@@ -2198,14 +2212,6 @@ def _complete(
             step, last_run = max(1, (k - last_run) // 4, sparse), k
 
 
-def _disjoint(pr: _Problem) -> bool:
-    """Whether no ballot supports two candidate projects (choose-1 ballots, for instance)."""
-    is_candidate = np.zeros(pr.n_projects, dtype=np.bool_)
-    is_candidate[pr.candidates] = True
-    per_ballot = np.bincount(pr.flat_rows[is_candidate.take(pr.flat_proj)], minlength=1)
-    return int(per_ballot.max()) <= 1
-
-
 def _complete_disjoint(pr: _Problem, completion: str, increment: int) -> _State:
     """The scan of :func:`_complete` where no ballot supports two candidates, in closed form.
 
@@ -2220,12 +2226,10 @@ def _complete_disjoint(pr: _Problem, completion: str, increment: int) -> _State:
         m = pr.sup_count[j]
         short = pr.costs[j] * n - m * budget  # c_j - M_j b_0, times n
         first_k[j] = 0 if short <= 0 else -(-short // (m * increment * n))
-    free_cost = _cost(pr, pr.free)
 
     def stops(funded: set[int]) -> bool:
-        if completion in ("add1", "add1-greedy"):  # exhaustive
-            left = budget - free_cost - _cost(pr, list(funded))
-            return all(pr.costs[j] > left for j in pr.candidates if j not in funded)
+        if completion in ("add1", "add1-greedy"):
+            return _fills(pr, funded)
         return len(funded) == len(pr.candidates)
 
     def run_at(k: int) -> _State:
@@ -2236,7 +2240,7 @@ def _complete_disjoint(pr: _Problem, completion: str, increment: int) -> _State:
         return run_at(0)
     for k in sorted(set(first_k.values()) - {0}):
         grown = funded | {j for j, k_j in first_k.items() if k_j == k}
-        if free_cost + _cost(pr, list(grown)) > budget:
+        if _cost(pr, pr.free) + _cost(pr, list(grown)) > budget:
             return run_at(k - 1)
         funded = grown
         if stops(funded):
@@ -2614,7 +2618,7 @@ def equal_shares(
             n_workers = available_workers() if pr.flat_rows.size >= _PARALLEL_ENTRIES else 1
         if completion == "none":
             state = _run(pr, Fraction(pr.budget, pr.n_voters))
-        elif scan == "fast" and _disjoint(pr):
+        elif scan == "fast" and pr.disjoint:
             state = _complete_disjoint(pr, completion, increment)
         elif scan == "fast" and n_workers > 1:
             state = _complete_parallel(pr, completion, increment, progress, n_workers)
