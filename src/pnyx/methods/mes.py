@@ -458,6 +458,14 @@ class Supporters:
         return rows, utilities, list(self.total_sat), top
 
     @cached_property
+    def plain_voters(self) -> tuple[list[int], list[float], list[int]]:
+        """For counts in plain Python: the multiplicities (ints and floats) and, per project,
+        the least multiplicity among its supporters (1 if none)."""
+        mult = self.mult.tolist()
+        least = [int(m.min()) if m.size else 1 for m in self.sup_m]
+        return mult, [float(m) for m in mult], least
+
+    @cached_property
     def disjoint(self) -> bool:
         """Whether no ballot supports two candidate projects (choose-1 ballots, for instance:
         see :func:`_complete_disjoint`)."""

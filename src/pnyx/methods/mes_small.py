@@ -1645,18 +1645,24 @@ def _tiny(
     budgets are only needed for the poor supporters of contenders: a voter who never paid
     everything holds ``b - sum rho_r u_r`` over the rounds whose winner they support."""
     n_all, n_projects = utilities.shape
-    mult = multiplicity.tolist()
-    n_voters = sum(mult)
-    if n_voters == 0:
-        return None
+    if supporters is not None and supporters.n_voters > 0 and supporters.mult.min() > 0:
+        # the caller's (every ballot counts)
+        sup_rows, sup_u, total, top = supporters.plain_lists
+        mult, mf, least_m = supporters.plain_voters
+        counts = supporters.sup_count
+    else:
+        mult = multiplicity.tolist()
+        if sum(mult) == 0:
+            return None
+        sup_rows, sup_u, total, top = _supporters(
+            costs, costs.tolist(), utilities, multiplicity, mult, cost_utility
+        )
+        mf = [float(m) for m in mult]
+        least_m = [min(map(mult.__getitem__, r), default=1) for r in sup_rows]
+        counts = [sum(map(mult.__getitem__, r)) for r in sup_rows]
+    n_voters = sum(mult) if supporters is None else supporters.n_voters
     c_list = costs.tolist()
     prio = tie_priority.tolist()
-    if supporters is not None and min(mult) > 0:  # the caller's (every ballot counts)
-        sup_rows, sup_u, total, top = supporters.plain_lists
-    else:
-        sup_rows, sup_u, total, top = _supporters(
-            costs, c_list, utilities, multiplicity, mult, cost_utility
-        )
     if top * n_voters >= 2**53:
         return None
     cands = [j for j in range(n_projects) if total[j] > 0 and c_list[j] > 0]
@@ -1667,17 +1673,12 @@ def _tiny(
     bf = float(b)
     D = 2.0 * n_voters * _EPS * bf
     Nb = n_voters * bf
-    mf = [float(m) for m in mult]
     beta = [bf] * n_all
     exh = [False] * n_all
     sets: list[set[int] | None] = [None] * n_projects  # supporters as sets, on first use
     # not those whose supporters never hold their cost, M_j b < c_j (exact: b = budget / n):
     # unaffordable in every round, they would be evaluated once to be dropped
-    alive = [
-        j
-        for j in cands
-        if int(budget) * sum(map(mult.__getitem__, sup_rows[j])) >= c_list[j] * n_voters
-    ]
+    alive = [j for j in cands if int(budget) * counts[j] >= c_list[j] * n_voters]
     # a certified lower bound of each price factor (c / sum m u is one: f(x) <= x sum m u)
     lo = [0.0] * n_projects
     for j in cands:
@@ -1785,7 +1786,7 @@ def _tiny(
             assert ev is not None
             rho, err, _, order, k = ev
             r_j = sup_rows[j]
-            tol = D / min([mult[i] for i in r_j])
+            tol = D / least_m[j]
             if cost_utility:
                 cu = c_list[j]
                 ru = rho * cu
@@ -1866,13 +1867,13 @@ def _tiny(
                     beta[i] = old - ru
         else:
             uf = sup_u[w]
-            udict = dict(zip(r_j, uf, strict=True))
-            udicts.append(udict)
-            for i in rich:
-                old = beta[i]
-                ru = rho * udict[i]
-                vals.append(old if old < ru else ru)
-                beta[i] = old - ru
+            udicts.append(dict(zip(r_j, uf, strict=True)))
+            # the certified split (step 2) leaves every rich voter more than rho u: each
+            # pays rho u, as min(beta, rho u) in mes
+            rus = [rho * uf[t] for t in order[k:]]
+            vals += rus
+            for i, ru in zip(rich, rus, strict=True):
+                beta[i] -= ru
         pay_rows.append(rows_w)
         pay_vals.append(vals)
         rhos.append((top_, bottom))
