@@ -1689,7 +1689,7 @@ def _tiny(
     certified = [False] * n_projects
     rounds: list[int] = []
     rhos: list[tuple[int, int]] = []  # exact price factors P / Q of the rounds
-    udicts: list[dict[int, int]] = []  # the winners' utilities by ballot (points only)
+    udicts: dict[int, dict[int, int]] = {}  # utilities by ballot (points), on first use
     g = b.denominator  # a common denominator of b and every price factor so far
     pay_rows: list[list[int]] = []
     pay_vals: list[list[float]] = []
@@ -1713,7 +1713,9 @@ def _tiny(
                 if cost_utility:
                     units = c_list[w_] * sum(map(mult.__getitem__, paid))
                 else:
-                    ud = udicts[r]
+                    ud = udicts.get(w_)
+                    if ud is None:
+                        ud = udicts[w_] = dict(zip(sup_rows[w_], sup_u[w_], strict=True))
                     units = sum([mult[i] * ud[i] for i in paid])
                 money -= p_ * (g // q_) * units
         return money
@@ -1842,8 +1844,8 @@ def _tiny(
             poor = order[:k]
             rich = order[k:]
         else:
-            poor = [r_j[t] for t in order[:k]]
-            rich = [r_j[t] for t in order[k:]]
+            poor = list(map(r_j.__getitem__, order[:k]))
+            rich = list(map(r_j.__getitem__, order[k:]))
         top_, bottom = c_list[w] * g - exact_money(w, poor), g * r_int
         cd = gcd(top_, bottom)
         top_, bottom = top_ // cd, bottom // cd
@@ -1866,11 +1868,9 @@ def _tiny(
                     vals.append(old if old < ru else ru)
                     beta[i] = old - ru
         else:
-            uf = sup_u[w]
-            udicts.append(dict(zip(r_j, uf, strict=True)))
             # the certified split (step 2) leaves every rich voter more than rho u: each
             # pays rho u, as min(beta, rho u) in mes
-            rus = [rho * uf[t] for t in order[k:]]
+            rus = list(map(rho.__mul__, map(sup_u[w].__getitem__, order[k:])))
             vals += rus
             for i, ru in zip(rich, rus, strict=True):
                 beta[i] -= ru
@@ -1927,12 +1927,14 @@ def _tiny(
         selected += greedy_rest(int(budget), c_list, total, prio, selected, reasons)
     payments = np.zeros((n_all, n_projects), dtype=np.float64)
     if rounds:
-        flat: list[int] = []
+        flat_rows: list[int] = []
+        flat_cols: list[int] = []
         flat_vals: list[float] = []
         for w, rows_w, vals in zip(rounds, pay_rows, pay_vals, strict=True):
-            flat += [i * n_projects + w for i in rows_w]
+            flat_rows += rows_w
+            flat_cols += [w] * len(rows_w)
             flat_vals += vals
-        payments.put(flat, flat_vals)
+        payments[flat_rows, flat_cols] = flat_vals
     if progress is not None:
         progress(0.0)
         progress(1.0)
