@@ -18,9 +18,10 @@ the supporters of each project for MES: pabutools' profile, built before its tim
 its ballots likewise), then repeated calls until ``--pnyx-seconds`` (0.2 s) have been spent (at
 least 1, at most 100 calls); the table shows the fastest call, the usual estimate of the cost of
 a computation on a noisy machine (other processes only ever add time). The
-greedy rules and Phragmén (up to 32 projects) leave the per-project explanation records
-(``Outcome.projects``) to the first access, which the timed calls do not make (pabutools builds
-no such records); ``--pnyx-records`` reads them inside the timed call.
+greedy rules, MES and Phragmén (up to 32 projects) leave the per-project explanation records
+(``Outcome.projects``), and MES its dense matrix of payments per ballot (``Outcome.payments``),
+to the first access, which the timed calls do not make (pabutools builds neither);
+``--pnyx-records`` reads both inside the timed call.
 pabutools: one call in a fresh process after its profile is built (a run takes up to minutes).
 It pays its own first-call costs, so on instances of a few milliseconds that figure is above its
 best of repeated calls. ``--pabutools-warm`` adds that second figure where the first call took
@@ -220,8 +221,8 @@ def run_pnyx(  # type: ignore[no-untyped-def]
     profile, rule: str, records: bool = False, budget: float = PNYX_TIME_BUDGET
 ) -> tuple[float, list[str]]:
     """Best of repeated warm ``tally`` calls (at most ``budget`` seconds of them, at least
-    one); with ``records`` each call also reads ``Outcome.projects`` (built on first access
-    by the greedy rules and Phragmén)."""
+    one); with ``records`` each call also reads ``Outcome.projects`` and ``Outcome.payments``
+    (built on first access by the greedy rules, MES and Phragmén)."""
     from pnyx.methods.pb import tally
 
     name, completion = PNYX_RULE[rule]
@@ -232,6 +233,7 @@ def run_pnyx(  # type: ignore[no-untyped-def]
         outcome = tally(profile, name, completion=completion, ties="id")
         if records:
             outcome.projects  # noqa: B018 (builds the deferred records)
+            outcome.payments  # noqa: B018 (MES: the payments too)
         seconds = time.perf_counter() - start
         best, spent, calls = min(best, seconds), spent + seconds, calls + 1
     return best, sorted(outcome.selected)

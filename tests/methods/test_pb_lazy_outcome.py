@@ -61,6 +61,7 @@ def test_pickle_copy_and_replace_carry_the_records(rule: str) -> None:
         dataclasses.replace(tally(e, rule)),
     ):
         assert "_pending_projects" not in vars(clone)
+        assert "_pending_payments" not in vars(clone)
         assert clone == expected and clone.projects == expected.projects
     as_dict, expected_dict = dataclasses.asdict(tally(e, rule)), dataclasses.asdict(expected)
     for arrays in ("payments", "voter_ballot"):  # MES: numpy arrays, compared apart
@@ -68,6 +69,46 @@ def test_pickle_copy_and_replace_carry_the_records(rule: str) -> None:
         assert (got is None and want is None) or np.array_equal(got, want)
     assert as_dict == expected_dict
     assert tally(e, rule).result("a") == expected.result("a")
+
+
+@pytest.mark.parametrize("completion", ["none", "add1"])
+def test_mes_payments_are_built_on_first_access_as_the_count_pays(completion: str) -> None:
+    """The payment matrix of a MES outcome is filled when first read: the same matrix as
+    ``mes.equal_shares`` returns (in currency units), the same for every voter."""
+    from pnyx.methods.mes import equal_shares
+    from pnyx.methods.pb import tie_priority
+
+    for seed in range(12):
+        e = random_election(
+            seed,
+            n_projects=3 + seed % 7,
+            n_voters=20 + 7 * seed,
+            vote_type=("approval", "cumulative")[seed % 2],
+        )
+        profile = profile_from_election(e)
+        outcome = tally(profile, "mes", completion=completion)
+        assert "payments" not in vars(outcome) and "_pending_payments" in vars(outcome)
+        reference = equal_shares(
+            profile.costs,
+            profile.budget,
+            profile.utilities,
+            profile.multiplicity,
+            tie_priority(profile),
+            cost_utility=profile.vote_type == "approval",
+            completion=completion,
+            increment=profile.scale,
+        )
+        assert outcome.payments is not None
+        np.testing.assert_array_equal(outcome.payments, reference.payments / profile.scale)
+        assert outcome.payments is outcome.payments  # built once
+        first = int(np.flatnonzero(profile.multiplicity)[0]) if profile.multiplicity.any() else 0
+        voter = int(np.flatnonzero(profile.voter_ballot == first)[0])
+        paid = outcome.voter_payments(voter)
+        assert paid == {
+            profile.project_ids[j]: float(v)
+            for j, v in enumerate(reference.payments[first] / profile.scale)
+            if v > 0
+        }
 
 
 def test_unknown_attribute_still_raises() -> None:

@@ -1925,16 +1925,20 @@ def _tiny(
             )
     if completion == "add1-greedy":
         selected += greedy_rest(int(budget), c_list, total, prio, selected, reasons)
-    payments = np.zeros((n_all, n_projects), dtype=np.float64)
-    if rounds:
-        flat_rows: list[int] = []
-        flat_cols: list[int] = []
-        flat_vals: list[float] = []
-        for w, rows_w, vals in zip(rounds, pay_rows, pay_vals, strict=True):
-            flat_rows += rows_w
-            flat_cols += [w] * len(rows_w)
-            flat_vals += vals
-        payments[flat_rows, flat_cols] = flat_vals
+
+    def payments() -> FloatArray:
+        matrix = np.zeros((n_all, n_projects), dtype=np.float64)
+        if rounds:
+            flat_rows: list[int] = []
+            flat_cols: list[int] = []
+            flat_vals: list[float] = []
+            for w, rows_w, vals in zip(rounds, pay_rows, pay_vals, strict=True):
+                flat_rows += rows_w
+                flat_cols += [w] * len(rows_w)
+                flat_vals += vals
+            matrix[flat_rows, flat_cols] = flat_vals
+        return matrix
+
     if progress is not None:
         progress(0.0)
         progress(1.0)

@@ -488,22 +488,24 @@ class Outcome:
     if not TYPE_CHECKING:  # keeps mypy's attribute checks on Outcome
 
         def __getattr__(self, name: str) -> Any:
-            """``projects`` built on first access by the rules that defer it (the per-project
-            records cost more than the count itself on small elections); the same values."""
-            if name == "projects":
+            """``projects`` (and MES ``payments``) built on first access by the rules that
+            defer them (the per-project records and the dense payment matrix cost more than
+            the count itself on small elections); the same values."""
+            if name in ("projects", "payments"):
                 state = self.__dict__
-                pending = state.get("_pending_projects")
+                pending = state.get("_pending_" + name)
                 if pending is not None:
-                    projects = pending()
-                    state["projects"] = projects
-                    state.pop("_pending_projects", None)
-                    return projects
+                    value = pending()
+                    state[name] = value
+                    state.pop("_pending_" + name, None)
+                    return value
             raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     def __getstate__(self) -> dict[str, Any]:
-        """Pickle and copy with the per-project records built (not the function deferring
-        them)."""
+        """Pickle and copy with the per-project records and payments built (not the functions
+        deferring them)."""
         self.projects  # noqa: B018 (builds them if deferred)
+        self.payments  # noqa: B018
         return dict(self.__dict__)
 
     def result(self, project_id: str) -> ProjectResult:
@@ -518,6 +520,11 @@ class Outcome:
             return {}
         row = self.payments[int(self.voter_ballot[voter_index])]
         return {p.id: float(row[j]) for j, p in enumerate(self.projects) if row[j] > 0}
+
+
+# the class default of a deferred field would be found before __getattr__ is asked (the
+# generated __init__ keeps its own copy of the default)
+del Outcome.payments
 
 
 def _outcome(
@@ -587,13 +594,13 @@ def _new_outcome(
     projects: tuple[ProjectResult, ...] | Callable[[], tuple[ProjectResult, ...]],
     *,
     completion: str = "none",
-    payments: FloatArray | None = None,
+    payments: FloatArray | Callable[[], FloatArray] | None = None,
     final_budget: Fraction | None = None,
     threshold: Number | None = None,
     spent: int | None = None,
 ) -> Outcome:
-    """The :class:`Outcome`; ``projects`` may be a function building them, called on the first
-    access to ``Outcome.projects`` (see :meth:`Outcome.__getattr__`)."""
+    """The :class:`Outcome`; ``projects`` and ``payments`` may be functions building them,
+    called on the first access (see :meth:`Outcome.__getattr__`)."""
     ids = profile.project_ids
     lists = profile._lists
     if spent is None:
@@ -616,6 +623,9 @@ def _new_outcome(
     if not isinstance(projects, tuple):
         del values["projects"]
         values["_pending_projects"] = projects
+    if callable(payments):
+        del values["payments"]
+        values["_pending_payments"] = payments
     outcome = object.__new__(Outcome)  # as _frozen(Outcome, values), inlined
     object.__setattr__(outcome, "__dict__", values)
     return outcome
@@ -1280,7 +1290,7 @@ def method_of_equal_shares(
         selected,
         projects,
         completion=completion,
-        payments=result.payments if scale == 1 else result.payments / scale,
+        payments=(lambda: result.payments if scale == 1 else result.payments / scale),
         final_budget=Fraction(result.final_budget) / scale,
     )
 
