@@ -2561,7 +2561,7 @@ def validated_arguments(
         raise ValueError("utilities must be n_ballots x n_projects")
     if multiplicity.shape != (utilities.shape[0],):
         raise ValueError("multiplicity must have one entry per ballot")
-    if np.any(costs < 0) or np.any(utilities < 0) or np.any(multiplicity < 0):
+    if costs.min(initial=0) < 0 or utilities.min(initial=0) < 0 or multiplicity.min(initial=0) < 0:
         raise ValueError("costs, utilities and multiplicities must be non-negative")
     if completion != "none" and increment <= 0:
         raise ValueError("increment must be positive")
