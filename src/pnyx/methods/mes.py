@@ -484,6 +484,18 @@ class Supporters:
         return rows, utilities, list(self.total_sat), top
 
     @cached_property
+    def plain_masks(self) -> list[int]:
+        """For counts in plain Python: each project's supporters as the bits of an integer
+        (bit ``i`` for ballot ``i``)."""
+        masks = []
+        bits = np.zeros(self.n_ballots, dtype=np.bool_)
+        for rows in self.sup:
+            bits[rows] = True
+            masks.append(int.from_bytes(np.packbits(bits, bitorder="little").tobytes(), "little"))
+            bits[rows] = False
+        return masks
+
+    @cached_property
     def plain_voters(self) -> tuple[list[int], list[float], list[int]]:
         """For counts in plain Python: the multiplicities (ints and floats) and, per project,
         the least multiplicity among its supporters (1 if none)."""

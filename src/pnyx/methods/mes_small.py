@@ -1618,6 +1618,18 @@ def _supporters(
     return sup_rows, sup_u, total, top
 
 
+def _mask(rows: list[int]) -> int:
+    """The set of ballots ``rows`` as the bits of an integer (bit ``i`` for ballot ``i``)."""
+    if len(rows) > 32:  # one pass in numpy, not one big-integer OR per ballot
+        bits = np.zeros(max(rows) + 1, dtype=np.bool_)
+        bits[rows] = True
+        return int.from_bytes(np.packbits(bits, bitorder="little").tobytes(), "little")
+    mask = 0
+    for i in rows:
+        mask |= 1 << i
+    return mask
+
+
 def _tiny(
     costs: IntArray,
     budget: int,
@@ -1645,8 +1657,9 @@ def _tiny(
     budgets are only needed for the poor supporters of contenders: a voter who never paid
     everything holds ``b - sum rho_r u_r`` over the rounds whose winner they support."""
     n_all, n_projects = utilities.shape
-    if supporters is not None and supporters.n_voters > 0 and supporters.mult.min() > 0:
-        # the caller's (every ballot counts)
+    given = supporters is not None and supporters.n_voters > 0 and supporters.mult.min() > 0
+    if given:  # the caller's (every ballot counts)
+        assert supporters is not None
         sup_rows, sup_u, total, top = supporters.plain_lists
         mult, mf, least_m = supporters.plain_voters
         counts = supporters.sup_count
@@ -1898,14 +1911,17 @@ def _tiny(
     selected = free + rounds
     chosen = set(selected)
     reasons: dict[int, tuple[str, tuple[int, ...]]] = {}
-    payers: list[set[int]] = []
+    # who paid for each round and who supports each project, as bitmasks over the ballots
+    # (one AND per pair; the profile keeps the supporters' masks)
+    masks = supporters.plain_masks if given and supporters is not None else [0] * n_projects
+    payers: list[int] = []
     for w, rows_w, vals in zip(rounds, pay_rows, pay_vals, strict=True):
-        sw = sets[w]  # the round's supporters, built when it was funded
-        assert sw is not None
-        # usually every one of them paid something
-        if min(vals, default=1.0) <= 0:
-            sw = {i for i, v in zip(rows_w, vals, strict=True) if v > 0}
-        payers.append(sw)
+        if min(vals, default=1.0) <= 0:  # usually every supporter paid something
+            payers.append(_mask([i for i, v in zip(rows_w, vals, strict=True) if v > 0]))
+        else:
+            if not given:
+                masks[w] = _mask(sup_rows[w])
+            payers.append(masks[w])
     for j in range(n_projects):
         if j in chosen:
             continue
@@ -1914,14 +1930,10 @@ def _tiny(
         elif c_list[j] > budget:
             reasons[j] = ("did-not-fit", ())
         else:
-            sj = sets[j]
-            if sj is None:
-                sj = set(sup_rows[j])
+            mj = masks[j] if given else _mask(sup_rows[j])
             reasons[j] = (
                 "unaffordable",
-                tuple(
-                    [s_ for s_, who in zip(rounds, payers, strict=True) if not sj.isdisjoint(who)]
-                ),
+                tuple([s_ for s_, who in zip(rounds, payers, strict=True) if mj & who]),
             )
     if completion == "add1-greedy":
         selected += greedy_rest(int(budget), c_list, total, prio, selected, reasons)
