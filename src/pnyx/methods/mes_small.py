@@ -1663,6 +1663,7 @@ def _tiny(
         sup_rows, sup_u, total, top = supporters.plain_lists
         mult, mf, least_m = supporters.plain_voters
         counts = supporters.sup_count
+        masks = supporters.plain_masks  # the supporters as bits of integers (kept)
     else:
         mult = multiplicity.tolist()
         if sum(mult) == 0:
@@ -1673,6 +1674,7 @@ def _tiny(
         mf = [float(m) for m in mult]
         least_m = [min(map(mult.__getitem__, r), default=1) for r in sup_rows]
         counts = [sum(map(mult.__getitem__, r)) for r in sup_rows]
+        masks = [_mask(r) for r in sup_rows]
     n_voters = sum(mult) if supporters is None else supporters.n_voters
     c_list = costs.tolist()
     prio = tie_priority.tolist()
@@ -1850,9 +1852,8 @@ def _tiny(
         assert ev is not None
         _, _, r_int, order, k = ev
         r_j = sup_rows[w]
-        moved = sets[w]
-        if moved is None:
-            sets[w] = moved = set(r_j)
+        if sets[w] is None:  # read by exact_money in the next rounds
+            sets[w] = set(r_j)
         if cost_utility:
             poor = order[:k]
             rich = order[k:]
@@ -1894,13 +1895,10 @@ def _tiny(
         rounds.append(w)
         spent += c_list[w]
         D += 4.0 * (len(r_j) + 5.0) * _EPS * (Nb + float(c_list[w]))
+        paid_mask = masks[w]
         for j in alive:
-            if evals[j] is not None:
-                sj = sets[j]
-                if sj is None:
-                    sets[j] = sj = set(sup_rows[j])
-                if not moved.isdisjoint(sj):
-                    evals[j] = None
+            if evals[j] is not None and masks[j] & paid_mask:
+                evals[j] = None
     funded = set(rounds)
     left = int(budget) - spent
     if completion in ("add1", "add1-greedy"):
@@ -1911,16 +1909,12 @@ def _tiny(
     selected = free + rounds
     chosen = set(selected)
     reasons: dict[int, tuple[str, tuple[int, ...]]] = {}
-    # who paid for each round and who supports each project, as bitmasks over the ballots
-    # (one AND per pair; the profile keeps the supporters' masks)
-    masks = supporters.plain_masks if given and supporters is not None else [0] * n_projects
+    # who paid for each round, as bitmasks over the ballots (one AND per pair)
     payers: list[int] = []
     for w, rows_w, vals in zip(rounds, pay_rows, pay_vals, strict=True):
         if min(vals, default=1.0) <= 0:  # usually every supporter paid something
             payers.append(_mask([i for i, v in zip(rows_w, vals, strict=True) if v > 0]))
         else:
-            if not given:
-                masks[w] = _mask(sup_rows[w])
             payers.append(masks[w])
     for j in range(n_projects):
         if j in chosen:
@@ -1930,7 +1924,7 @@ def _tiny(
         elif c_list[j] > budget:
             reasons[j] = ("did-not-fit", ())
         else:
-            mj = masks[j] if given else _mask(sup_rows[j])
+            mj = masks[j]
             reasons[j] = (
                 "unaffordable",
                 tuple([s_ for s_, who in zip(rounds, payers, strict=True) if mj & who]),
