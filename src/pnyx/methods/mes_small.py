@@ -157,6 +157,7 @@ import numpy.typing as npt
 
 from pnyx.methods.mes import (
     MesResult,
+    Reasons,
     Supporters,
     available_workers,
     greedy_rest,
@@ -1907,30 +1908,38 @@ def _tiny(
     elif completion == "add1-no-stop" and len(rounds) < len(cands):
         return None
     selected = free + rounds
-    chosen = set(selected)
-    reasons: dict[int, tuple[str, tuple[int, ...]]] = {}
-    # who paid for each round, as bitmasks over the ballots (one AND per pair)
-    payers: list[int] = []
-    for w, rows_w, vals in zip(rounds, pay_rows, pay_vals, strict=True):
-        if min(vals, default=1.0) <= 0:  # usually every supporter paid something
-            payers.append(_mask([i for i, v in zip(rows_w, vals, strict=True) if v > 0]))
-        else:
-            payers.append(masks[w])
-    for j in range(n_projects):
-        if j in chosen:
-            continue
-        if total[j] == 0:
-            reasons[j] = ("no-supporters", ())
-        elif c_list[j] > budget:
-            reasons[j] = ("did-not-fit", ())
-        else:
-            mj = masks[j]
-            reasons[j] = (
-                "unaffordable",
-                tuple([s_ for s_, who in zip(rounds, payers, strict=True) if mj & who]),
-            )
-    if completion == "add1-greedy":
-        selected += greedy_rest(int(budget), c_list, total, prio, selected, reasons)
+
+    def reasons_of_mes() -> Reasons:
+        """Why each project was not funded by the run (read on first access, see
+        MesResult)."""
+        chosen = set(selected)
+        reasons: Reasons = {}
+        # who paid for each round, as bitmasks over the ballots (one AND per pair)
+        payers: list[int] = []
+        for w, rows_w, vals in zip(rounds, pay_rows, pay_vals, strict=True):
+            if min(vals, default=1.0) <= 0:  # usually every supporter paid something
+                payers.append(_mask([i for i, v in zip(rows_w, vals, strict=True) if v > 0]))
+            else:
+                payers.append(masks[w])
+        for j in range(n_projects):
+            if j in chosen:
+                continue
+            if total[j] == 0:
+                reasons[j] = ("no-supporters", ())
+            elif c_list[j] > budget:
+                reasons[j] = ("did-not-fit", ())
+            else:
+                mj = masks[j]
+                reasons[j] = (
+                    "unaffordable",
+                    tuple([s_ for s_, who in zip(rounds, payers, strict=True) if mj & who]),
+                )
+        return reasons
+
+    reasons: Reasons | Callable[[], Reasons] = reasons_of_mes
+    if completion == "add1-greedy":  # greedy's choices update the reasons: built now
+        reasons = reasons_of_mes()
+        selected = selected + greedy_rest(int(budget), c_list, total, prio, selected, reasons)
 
     def payments() -> FloatArray:
         matrix = np.zeros((n_all, n_projects), dtype=np.float64)
