@@ -2663,10 +2663,9 @@ def equal_shares(
             cost_utility,
             supporters=supporters if all_kept else None,  # of the unfiltered ballots
         )
-        reasons: dict[int, tuple[str, tuple[int, ...]]] = {}
         if pr.n_voters == 0:
-            reasons = {j: ("no-supporters", ()) for j in range(pr.n_projects)}
-            return MesResult((), np.zeros((keep.size, costs.size)), 0, Fraction(0), reasons)
+            nobody: Reasons = {j: ("no-supporters", ()) for j in range(pr.n_projects)}
+            return MesResult((), np.zeros((keep.size, costs.size)), 0, Fraction(0), nobody)
         if progress is not None:
             progress(0.0)
         n_workers = workers
@@ -2684,30 +2683,44 @@ def equal_shares(
             state = completed
         selected = list(pr.free) + [j for j, _ in state.rounds]
         spent = _cost(pr, selected)
-        chosen = set(selected)
-        payments_of_rounds = state.payments
-        spent_on = state.spent_by_supporters(
-            [j for j in range(pr.n_projects) if j not in chosen and pr.total_sat[j] > 0],
-            payments_of_rounds,
-        )
-        for j in range(pr.n_projects):
-            if j in chosen:
-                continue
-            if pr.total_sat[j] == 0:
-                reasons[j] = ("no-supporters", ())
-            elif pr.costs[j] > pr.budget:
-                reasons[j] = ("did-not-fit", ())
-            else:
-                reasons[j] = ("unaffordable", spent_on[j])
-        if completion == "add1-greedy":
-            selected += _greedy_rest(pr, selected, reasons)
+        # the payments and the reasons are built on first access (see MesResult); the run
+        # keeps what they are made of
+        rounds_paid: list[list[tuple[int, IndexArray, FloatArray]]] = []
+
+        def payments_of_rounds() -> list[tuple[int, IndexArray, FloatArray]]:
+            if not rounds_paid:
+                rounds_paid.append(state.payments)
+            return rounds_paid[0]
+
+        def reasons_of_mes() -> Reasons:
+            chosen = set(selected)
+            spent_on = state.spent_by_supporters(
+                [j for j in range(pr.n_projects) if j not in chosen and pr.total_sat[j] > 0],
+                payments_of_rounds(),
+            )
+            reasons: Reasons = {}
+            for j in range(pr.n_projects):
+                if j in chosen:
+                    continue
+                if pr.total_sat[j] == 0:
+                    reasons[j] = ("no-supporters", ())
+                elif pr.costs[j] > pr.budget:
+                    reasons[j] = ("did-not-fit", ())
+                else:
+                    reasons[j] = ("unaffordable", spent_on[j])
+            return reasons
+
+        reasons: Reasons | Callable[[], Reasons] = reasons_of_mes
+        if completion == "add1-greedy":  # greedy's choices update the reasons: built now
+            reasons = reasons_of_mes()
+            selected = selected + _greedy_rest(pr, selected, reasons)
             spent = _cost(pr, selected)
-        shape = (pr.n_ballots, pr.n_projects)  # the closure keeps the rounds, not pr
+        shape = (pr.n_ballots, pr.n_projects)
 
         def payments() -> FloatArray:
             full = np.zeros((keep.size, costs.size), dtype=np.float64)
             kept = full if all_kept else np.zeros(shape)
-            for j, rows, pay in payments_of_rounds:
+            for j, rows, pay in payments_of_rounds():
                 kept[rows, j] = pay
             if not all_kept:
                 full[keep] = kept
