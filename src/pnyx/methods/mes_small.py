@@ -1510,11 +1510,9 @@ def _equal_shares_checked(
     if not keep.all():
         utilities, multiplicity = utilities[keep], multiplicity[keep]
     prep = _Prep(costs, budget, utilities, multiplicity, tie_priority, cost_utility)
-    full_payments = np.zeros((n_all, costs.size), dtype=np.float64)
-    reasons: dict[int, tuple[str, tuple[int, ...]]] = {}
     if prep.n_voters == 0:
-        reasons = {j: ("no-supporters", ()) for j in range(prep.n_projects)}
-        return MesResult((), full_payments, 0, Fraction(0), reasons)
+        nobody: Reasons = {j: ("no-supporters", ()) for j in range(prep.n_projects)}
+        return MesResult((), np.zeros((n_all, costs.size)), 0, Fraction(0), nobody)
     if progress is not None:
         progress(0.0)
     n_workers = workers
@@ -1535,29 +1533,46 @@ def _equal_shares_checked(
     rounds = [prep.cands[q] for q in out.rounds]
     selected = list(prep.free) + rounds
     spent = sum(prep.costs[j] for j in selected)
-    payments = _payments(prep, out)
-    chosen = set(selected)
-    # counts of ballots, exact in float64 (and a BLAS product, unlike int64)
-    paid = (prep.support.T.astype(np.float64) @ (payments > 0).astype(np.float64)) > 0
-    for j in range(prep.n_projects):
-        if j in chosen:
-            continue
-        if prep.total_sat[j] == 0:
-            reasons[j] = ("no-supporters", ())
-        elif prep.costs[j] > prep.budget:
-            reasons[j] = ("did-not-fit", ())
-        else:
-            reasons[j] = ("unaffordable", tuple(s for s in rounds if paid[j, s]))
-    if completion == "add1-greedy":
-        selected += _greedy_rest(prep, selected, reasons)
+    # the payments and the reasons are built on first access (see MesResult)
+    kept_payments: list[FloatArray] = []
+
+    def payments_of_kept() -> FloatArray:
+        if not kept_payments:
+            kept_payments.append(_payments(prep, out))
+        return kept_payments[0]
+
+    def reasons_of_mes() -> Reasons:
+        chosen = set(selected)
+        payments = payments_of_kept()
+        # counts of ballots, exact in float64 (and a BLAS product, unlike int64)
+        paid = (prep.support.T.astype(np.float64) @ (payments > 0).astype(np.float64)) > 0
+        reasons: Reasons = {}
+        for j in range(prep.n_projects):
+            if j in chosen:
+                continue
+            if prep.total_sat[j] == 0:
+                reasons[j] = ("no-supporters", ())
+            elif prep.costs[j] > prep.budget:
+                reasons[j] = ("did-not-fit", ())
+            else:
+                reasons[j] = ("unaffordable", tuple(s for s in rounds if paid[j, s]))
+        return reasons
+
+    def payments() -> FloatArray:
+        if keep.all():
+            return payments_of_kept()
+        full = np.zeros((n_all, costs.size), dtype=np.float64)
+        full[keep] = payments_of_kept()
+        return full
+
+    reasons: Reasons | Callable[[], Reasons] = reasons_of_mes
+    if completion == "add1-greedy":  # greedy's choices update the reasons: built now
+        reasons = reasons_of_mes()
+        selected = selected + _greedy_rest(prep, selected, reasons)
         spent = sum(prep.costs[j] for j in selected)
-    if keep.all():
-        full_payments = payments
-    else:
-        full_payments[keep] = payments
     if progress is not None:
         progress(1.0)
-    return MesResult(tuple(selected), full_payments, spent, out.b, reasons)
+    return MesResult(tuple(selected), payments, spent, out.b, reasons)
 
 
 def _supporters(
