@@ -96,6 +96,7 @@ def test_the_parallel_completion_equals_the_unit_scan(seed, small, monkeypatch):
     monkeypatch.setattr(mes, "_STAGE_FIRST_UNITS", 1 + seed % 4)
     monkeypatch.setattr(mes, "_STAGE_SECONDS", 0.0)
     monkeypatch.setattr(mes, "_SPLIT_SECONDS", 0.0)  # split whenever asked
+    monkeypatch.setattr(mes, "_SPLIT_STARTS", 0.0)
     args, kwargs = _election(100 + seed)
     arrays = [np.asarray(a) for a in (args[0], args[2], args[3])]
     if small and not mes_small._scan_fits(*arrays, kwargs["cost_utility"]):
@@ -170,7 +171,7 @@ def test_a_stage_is_cut_shorter_or_dropped_when_the_parent_asks(monkeypatch):
     little is left); asked to drop the stage, it stops."""
     mine, theirs = multiprocessing.Pipe()
     monkeypatch.setattr(mes, "_CONTROL", theirs)
-    monkeypatch.setattr(mes, "_STAGE_STARTED", (0, 0.0))
+    monkeypatch.setattr(mes, "_STAGE_STARTED", [0, 0.0, 0.0])
     monkeypatch.setattr(mes, "_SPLIT_SECONDS", 0.0)
     assert mes.stage_end(10, 50) == 50  # nothing asked
     mine.send(("split",))
@@ -185,6 +186,32 @@ def test_a_stage_is_cut_shorter_or_dropped_when_the_parent_asks(monkeypatch):
     monkeypatch.setattr(mes, "_CONTROL", None)
     mine.send(("split",))
     assert mes.stage_end(10, 50) == 50  # not in a worker: no one to answer
+
+
+def test_a_stage_is_not_split_when_less_is_left_than_starting_one_costs(monkeypatch):
+    """A split hands the rest to a process that must start a stage of its own: refused while
+    the time left, at the rate of the units scanned since the stage's start, is under twice
+    what starting this stage cost; and at the stage's first question, with no rate yet."""
+    mine, theirs = multiprocessing.Pipe()
+    monkeypatch.setattr(mes, "_CONTROL", theirs)
+    monkeypatch.setattr(mes, "_SPLIT_SECONDS", 0.0)
+    now = time.perf_counter()
+    # started 1 s ago, 0.9 s of it to start: 10 units in 0.1 s, 40 left, about 0.4 s
+    monkeypatch.setattr(mes, "_STAGE_STARTED", [0, now - 1.0, 0.9])
+    mine.send(("split",))
+    assert mes.stage_end(10, 50) == 50
+    assert mine.recv() == ("split", None, None)
+    # the same stage had started in 0.1 s: 10 units in 0.9 s, 40 left (3.6 s): split
+    monkeypatch.setattr(mes, "_STAGE_STARTED", [0, now - 1.0, 0.1])
+    mine.send(("split",))
+    assert mes.stage_end(10, 50) == 30
+    assert mine.recv() == ("split", 30, 50)
+    # the first question of a stage measures its start, and no rate is known yet
+    monkeypatch.setattr(mes, "_STAGE_STARTED", [0, time.perf_counter() - 1.0, -1.0])
+    mine.send(("split",))
+    assert mes.stage_end(10, 50) == 50
+    assert mine.recv() == ("split", None, None)
+    assert 0.9 < mes._STAGE_STARTED[2] < 30
 
 
 def test_an_idle_process_takes_half_of_a_stage_before_a_known_stop(monkeypatch):

@@ -300,7 +300,8 @@ _BLAS_CELLS = 20_000  # ballots x projects from which BLAS is held to one thread
 _STAGE_FIRST_UNITS = 16
 _STAGE_SECONDS = 1.0
 _STAGE_STEP = 32
-_SPLIT_SECONDS = 0.1  # a stage splits for an idle process when it has this much left
+_SPLIT_SECONDS = 0.1  # a stage splits for an idle process when it has this much left ...
+_SPLIT_STARTS = 2.0  # ... and at least this many times what starting it cost
 # a completion whose MES runs (the changes of outcome it locates) are more than
 # _SPARSE_SPACING units apart on average jumps at least _SPARSE_STEP units after each run
 _SPARSE_SPACING = 32
@@ -2307,9 +2308,10 @@ def _complete_disjoint(pr: _Problem, completion: str, increment: int) -> _State:
 
 # the scan of one stage of a parallel completion, set before the worker processes are forked
 _STAGED: Callable[[int, int], tuple[Fraction | None, float]] | None = None
-# in a worker process: its pipe to the parent, and the first unit and start time of its stage
+# in a worker process: its pipe to the parent, and the first unit, start time and start cost
+# (seconds to the scan's first question, -1 before it) of its stage
 _CONTROL: Connection | None = None
-_STAGE_STARTED = (0, 0.0)
+_STAGE_STARTED: list[Any] = [0, 0.0, -1.0]
 
 
 class _Cancelled(Exception):
@@ -2324,13 +2326,21 @@ def stage_end(k: int, last: int | None) -> int | None:
     conn = _CONTROL
     if conn is None or last is None:
         return last
+    stage = _STAGE_STARTED
+    if stage[2] < 0:  # the scan's first question: what starting the stage cost
+        stage[2] = time.perf_counter() - stage[1]
     while conn.poll():
         request = conn.recv()
         if request[0] == "cancel":
             raise _Cancelled
-        first, started = _STAGE_STARTED
-        left = (last - k) * (time.perf_counter() - started) / max(1, k - first)
-        if last - k >= 2 and left >= _SPLIT_SECONDS:
+        first, started, start_cost = stage
+        # the time left at the rate of the units scanned since the start; a split costs the
+        # idle process a stage start of its own (about this one's), so it is only worth it
+        # when much more is left (Toulouse 2024: stages of a few units split again and
+        # again, each half starting in 0.1 s, took 0.5 s after the stop was known)
+        scanning = time.perf_counter() - started - start_cost
+        left = (last - k) * scanning / max(1, k - first)
+        if last - k >= 2 and left >= max(_SPLIT_SECONDS, _SPLIT_STARTS * start_cost):
             middle = k + (last - k) // 2
             conn.send(("split", middle, last))
             last = middle
@@ -2356,7 +2366,7 @@ def _serve(conn: Connection) -> None:
         _, first, last = request
         try:
             started = time.perf_counter()
-            _STAGE_STARTED = (first, started)
+            _STAGE_STARTED = [first, started, -1.0]
             stop, reached = _STAGED(first, last)
             conn.send(("done", stop, reached, time.perf_counter() - started))
         except _Cancelled:
@@ -2395,7 +2405,8 @@ def staged_stop(
     about ``_STAGE_SECONDS`` at the rate of the stages so far (Budapest 2024: 22,001 fast
     units; Warsaw: a few hundred slow ones). Once a stage has found a stop, the stages past it
     are dropped and a process left idle takes the second half of what is left of a stage
-    before it (each start costs about one MES run), so that the processes end together."""
+    before it (each start costs about one MES run), so that the processes end together; the
+    stage refuses (:func:`stage_end`) when less is left than a few such starts."""
     global _STAGED
     _STAGED = scan_range
     context = multiprocessing.get_context("fork")
