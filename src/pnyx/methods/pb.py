@@ -470,7 +470,8 @@ class Outcome:
 
     The greedy rules, MES and Phragmén (up to :data:`PHRAGMEN_BITSET_PROJECTS` projects) return
     an outcome whose ``projects`` are built on their first access (equality, ``repr``, pickling
-    and copies build them too); the values are the ones an eager build gives."""
+    and copies build them too), and MES one whose ``payments`` are too (``repr``, pickling and
+    copies); the values are the ones an eager build gives."""
 
     rule: str
     completion: str
