@@ -97,6 +97,7 @@ def test_the_parallel_completion_equals_the_unit_scan(seed, small, monkeypatch):
     monkeypatch.setattr(mes, "_STAGE_SECONDS", 0.0)
     monkeypatch.setattr(mes, "_SPLIT_SECONDS", 0.0)  # split whenever asked
     monkeypatch.setattr(mes, "_SPLIT_STARTS", 0.0)
+    monkeypatch.setattr(mes_small, "_WALK_CELLS", 0)  # the numpy scan, not the plain walk
     args, kwargs = _election(100 + seed)
     arrays = [np.asarray(a) for a in (args[0], args[2], args[3])]
     if small and not mes_small._scan_fits(*arrays, kwargs["cost_utility"]):

@@ -230,6 +230,8 @@ SHARED = [
 # the files the predicate accepts (checked below: a change of the rule shows up here)
 ACCEPTED = {
     "Poland_Gdansk_2020_Przerobka",
+    "Poland_Katowice_2020_Welnowiec-Jozefowiec",
+    "Poland_Katowice_2024_Murcki",
     "Switzerland_Zurich_D5",
     "Switzerland_Zurich_S5R",
     "Netherlands_Assen_2024",

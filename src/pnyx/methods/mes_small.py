@@ -203,17 +203,35 @@ _TINY_CELLS = 400  # ballots x projects up to which the first run is plain Pytho
 # 3,074 entries: 3.1 vs 3.5 ms; Swiecie 1.7 vs 3.1 ms, Assen 0.28 vs 1.6 ms), not on Katowice
 # 2023 (45,150 cells: 3.8 vs 2.6 ms) or Amsterdam (40,368 cells: 13 vs 6 ms).
 _TINY_CELLS_ONE_RUN = 30_000
+# a completion is scanned by plain-Python runs (_tiny_walk) up to this many ballots x projects
+# and voters per distinct ballot (measured on the shared files, add1: Assen 76 -> 25 ms,
+# Katowice 2020 12.6 -> 8.2 ms; not Wroclaw 2016, 132 voters per ballot, 0.7 -> 4.8 ms, where
+# mes's certificates jump further, nor Swiecie, 15,290 cells, 82 -> 96 ms)
+_WALK_CELLS = 6_000
+_WALK_MERGE = 16
+_WALK_CRAWL = 4  # runs unit by unit after certificates failed at once twice (doubling)
 _PY_PREP_CELLS = 128  # ballots x projects up to which _tiny reads the supporters in plain Python
 
 
-def _tiny_fits(utilities: IntArray, multiplicity: IntArray, cells: int = _TINY_CELLS) -> bool:
-    """Whether the plain-Python first run is worth trying (see :func:`small_applies`)."""
+def _tiny_fits(
+    utilities: IntArray,
+    multiplicity: IntArray,
+    cells: int = _TINY_CELLS,
+    merge: int = _TINY_MERGE,
+) -> bool:
+    """Whether the plain-Python first run is worth trying (see :func:`small_applies`): at most
+    ``cells`` ballots x projects and ``merge`` voters per distinct ballot."""
     n_ballots, n_projects = utilities.shape
     if n_ballots * n_projects > cells:
         return False
     mult = multiplicity.tolist()
     n_live = sum(1 for m in mult if m > 0)
-    return bool(0 < sum(mult) <= _TINY_MERGE * n_live)
+    return bool(0 < sum(mult) <= merge * n_live)
+
+
+def _walk_fits(utilities: IntArray, multiplicity: IntArray) -> bool:
+    """Whether a completion is scanned by plain-Python runs (:func:`_tiny_walk`)."""
+    return _tiny_fits(utilities, multiplicity, _WALK_CELLS, _WALK_MERGE)
 
 
 def _scan_fits(
@@ -256,9 +274,12 @@ def small_applies(
     ``_LAZY_PER_PROJECT`` per project (Toulouse 2024: 70 per project, 4 s against 10-13 s by
     ``mes``; Amsterdam, 738 per project, 0.22 against 0.17 s; Warszawa 2021 Mokotów, 1,210,
     6.8 against 3.6 s); or a tiny election (``_TINY_CELLS`` ballots x projects, ``_TINY_MERGE``
-    voters per ballot) whose first run is tried in plain Python."""
-    return _tiny_fits(utilities, multiplicity) or _scan_fits(
-        costs, utilities, multiplicity, cost_utility
+    voters per ballot) whose first run is tried in plain Python; or a small one
+    (``_WALK_CELLS``, ``_WALK_MERGE``) whose completion is walked in plain Python."""
+    return (
+        _tiny_fits(utilities, multiplicity)
+        or _walk_fits(utilities, multiplicity)
+        or _scan_fits(costs, utilities, multiplicity, cost_utility)
     )
 
 
@@ -289,7 +310,15 @@ def dispatch(
     # than a one-column numpy block (Wieliczka 11 vs 35 ms, Swiecie 3.1 vs 8.4 ms)
     if completion == "none" and utilities.size > _TINY_CELLS_ONE_RUN:
         return None
-    tiny = completion == "none" or _tiny_fits(utilities, multiplicity)
+    walked = False  # the plain-Python walk ran (and with it the first run)
+    if completion != "none" and _walk_fits(utilities, multiplicity):
+        el = _tiny_election(costs, budget, utilities, multiplicity, prio, cost_utility, supporters)
+        if el is not None:
+            result = _tiny_walk(el, completion, increment, progress)
+            if result is not None:
+                return result
+            walked = True
+    tiny = not walked and (completion == "none" or _tiny_fits(utilities, multiplicity))
     if tiny:
         done = _tiny(
             costs,
@@ -316,7 +345,7 @@ def dispatch(
         completion=completion,
         increment=increment,
         progress=progress,
-        try_tiny=not tiny,
+        try_tiny=not tiny and not walked,
         workers=workers,
     )
 
@@ -1646,6 +1675,123 @@ def _mask(rows: list[int]) -> int:
     return mask
 
 
+class _TinyElection:
+    """An election as the plain-Python runs read it, built once per count (:func:`_tiny`)."""
+
+    __slots__ = (
+        "budget",
+        "c_list",
+        "cands",
+        "cost_utility",
+        "counts",
+        "free",
+        "least_m",
+        "masks",
+        "mf",
+        "mult",
+        "n_all",
+        "n_projects",
+        "n_voters",
+        "prio",
+        "sup_rows",
+        "sup_u",
+        "total",
+    )
+    budget: int
+    c_list: list[int]
+    cands: list[int]  # projects with supporters and a positive cost
+    cost_utility: bool
+    counts: list[int]  # voters supporting each project
+    free: list[int]  # projects with supporters and cost 0, in tie order (funded up front)
+    least_m: list[int]
+    masks: list[int]
+    mf: list[float]
+    mult: list[int]
+    n_all: int
+    n_projects: int
+    n_voters: int
+    prio: list[int]
+    sup_rows: list[list[int]]
+    sup_u: list[list[int]]
+    total: list[int]
+
+
+def _tiny_election(
+    costs: IntArray,
+    budget: int,
+    utilities: IntArray,
+    multiplicity: IntArray,
+    tie_priority: IntArray,
+    cost_utility: bool,
+    supporters: Supporters | None,
+) -> _TinyElection | None:
+    """The election for :func:`_tiny_run`, or None where floats could not hold its sums
+    exactly (or nobody voted)."""
+    el = _TinyElection()
+    el.n_all, el.n_projects = n_all, n_projects = utilities.shape
+    given = supporters is not None and supporters.n_voters > 0 and supporters.mult.min() > 0
+    if given:  # the caller's (every ballot counts)
+        assert supporters is not None
+        sup_rows, sup_u, total, top = supporters.plain_lists
+        mult, mf, least_m = supporters.plain_voters
+        counts = supporters.sup_count
+        masks = supporters.plain_masks  # the supporters as bits of integers (kept)
+    else:
+        mult = multiplicity.tolist()
+        if sum(mult) == 0:
+            return None
+        sup_rows, sup_u, total, top = _supporters(
+            costs, costs.tolist(), utilities, multiplicity, mult, cost_utility
+        )
+        mf = [float(m) for m in mult]
+        least_m = [min(map(mult.__getitem__, r), default=1) for r in sup_rows]
+        counts = [sum(map(mult.__getitem__, r)) for r in sup_rows]
+        masks = [_mask(r) for r in sup_rows]
+    n_voters = sum(mult) if supporters is None else supporters.n_voters
+    if top * n_voters >= 2**53:
+        return None
+    c_list = costs.tolist()
+    prio = tie_priority.tolist()
+    el.budget, el.n_voters, el.c_list, el.prio = int(budget), n_voters, c_list, prio
+    el.sup_rows, el.sup_u, el.total, el.mult, el.mf = sup_rows, sup_u, total, mult, mf
+    el.least_m, el.counts, el.masks, el.cost_utility = least_m, counts, masks, cost_utility
+    el.cands = [j for j in range(n_projects) if total[j] > 0 and c_list[j] > 0]
+    el.free = sorted(
+        (j for j in range(n_projects) if total[j] > 0 and c_list[j] == 0), key=prio.__getitem__
+    )
+    return el
+
+
+class _TinyRun:
+    """One plain-Python MES run at the per-voter budget ``b``: the winners in order, their
+    exact price factors ``(P, Q)`` (reduced), who paid what in each round and the cost of the
+    winners."""
+
+    __slots__ = ("b", "pay_rows", "pay_vals", "rhos", "rounds", "spent")
+
+    def __init__(
+        self,
+        b: Fraction,
+        rounds: list[int],
+        rhos: list[tuple[int, int]],
+        pay_rows: list[list[int]],
+        pay_vals: list[list[float]],
+        spent: int,
+    ) -> None:
+        self.b, self.rounds, self.rhos, self.spent = b, rounds, rhos, spent
+        self.pay_rows, self.pay_vals = pay_rows, pay_vals
+
+
+class _Uncertified:
+    """What a run given a base returns when its certificate fails (see :func:`_tiny_run`):
+    ``_DIVERGED`` when the run funds another sequence (the outcome changes in between),
+    ``_UNSHOWN`` when (C1) could not be shown."""
+
+
+_DIVERGED = _Uncertified()
+_UNSHOWN = _Uncertified()
+
+
 def _tiny(
     costs: IntArray,
     budget: int,
@@ -1672,47 +1818,47 @@ def _tiny(
     price factors are compared exactly (integers cross-multiplied, then the priority). Exact
     budgets are only needed for the poor supporters of contenders: a voter who never paid
     everything holds ``b - sum rho_r u_r`` over the rounds whose winner they support."""
-    n_all, n_projects = utilities.shape
-    given = supporters is not None and supporters.n_voters > 0 and supporters.mult.min() > 0
-    if given:  # the caller's (every ballot counts)
-        assert supporters is not None
-        sup_rows, sup_u, total, top = supporters.plain_lists
-        mult, mf, least_m = supporters.plain_voters
-        counts = supporters.sup_count
-        masks = supporters.plain_masks  # the supporters as bits of integers (kept)
-    else:
-        mult = multiplicity.tolist()
-        if sum(mult) == 0:
-            return None
-        sup_rows, sup_u, total, top = _supporters(
-            costs, costs.tolist(), utilities, multiplicity, mult, cost_utility
-        )
-        mf = [float(m) for m in mult]
-        least_m = [min(map(mult.__getitem__, r), default=1) for r in sup_rows]
-        counts = [sum(map(mult.__getitem__, r)) for r in sup_rows]
-        masks = [_mask(r) for r in sup_rows]
-    n_voters = sum(mult) if supporters is None else supporters.n_voters
-    c_list = costs.tolist()
-    prio = tie_priority.tolist()
-    if top * n_voters >= 2**53:
-        return None
-    cands = [j for j in range(n_projects) if total[j] > 0 and c_list[j] > 0]
-    free = sorted(
-        (j for j in range(n_projects) if total[j] > 0 and c_list[j] == 0), key=prio.__getitem__
+    el = _tiny_election(
+        costs, budget, utilities, multiplicity, tie_priority, cost_utility, supporters
     )
-    b = Fraction(int(budget), n_voters)
+    if el is None:
+        return None
+    run = _tiny_run(el, Fraction(el.budget, el.n_voters))
+    if not isinstance(run, _TinyRun) or not _tiny_stops(el, run, completion):
+        return None
+    return _tiny_result(el, run, completion, progress)
+
+
+def _tiny_run(
+    el: _TinyElection, b: Fraction, base: _TinyRun | None = None
+) -> _TinyRun | _Uncertified | None:
+    """The MES run at the per-voter budget ``b`` in plain Python (see :func:`_tiny`); None on
+    any uncertain decision. With ``base``, a run at a smaller budget: the run is also the
+    monotone certificate of ``mes``'s docstring that MES funds ``base``'s sequence at every
+    budget between the two, and stops as soon as that cannot be shown (see :class:`_Uncertified`).
+    (C1): in every round ``t`` the winner is ``base``'s, and every other project alive has
+    ``(rho_j(b), prio_j) > (theta_t, prio_{j_t})``, ``theta_t`` the winner's exact price
+    factor in ``base``: shown by a certified lower bound of ``rho_j(b)`` above ``theta_t``
+    (rounded up; a stale bound is evaluated afresh first), else exactly, from ``j``'s
+    certified split. (C2): the run ends after the same rounds, when nothing is affordable."""
+    n_all, n_projects, n_voters = el.n_all, el.n_projects, el.n_voters
+    sup_rows, sup_u, total, c_list, prio = el.sup_rows, el.sup_u, el.total, el.c_list, el.prio
+    mult, mf, least_m, masks = el.mult, el.mf, el.least_m, el.masks
+    cost_utility = el.cost_utility
     bf = float(b)
     D = 2.0 * n_voters * _EPS * bf
     Nb = n_voters * bf
     beta = [bf] * n_all
     exh = [False] * n_all
     sets: list[set[int] | None] = [None] * n_projects  # supporters as sets, on first use
-    # not those whose supporters never hold their cost, M_j b < c_j (exact: b = budget / n):
-    # unaffordable in every round, they would be evaluated once to be dropped
-    alive = [j for j in cands if int(budget) * counts[j] >= c_list[j] * n_voters]
+    # not those whose supporters never hold their cost, M_j b < c_j (exact): unaffordable in
+    # every round, they would be evaluated once to be dropped
+    b_top, b_bottom = b.numerator, b.denominator
+    counts = el.counts
+    alive = [j for j in el.cands if b_top * counts[j] >= c_list[j] * b_bottom]
     # a certified lower bound of each price factor (c / sum m u is one: f(x) <= x sum m u)
     lo = [0.0] * n_projects
-    for j in cands:
+    for j in el.cands:
         lo[j] = c_list[j] / total[j] * (1.0 - 4 * _EPS)
     hi = [0.0] * n_projects
     # a fresh evaluation: (rho', err, rich utility, supporters' positions by beta / u, split k)
@@ -1721,7 +1867,7 @@ def _tiny(
     rounds: list[int] = []
     rhos: list[tuple[int, int]] = []  # exact price factors P / Q of the rounds
     udicts: dict[int, dict[int, int]] = {}  # utilities by ballot (points), on first use
-    g = b.denominator  # a common denominator of b and every price factor so far
+    g = b_bottom  # a common denominator of b and every price factor so far
     pay_rows: list[list[int]] = []
     pay_vals: list[list[float]] = []
     spent = 0
@@ -1751,6 +1897,122 @@ def _tiny(
                 money -= p_ * (g // q_) * units
         return money
 
+    # the lists the evaluation loops read, as fast locals (never rebound)
+    def evaluate(
+        j: int, beta: list[float] = beta, mf: list[float] = mf, mult: list[int] = mult
+    ) -> bool | None:
+        """A fresh evaluation of ``j`` at the current budgets (``evals``, ``lo``, ``hi``):
+        True if affordable, False if certainly not, None if the float money cannot tell."""
+        r_j = sup_rows[j]
+        c = float(c_list[j])
+        pm = 0.0
+        r_int = total[j]
+        rho = -1.0
+        k = 0
+        if cost_utility:
+            order = sorted(r_j, key=beta.__getitem__)
+            mu_c = c_list[j]
+            for i in order:
+                x = (c - pm) / r_int
+                if x * c <= beta[i]:
+                    rho = x
+                    break
+                pm += mf[i] * beta[i]
+                r_int -= mult[i] * mu_c
+                k += 1
+        else:
+            uf = sup_u[j]
+            keys = list(map(truediv, map(beta.__getitem__, r_j), uf))
+            order = sorted(range(len(r_j)), key=keys.__getitem__)
+            for t in order:
+                i = r_j[t]
+                x = (c - pm) / r_int
+                if x * uf[t] <= beta[i]:
+                    rho = x
+                    break
+                pm += mf[i] * beta[i]
+                r_int -= mult[i] * uf[t]
+                k += 1
+        slack = 2.0 * (len(r_j) + 2.0) * _EPS * (Nb + c)
+        if rho < 0:  # everybody poor: unaffordable unless the money is about the cost
+            return False if pm < c - D - slack else None
+        err = (D + slack) / r_int + 4 * _EPS * rho
+        evals[j] = (rho, err, r_int, order, k)
+        certified[j] = False
+        lo[j] = rho - err
+        hi[j] = rho + err
+        return True
+
+    def certify(j: int) -> bool:
+        """Certify the split of ``j``'s fresh evaluation from the supporters on either side of
+        the boundary (step 2); False if too close to tell."""
+        ev = evals[j]
+        assert ev is not None
+        rho, err, _, order, k = ev
+        r_j = sup_rows[j]
+        tol = D / least_m[j]
+        if cost_utility:
+            cu = c_list[j]
+            ru = rho * cu
+            if k > 0:
+                b_i = beta[order[k - 1]]
+                if ru - b_i <= tol + err * cu + 8 * _EPS * (abs(b_i) + ru):
+                    return False
+            if k < len(order):
+                b_i = beta[order[k]]
+                if b_i - ru <= tol + err * cu + 8 * _EPS * (abs(b_i) + ru):
+                    return False
+        else:
+            us = sup_u[j]
+            tol /= min(us)
+            if k > 0:
+                t = order[k - 1]
+                key = beta[r_j[t]] / us[t]
+                if rho - key <= tol + err + 8 * _EPS * (abs(key) + rho):
+                    return False
+            if k < len(order):
+                t = order[k]
+                key = beta[r_j[t]] / us[t]
+                if key - rho <= tol + err + 8 * _EPS * (abs(key) + rho):
+                    return False
+        certified[j] = True
+        return True
+
+    def exact_rho(j: int) -> tuple[int, int]:
+        """The exact price factor ``P / Q`` of ``j``, from its certified split."""
+        ev = evals[j]
+        assert ev is not None
+        _, _, r_int, order, k = ev
+        if sets[j] is None:
+            sets[j] = set(sup_rows[j])
+        poor = order[:k] if cost_utility else [sup_rows[j][t] for t in order[:k]]
+        return c_list[j] * g - exact_money(j, poor), g * r_int
+
+    def beats(w: int, t: int) -> _Uncertified | None:
+        """(C1) in round ``t`` against ``base`` (see above), ``w`` this run's winner: None
+        when shown."""
+        assert base is not None
+        if t >= len(base.rounds) or base.rounds[t] != w:
+            return _DIVERGED
+        p_, q_ = base.rhos[t]
+        theta_up = p_ / q_ * (1.0 + 4 * _EPS)  # int / int is correctly rounded
+        for j in alive:
+            if j == w or lo[j] > theta_up:
+                continue
+            if evals[j] is None:
+                affordable = evaluate(j)
+                if affordable is None:
+                    return _UNSHOWN
+                if not affordable or lo[j] > theta_up:
+                    continue  # (C1) reads only the affordable
+            if not certified[j] and not certify(j):
+                return _UNSHOWN
+            t_, u_ = exact_rho(j)
+            lhs, rhs = t_ * q_, p_ * u_
+            if lhs < rhs or (lhs == rhs and prio[j] < prio[w]):
+                return _UNSHOWN
+        return None
+
     while alive:
         if len(alive) > 1:
             alive.sort(key=lo.__getitem__)
@@ -1761,47 +2023,12 @@ def _tiny(
             if lo[j] > best_hi:
                 break
             if evals[j] is None:
-                r_j = sup_rows[j]
-                c = float(c_list[j])
-                pm = 0.0
-                r_int = total[j]
-                rho = -1.0
-                k = 0
-                if cost_utility:
-                    order = sorted(r_j, key=beta.__getitem__)
-                    mu_c = c_list[j]
-                    for i in order:
-                        x = (c - pm) / r_int
-                        if x * c <= beta[i]:
-                            rho = x
-                            break
-                        pm += mf[i] * beta[i]
-                        r_int -= mult[i] * mu_c
-                        k += 1
-                else:
-                    uf = sup_u[j]
-                    keys = list(map(truediv, map(beta.__getitem__, r_j), uf))
-                    order = sorted(range(len(r_j)), key=keys.__getitem__)
-                    for t in order:
-                        i = r_j[t]
-                        x = (c - pm) / r_int
-                        if x * uf[t] <= beta[i]:
-                            rho = x
-                            break
-                        pm += mf[i] * beta[i]
-                        r_int -= mult[i] * uf[t]
-                        k += 1
-                slack = 2.0 * (len(r_j) + 2.0) * _EPS * (Nb + c)
-                if rho < 0:  # everybody poor: unaffordable unless the money is about the cost
-                    if pm < c - D - slack:
-                        dropped.append(j)
-                        continue
+                affordable = evaluate(j)
+                if affordable is None:
                     return None
-                err = (D + slack) / r_int + 4 * _EPS * rho
-                evals[j] = (rho, err, r_int, order, k)
-                certified[j] = False
-                lo[j] = rho - err
-                hi[j] = rho + err
+                if not affordable:
+                    dropped.append(j)
+                    continue
                 if lo[j] > best_hi:
                     continue
             seen.append(j)
@@ -1812,57 +2039,24 @@ def _tiny(
         conts = [j for j in seen if lo[j] <= best_hi]
         if not conts:
             break
-        for j in conts:  # certify the split: the supporters on either side of the boundary
-            if certified[j]:
-                continue
-            ev = evals[j]
-            assert ev is not None
-            rho, err, _, order, k = ev
-            r_j = sup_rows[j]
-            tol = D / least_m[j]
-            if cost_utility:
-                cu = c_list[j]
-                ru = rho * cu
-                if k > 0:
-                    b_i = beta[order[k - 1]]
-                    if ru - b_i <= tol + err * cu + 8 * _EPS * (abs(b_i) + ru):
-                        return None
-                if k < len(order):
-                    b_i = beta[order[k]]
-                    if b_i - ru <= tol + err * cu + 8 * _EPS * (abs(b_i) + ru):
-                        return None
-            else:
-                us = sup_u[j]
-                tol /= min(us)
-                if k > 0:
-                    t = order[k - 1]
-                    key = beta[r_j[t]] / us[t]
-                    if rho - key <= tol + err + 8 * _EPS * (abs(key) + rho):
-                        return None
-                if k < len(order):
-                    t = order[k]
-                    key = beta[r_j[t]] / us[t]
-                    if key - rho <= tol + err + 8 * _EPS * (abs(key) + rho):
-                        return None
-            certified[j] = True
+        for j in conts:
+            if not certified[j] and not certify(j):
+                return None
         w = conts[0]
         if len(conts) > 1:
             best_t = best_q = 0
             for j in conts:
-                ev = evals[j]
-                assert ev is not None
-                _, _, r_int, order, k = ev
-                if sets[j] is None:
-                    sets[j] = set(sup_rows[j])
-                poor = order[:k] if cost_utility else [sup_rows[j][t] for t in order[:k]]
-                t_ = c_list[j] * g - exact_money(j, poor)
-                q_ = g * r_int
+                t_, q_ = exact_rho(j)
                 if j == conts[0]:
                     best_t, best_q = t_, q_
                     continue
                 lhs, rhs = t_ * best_q, best_t * q_
                 if lhs < rhs or (lhs == rhs and prio[j] < prio[w]):
                     w, best_t, best_q = j, t_, q_
+        if base is not None:
+            failed = beats(w, len(rounds))
+            if failed is not None:
+                return failed
         # fund w: the exact price factor from the certified split, budgets moved as mes does
         ev = evals[w]
         assert ev is not None
@@ -1915,14 +2109,36 @@ def _tiny(
         for j in alive:
             if evals[j] is not None and masks[j] & paid_mask:
                 evals[j] = None
-    funded = set(rounds)
-    left = int(budget) - spent
+    if base is not None and len(rounds) != len(base.rounds):
+        return _DIVERGED
+    return _TinyRun(b, rounds, rhos, pay_rows, pay_vals, spent)
+
+
+def _tiny_stops(el: _TinyElection, run: _TinyRun, completion: str) -> bool:
+    """Whether the completion's scan stops at this run (which does not overspend): always
+    without completion; for ``add1`` once no other candidate fits in what is left; for
+    ``add1-no-stop`` once every candidate is funded."""
     if completion in ("add1", "add1-greedy"):
-        if any(c_list[j] <= left for j in cands if j not in funded):
-            return None
-    elif completion == "add1-no-stop" and len(rounds) < len(cands):
-        return None
-    selected = free + rounds
+        funded = set(run.rounds)
+        left = el.budget - run.spent
+        c_list = el.c_list
+        return not any(c_list[j] <= left for j in el.cands if j not in funded)
+    if completion == "add1-no-stop":
+        return len(run.rounds) == len(el.cands)
+    return True
+
+
+def _tiny_result(
+    el: _TinyElection,
+    run: _TinyRun,
+    completion: str,
+    progress: Callable[[float], None] | None,
+) -> MesResult:
+    """The result of a count whose scan stopped at ``run``."""
+    n_all, n_projects, budget = el.n_all, el.n_projects, el.budget
+    c_list, total, masks, prio = el.c_list, el.total, el.masks, el.prio
+    rounds, pay_rows, pay_vals = run.rounds, run.pay_rows, run.pay_vals
+    selected = el.free + rounds
 
     def reasons_of_mes() -> Reasons:
         """Why each project was not funded by the run (read on first access, see
@@ -1954,7 +2170,7 @@ def _tiny(
     reasons: Reasons | Callable[[], Reasons] = reasons_of_mes
     if completion == "add1-greedy":  # greedy's choices update the reasons: built now
         reasons = reasons_of_mes()
-        selected = selected + greedy_rest(int(budget), c_list, total, prio, selected, reasons)
+        selected = selected + greedy_rest(budget, c_list, total, prio, selected, reasons)
 
     def payments() -> FloatArray:
         matrix = np.zeros((n_all, n_projects), dtype=np.float64)
@@ -1972,7 +2188,67 @@ def _tiny(
     if progress is not None:
         progress(0.0)
         progress(1.0)
-    return MesResult(tuple(selected), payments, sum([c_list[j] for j in selected]), b, reasons)
+    return MesResult(tuple(selected), payments, sum([c_list[j] for j in selected]), run.b, reasons)
+
+
+def _tiny_walk(
+    el: _TinyElection,
+    completion: str,
+    increment: int,
+    progress: Callable[[float], None] | None,
+) -> MesResult | None:
+    """The completion's scan (module docstring) by plain-Python runs: from the last resolved
+    unit ``k``, a run at ``k + step`` that certifies ``O_k = ... = O_{k + step}`` (see
+    :func:`_tiny_run`) is accepted and the step doubles; else the step halves, down to a run
+    at ``k + 1``, the next outcome of the unit scan. The result is the unit scan's; None on an
+    uncertain run."""
+    n = el.n_voters
+    state = _tiny_run(el, Fraction(el.budget, n))
+    if not isinstance(state, _TinyRun):
+        return None
+    k, step = 0, 1
+    grow = True  # a success doubles the step, unless the try before it failed
+    failed = False  # the step came down to 1 by failed tries
+    stuck = 0  # such runs at k + 1 in a row
+    crawl, crawl_len = 0, _WALK_CRAWL  # runs left unit by unit, where the outcome keeps changing
+    changed: int | None = None  # a unit past k where the outcome is known to differ from O_k
+    while not _tiny_stops(el, state, completion):
+        if changed is not None:
+            if changed <= k:
+                changed = None
+            else:  # the change is in (k, changed]: look below it
+                step = max(1, min(step, changed - 1 - k))
+        target = k + step
+        b = Fraction(el.budget + target * increment * n, n)
+        if step == 1:
+            nxt = _tiny_run(el, b)
+            if not isinstance(nxt, _TinyRun):
+                return None
+            if nxt.spent > el.budget:  # O_{k+1} overspends: the scan stops at O_k
+                break
+            state, k = nxt, target
+            if crawl > 0:
+                crawl -= 1
+                continue
+            stuck = stuck + 1 if failed else 0
+            if stuck >= 2:  # certificates fail at once: stop paying for them a while
+                crawl, crawl_len, stuck = crawl_len, 2 * crawl_len, 0
+                continue
+            step, grow, failed = 2, True, False
+            continue
+        certified = _tiny_run(el, b, state)
+        if certified is None:
+            return None
+        if isinstance(certified, _TinyRun):
+            state, k = certified, target
+            step = 2 * step if grow else step
+            grow, stuck, crawl_len = True, 0, _WALK_CRAWL
+        else:
+            if certified is _DIVERGED:
+                changed = target
+            step //= 2
+            grow, failed = False, True
+    return _tiny_result(el, state, completion, progress)
 
 
 def _greedy_rest(
