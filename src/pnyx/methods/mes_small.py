@@ -2200,8 +2200,10 @@ def _tiny_walk(
     """The completion's scan (module docstring) by plain-Python runs: from the last resolved
     unit ``k``, a run at ``k + step`` that certifies ``O_k = ... = O_{k + step}`` (see
     :func:`_tiny_run`) is accepted and the step doubles; else the step halves, down to a run
-    at ``k + 1``, the next outcome of the unit scan. The result is the unit scan's; None on an
-    uncertain run."""
+    at ``k + 1``, the next outcome of the unit scan. A try whose run funds another sequence
+    caps the next tries below it; where tries keep failing down to ``k + 1``, a few units are
+    run one by one without trying. Which budgets are tried only matters for speed: the result
+    is the unit scan's. None on an uncertain run."""
     n = el.n_voters
     state = _tiny_run(el, Fraction(el.budget, n))
     if not isinstance(state, _TinyRun):
