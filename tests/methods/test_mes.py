@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from pnyx.methods import pb
 from pnyx.methods.mes import COMPLETIONS, Supporters, equal_shares
 
 
@@ -478,3 +479,41 @@ def test_progress_is_reported_from_zero_to_one():
     )
     assert seen[0] == 0.0 and seen[-1] == 1.0
     assert all(0.0 <= x <= 1.0 for x in seen)
+
+
+def test_read_only_arrays_are_checked_once_and_others_still_refused():
+    # a pb.Profile's arrays are read-only: a count trusts what an earlier count checked on the
+    # very same arrays, but other arrays (read-only or not) are still checked
+    election = pb.random_election(41, n_projects=6, n_voters=30, vote_type="approval")
+    profile = pb.profile_from_election(election)
+    with pytest.raises(ValueError, match="read-only"):
+        profile.costs[0] = 1
+    supporters = profile.mes_supporters(True)
+    prio = pb.tie_priority(profile, "id")
+    kwargs = dict(cost_utility=True, completion="none", increment=1, supporters=supporters)
+    first = equal_shares(
+        profile.costs, profile.budget, profile.utilities, profile.multiplicity, prio, **kwargs
+    )
+    again = equal_shares(
+        profile.costs, profile.budget, profile.utilities, profile.multiplicity, prio, **kwargs
+    )
+    assert first.selected == again.selected
+    doubled = profile.costs * 2
+    doubled.setflags(write=False)
+    with pytest.raises(ValueError, match="not those of this election"):
+        equal_shares(
+            doubled, profile.budget, profile.utilities, profile.multiplicity, prio, **kwargs
+        )
+    negative = profile.multiplicity.copy()
+    negative[0] = -1
+    with pytest.raises(ValueError, match="non-negative"):
+        equal_shares(profile.costs, profile.budget, profile.utilities, negative, prio, **kwargs)
+    with pytest.raises(ValueError, match="unknown completion"):
+        equal_shares(
+            profile.costs,
+            profile.budget,
+            profile.utilities,
+            profile.multiplicity,
+            prio,
+            **{**kwargs, "completion": "add2"},
+        )

@@ -587,3 +587,26 @@ def test_dispatch_equals_the_unit_scan(seed: int) -> None:
         )
         if routed is not None:
             assert_same(routed, ref, (seed, completion))
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_elections_kept_with_the_supporters_follow_the_budget_and_the_ties(seed: int) -> None:
+    """The plain-Python run keeps its election with the profile's supporters, by budget and
+    tie order: counts with another budget or another tie order must not read a kept one."""
+    vote_type = VOTE_TYPES[seed % 3]
+    election = pb.random_election(1300 + seed, n_projects=8, n_voters=40, vote_type=vote_type)
+    profile = pb.profile_from_election(election)
+    cost_utility = vote_type == "approval"
+    supporters = profile.mes_supporters(cost_utility)
+    c, u, m = profile.costs, profile.utilities, profile.multiplicity
+    kwargs = dict(cost_utility=cost_utility, increment=1)
+    reversed_prio = np.ascontiguousarray(pb.tie_priority(profile, "id")[::-1])
+    for completion in ("none", "add1"):
+        for budget in (profile.budget, profile.budget // 3, profile.budget // 7):
+            for prio in (pb.tie_priority(profile, "id"), reversed_prio):
+                fresh = equal_shares(c, budget, u, m, prio, completion=completion, **kwargs)  # type: ignore[arg-type]
+                kept = equal_shares(
+                    c, budget, u, m, prio, completion=completion, supporters=supporters, **kwargs
+                )  # type: ignore[arg-type]
+                assert_same(kept, fresh, (seed, completion, budget))
+    assert 1 <= len(supporters.tiny_elections) <= mes_small._TINY_ELECTIONS_KEPT

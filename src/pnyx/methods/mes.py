@@ -481,6 +481,32 @@ class Supporters:
         for array in vars(self).values():  # shared by every count: read-only
             if isinstance(array, np.ndarray):
                 array.setflags(write=False)
+        self.checked: tuple[IntArray, IntArray, IntArray] | None = None
+
+    def check(
+        self, costs: IntArray, utilities: IntArray, multiplicity: IntArray, cost_utility: bool
+    ) -> bool:
+        """Whether a count's validated arguments match (:meth:`matches`). Read-only arrays
+        that matched once (a ``pb.Profile``'s) are remembered in ``checked`` and pass again
+        by identity: a count of the same profile then skips the checks (``equal_shares``)."""
+        if not self.matches(costs, utilities, multiplicity, cost_utility):
+            return False
+        if not (costs.flags.writeable or utilities.flags.writeable or multiplicity.flags.writeable):
+            self.checked = (costs, utilities, multiplicity)
+        return True
+
+    def checked_already(
+        self, costs: IntArray, utilities: IntArray, multiplicity: IntArray, cost_utility: bool
+    ) -> bool:
+        """Whether these are the very read-only arrays :meth:`check` passed before."""
+        seen = self.checked
+        return (
+            seen is not None
+            and seen[0] is costs
+            and seen[1] is utilities
+            and seen[2] is multiplicity
+            and cost_utility == self.cost_utility
+        )
 
     @cached_property
     def plain_lists(self) -> tuple[list[list[int]], list[list[int]], list[int], int]:
@@ -494,6 +520,22 @@ class Supporters:
             utilities = [u.tolist() for u in self.sup_u]
         top = int(self.row_u.max()) if self.row_u.size else 1
         return rows, utilities, list(self.total_sat), top
+
+    @cached_property
+    def every_ballot_counts(self) -> bool:
+        """Whether some voter voted and every distinct ballot has a positive multiplicity."""
+        return self.n_voters > 0 and bool(self.mult.min() > 0)
+
+    @cached_property
+    def tiny_elections(self) -> dict[tuple[int, bytes], Any]:
+        """``mes_small``'s elections of this profile, by budget and tie order (built there)."""
+        return {}
+
+    @cached_property
+    def plain_sup_mf(self) -> list[list[float]]:
+        """For counts in plain Python: each project's supporters' multiplicities as floats,
+        in the order of ``plain_lists``' rows."""
+        return [m.tolist() for m in self.sup_mf]
 
     @cached_property
     def plain_masks(self) -> list[int]:
@@ -2577,6 +2619,19 @@ def greedy_rest(
     return added
 
 
+def _small_dispatch() -> Callable[..., MesResult | None]:
+    """``mes_small.dispatch``, imported on first use (mes_small imports this module)."""
+    global _dispatch
+    if _dispatch is None:
+        from pnyx.methods.mes_small import dispatch
+
+        _dispatch = dispatch
+    return _dispatch
+
+
+_dispatch: Callable[..., MesResult | None] | None = None
+
+
 def validated_arguments(
     costs: IntArray,
     utilities: IntArray,
@@ -2635,18 +2690,21 @@ def equal_shares(
             raise ValueError(f"unknown scan {scan!r}")
         if workers is not None and (not isinstance(workers, int) or workers < 1):
             raise ValueError(f"workers must be a positive integer, not {workers!r}")
-        costs, utilities, multiplicity = validated_arguments(
-            costs, utilities, multiplicity, completion, increment
-        )
-        if supporters is not None and not supporters.matches(
+        if supporters is not None and supporters.checked_already(
             costs, utilities, multiplicity, cost_utility
-        ):
-            raise ValueError("the supporters given are not those of this election")
+        ):  # validated by an earlier count (read-only arrays)
+            if completion not in COMPLETIONS or (completion != "none" and increment <= 0):
+                validated_arguments(costs, utilities, multiplicity, completion, increment)
+        else:
+            costs, utilities, multiplicity = validated_arguments(
+                costs, utilities, multiplicity, completion, increment
+            )
+            if supporters is not None and not supporters.check(
+                costs, utilities, multiplicity, cost_utility
+            ):
+                raise ValueError("the supporters given are not those of this election")
         if scan == "fast":
-            # here, not at the top: mes_small imports mes
-            from pnyx.methods.mes_small import dispatch
-
-            small = dispatch(
+            small = _small_dispatch()(
                 costs,
                 budget,
                 utilities,

@@ -150,7 +150,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from fractions import Fraction
 from math import gcd
-from operator import truediv
+from operator import mul, truediv
 
 import numpy as np
 import numpy.typing as npt
@@ -1679,6 +1679,7 @@ class _TinyElection:
     """An election as the plain-Python runs read it, built once per count (:func:`_tiny`)."""
 
     __slots__ = (
+        "b0",
         "budget",
         "c_list",
         "cands",
@@ -1693,10 +1694,12 @@ class _TinyElection:
         "n_projects",
         "n_voters",
         "prio",
+        "sup_mf",
         "sup_rows",
         "sup_u",
         "total",
     )
+    b0: Fraction  # the first per-voter budget, budget / n_voters
     budget: int
     c_list: list[int]
     cands: list[int]  # projects with supporters and a positive cost
@@ -1711,6 +1714,7 @@ class _TinyElection:
     n_projects: int
     n_voters: int
     prio: list[int]
+    sup_mf: list[list[float]]  # the multiplicities of sup_rows, as floats
     sup_rows: list[list[int]]
     sup_u: list[list[int]]
     total: list[int]
@@ -1726,16 +1730,49 @@ def _tiny_election(
     supporters: Supporters | None,
 ) -> _TinyElection | None:
     """The election for :func:`_tiny_run`, or None where floats could not hold its sums
-    exactly (or nobody voted)."""
-    el = _TinyElection()
-    el.n_all, el.n_projects = n_all, n_projects = utilities.shape
-    given = supporters is not None and supporters.n_voters > 0 and supporters.mult.min() > 0
+    exactly (or nobody voted). Kept with the caller's ``supporters`` (read-only once built:
+    the runs only read it), for the next count of the same budget and tie order."""
+    given = supporters is not None and supporters.every_ballot_counts
     if given:  # the caller's (every ballot counts)
         assert supporters is not None
+        key = (int(budget), tie_priority.tobytes())
+        kept = supporters.tiny_elections
+        if key in kept:
+            found: _TinyElection | None = kept[key]
+            return found
+        el = _new_tiny_election(
+            costs, budget, utilities, multiplicity, tie_priority, cost_utility, supporters
+        )
+        if len(kept) >= _TINY_ELECTIONS_KEPT:
+            kept.clear()
+        kept[key] = el
+        return el
+    return _new_tiny_election(
+        costs, budget, utilities, multiplicity, tie_priority, cost_utility, None
+    )
+
+
+_TINY_ELECTIONS_KEPT = 8  # elections (budgets x tie orders) kept per Supporters
+
+
+def _new_tiny_election(
+    costs: IntArray,
+    budget: int,
+    utilities: IntArray,
+    multiplicity: IntArray,
+    tie_priority: IntArray,
+    cost_utility: bool,
+    supporters: Supporters | None,
+) -> _TinyElection | None:
+    """:func:`_tiny_election`, built afresh."""
+    el = _TinyElection()
+    el.n_all, el.n_projects = n_all, n_projects = utilities.shape
+    if supporters is not None:  # the caller's (every ballot counts)
         sup_rows, sup_u, total, top = supporters.plain_lists
         mult, mf, least_m = supporters.plain_voters
         counts = supporters.sup_count
         masks = supporters.plain_masks  # the supporters as bits of integers (kept)
+        sup_mf = supporters.plain_sup_mf
     else:
         mult = multiplicity.tolist()
         if sum(mult) == 0:
@@ -1747,13 +1784,16 @@ def _tiny_election(
         least_m = [min(map(mult.__getitem__, r), default=1) for r in sup_rows]
         counts = [sum(map(mult.__getitem__, r)) for r in sup_rows]
         masks = [_mask(r) for r in sup_rows]
+        sup_mf = [[mf[i] for i in r] for r in sup_rows]
     n_voters = sum(mult) if supporters is None else supporters.n_voters
     if top * n_voters >= 2**53:
         return None
     c_list = costs.tolist()
     prio = tie_priority.tolist()
     el.budget, el.n_voters, el.c_list, el.prio = int(budget), n_voters, c_list, prio
+    el.b0 = Fraction(el.budget, n_voters)
     el.sup_rows, el.sup_u, el.total, el.mult, el.mf = sup_rows, sup_u, total, mult, mf
+    el.sup_mf = sup_mf
     el.least_m, el.counts, el.masks, el.cost_utility = least_m, counts, masks, cost_utility
     el.cands = [j for j in range(n_projects) if total[j] > 0 and c_list[j] > 0]
     el.free = sorted(
@@ -1823,7 +1863,7 @@ def _tiny(
     )
     if el is None:
         return None
-    run = _tiny_run(el, Fraction(el.budget, el.n_voters))
+    run = _tiny_run(el, el.b0)
     if not isinstance(run, _TinyRun) or not _tiny_stops(el, run, completion):
         return None
     return _tiny_result(el, run, completion, progress)
@@ -1843,9 +1883,10 @@ def _tiny_run(
     certified split. (C2): the run ends after the same rounds, when nothing is affordable."""
     n_all, n_projects, n_voters = el.n_all, el.n_projects, el.n_voters
     sup_rows, sup_u, total, c_list, prio = el.sup_rows, el.sup_u, el.total, el.c_list, el.prio
+    sup_mf = el.sup_mf
     mult, mf, least_m, masks = el.mult, el.mf, el.least_m, el.masks
     cost_utility = el.cost_utility
-    bf = float(b)
+    bf = b.numerator / b.denominator  # as float(b), without its call
     D = 2.0 * n_voters * _EPS * bf
     Nb = n_voters * bf
     beta = [bf] * n_all
@@ -1861,8 +1902,10 @@ def _tiny_run(
     for j in el.cands:
         lo[j] = c_list[j] / total[j] * (1.0 - 4 * _EPS)
     hi = [0.0] * n_projects
-    # a fresh evaluation: (rho', err, rich utility, supporters' positions by beta / u, split k)
-    evals: list[tuple[float, float, int, list[int], int] | None] = [None] * n_projects
+    # a fresh evaluation: (rho', err, rich utility, supporters' positions by beta / u or None
+    # when everybody is rich, split k, the least key beta / u)
+    evals: list[tuple[float, float, int, list[int] | None, int, float] | None]
+    evals = [None] * n_projects
     certified = [False] * n_projects
     rounds: list[int] = []
     rhos: list[tuple[int, int]] = []  # exact price factors P / Q of the rounds
@@ -1909,35 +1952,51 @@ def _tiny_run(
         r_int = total[j]
         rho = -1.0
         k = 0
+        # everybody rich (k = 0) is the usual case: told by the least key, without sorting
+        order: list[int] | None = None
+        slack = 2.0 * (len(r_j) + 2.0) * _EPS * (Nb + c)
         if cost_utility:
-            order = sorted(r_j, key=beta.__getitem__)
-            mu_c = c_list[j]
-            for i in order:
-                x = (c - pm) / r_int
-                if x * c <= beta[i]:
-                    rho = x
-                    break
-                pm += mf[i] * beta[i]
-                r_int -= mult[i] * mu_c
-                k += 1
+            low = min(map(beta.__getitem__, r_j))
+            x = c / r_int
+            if x * c <= low:
+                rho = x
+            elif sum(map(mul, sup_mf[j], map(beta.__getitem__, r_j))) < c - D - slack:
+                return False  # its supporters' money is short of its cost (no need to sort)
+            else:
+                order = sorted(r_j, key=beta.__getitem__)
+                mu_c = c_list[j]
+                for i in order:
+                    x = (c - pm) / r_int
+                    if x * c <= beta[i]:
+                        rho = x
+                        break
+                    pm += mf[i] * beta[i]
+                    r_int -= mult[i] * mu_c
+                    k += 1
         else:
             uf = sup_u[j]
             keys = list(map(truediv, map(beta.__getitem__, r_j), uf))
-            order = sorted(range(len(r_j)), key=keys.__getitem__)
-            for t in order:
-                i = r_j[t]
-                x = (c - pm) / r_int
-                if x * uf[t] <= beta[i]:
-                    rho = x
-                    break
-                pm += mf[i] * beta[i]
-                r_int -= mult[i] * uf[t]
-                k += 1
-        slack = 2.0 * (len(r_j) + 2.0) * _EPS * (Nb + c)
+            low = min(keys)
+            x = c / r_int
+            if x <= low:
+                rho = x
+            elif sum(map(mul, sup_mf[j], map(beta.__getitem__, r_j))) < c - D - slack:
+                return False
+            else:
+                order = sorted(range(len(r_j)), key=keys.__getitem__)
+                for t in order:
+                    i = r_j[t]
+                    x = (c - pm) / r_int
+                    if x * uf[t] <= beta[i]:
+                        rho = x
+                        break
+                    pm += mf[i] * beta[i]
+                    r_int -= mult[i] * uf[t]
+                    k += 1
         if rho < 0:  # everybody poor: unaffordable unless the money is about the cost
             return False if pm < c - D - slack else None
         err = (D + slack) / r_int + 4 * _EPS * rho
-        evals[j] = (rho, err, r_int, order, k)
+        evals[j] = (rho, err, r_int, order, k, low)
         certified[j] = False
         lo[j] = rho - err
         hi[j] = rho + err
@@ -1948,31 +2007,40 @@ def _tiny_run(
         the boundary (step 2); False if too close to tell."""
         ev = evals[j]
         assert ev is not None
-        rho, err, _, order, k = ev
+        rho, err, _, order, k, low = ev
         r_j = sup_rows[j]
         tol = D / least_m[j]
+        # the poorest rich supporter's key (order None: everybody rich, the least key)
+        if order is None:
+            rich_key: float | None = low
+        elif k < len(order):
+            t = order[k]
+            rich_key = beta[t] if cost_utility else beta[r_j[t]] / sup_u[j][t]
+        else:
+            rich_key = None
         if cost_utility:
             cu = c_list[j]
             ru = rho * cu
             if k > 0:
+                assert order is not None
                 b_i = beta[order[k - 1]]
                 if ru - b_i <= tol + err * cu + 8 * _EPS * (abs(b_i) + ru):
                     return False
-            if k < len(order):
-                b_i = beta[order[k]]
+            if rich_key is not None:
+                b_i = rich_key
                 if b_i - ru <= tol + err * cu + 8 * _EPS * (abs(b_i) + ru):
                     return False
         else:
             us = sup_u[j]
             tol /= min(us)
             if k > 0:
+                assert order is not None
                 t = order[k - 1]
                 key = beta[r_j[t]] / us[t]
                 if rho - key <= tol + err + 8 * _EPS * (abs(key) + rho):
                     return False
-            if k < len(order):
-                t = order[k]
-                key = beta[r_j[t]] / us[t]
+            if rich_key is not None:
+                key = rich_key
                 if key - rho <= tol + err + 8 * _EPS * (abs(key) + rho):
                     return False
         certified[j] = True
@@ -1982,7 +2050,9 @@ def _tiny_run(
         """The exact price factor ``P / Q`` of ``j``, from its certified split."""
         ev = evals[j]
         assert ev is not None
-        _, _, r_int, order, k = ev
+        _, _, r_int, order, k, _ = ev
+        if order is None:  # everybody rich
+            return c_list[j] * g, g * r_int
         if sets[j] is None:
             sets[j] = set(sup_rows[j])
         poor = order[:k] if cost_utility else [sup_rows[j][t] for t in order[:k]]
@@ -2060,13 +2130,16 @@ def _tiny_run(
         # fund w: the exact price factor from the certified split, budgets moved as mes does
         ev = evals[w]
         assert ev is not None
-        _, _, r_int, order, k = ev
+        _, _, r_int, order, k, low = ev
         r_j = sup_rows[w]
         if sets[w] is None:  # read by exact_money in the next rounds
             sets[w] = set(r_j)
-        if cost_utility:
+        if order is None:  # everybody rich
+            poor, rich = [], r_j
+        elif cost_utility:
             poor = order[:k]
             rich = order[k:]
+            low = beta[rich[0]] if rich else 0.0  # sorted by budget
         else:
             poor = list(map(r_j.__getitem__, order[:k]))
             rich = list(map(r_j.__getitem__, order[k:]))
@@ -2082,7 +2155,7 @@ def _tiny_run(
             exh[i] = True
         if cost_utility:
             ru = rho * c_list[w]
-            if not rich or beta[rich[0]] >= ru:  # sorted by budget: every rich voter pays ru
+            if not rich or low >= ru:  # the least budget among them: every rich voter pays ru
                 vals += [ru] * len(rich)
                 for i in rich:
                     beta[i] -= ru
@@ -2094,7 +2167,10 @@ def _tiny_run(
         else:
             # the certified split (step 2) leaves every rich voter more than rho u: each
             # pays rho u, as min(beta, rho u) in mes
-            rus = list(map(rho.__mul__, map(sup_u[w].__getitem__, order[k:])))
+            if order is None:
+                rus = list(map(rho.__mul__, sup_u[w]))
+            else:
+                rus = list(map(rho.__mul__, map(sup_u[w].__getitem__, order[k:])))
             vals += rus
             for i, ru in zip(rich, rus, strict=True):
                 beta[i] -= ru
@@ -2205,7 +2281,7 @@ def _tiny_walk(
     run one by one without trying. Which budgets are tried only matters for speed: the result
     is the unit scan's. None on an uncertain run."""
     n = el.n_voters
-    state = _tiny_run(el, Fraction(el.budget, n))
+    state = _tiny_run(el, el.b0)
     if not isinstance(state, _TinyRun):
         return None
     k, step = 0, 1

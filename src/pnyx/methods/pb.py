@@ -180,6 +180,7 @@ class Profile:
             scores=scores,
             id_rank=id_rank,
             priority={},
+            priority_arrays={},
             results=results,
             budget=self.money(self.budget),
         )
@@ -252,6 +253,7 @@ class _Lists(NamedTuple):
     scores: list[int]
     id_rank: list[int]
     priority: dict[str, list[int]]  # tie-breaking rank per ``ties``, filled on first use
+    priority_arrays: dict[str, IntArray]  # the same as read-only arrays
     results: list[dict[str, Any]]  # the fields of each ProjectResult a rule does not change
     budget: Number  # the budget in currency units, as Outcome.budget shows it
 
@@ -385,6 +387,12 @@ def _profile_from_election(election: Election) -> Profile:
         threshold = Fraction(
             parse_number(election.meta["min_project_score_threshold"], "threshold")
         )
+    votes = np.asarray(votes, dtype=np.int64)
+    scores = np.asarray(scores, dtype=np.int64)
+    for array in (costs, utilities, multiplicity, voter_ballot, votes, scores):
+        # a profile is frozen: its arrays too, so that a count may trust what an earlier
+        # count of the same profile checked (mes.Supporters.checked)
+        array.setflags(write=False)
     return Profile(
         project_ids=tuple(p.id for p in projects),
         names=tuple(p.name for p in projects),
@@ -395,8 +403,8 @@ def _profile_from_election(election: Election) -> Profile:
         multiplicity=multiplicity,
         voter_ballot=voter_ballot,
         points_scale=points_scale,
-        votes=np.asarray(votes, dtype=np.int64),
-        scores=np.asarray(scores, dtype=np.int64),
+        votes=votes,
+        scores=scores,
         vote_type=vote_type,
         threshold=threshold,
         meta=dict(election.meta),
@@ -404,8 +412,14 @@ def _profile_from_election(election: Election) -> Profile:
 
 
 def tie_priority(profile: Profile, ties: str = "id") -> IntArray:
-    """Rank of each project in the tie-breaking order (0 wins every tie)."""
-    return np.array(_priority(profile, ties), dtype=np.int64)
+    """Rank of each project in the tie-breaking order (0 wins every tie); read-only, cached on
+    the profile."""
+    arrays = profile._lists.priority_arrays
+    cached = arrays.get(ties)
+    if cached is None:
+        cached = arrays[ties] = np.array(_priority(profile, ties), dtype=np.int64)
+        cached.setflags(write=False)
+    return cached
 
 
 def _priority(profile: Profile, ties: str) -> list[int]:
@@ -1292,7 +1306,11 @@ def method_of_equal_shares(
         projects,
         completion=completion,
         payments=(lambda: result.payments if scale == 1 else result.payments / scale),
-        final_budget=Fraction(result.final_budget) / scale,
+        final_budget=(
+            result.final_budget
+            if scale == 1
+            else Fraction(result.final_budget.numerator, result.final_budget.denominator * scale)
+        ),
     )
 
 
