@@ -610,3 +610,55 @@ def test_elections_kept_with_the_supporters_follow_the_budget_and_the_ties(seed:
                 )  # type: ignore[arg-type]
                 assert_same(kept, fresh, (seed, completion, budget))
     assert 1 <= len(supporters.tiny_elections) <= mes_small._TINY_ELECTIONS_KEPT
+
+
+def test_budgets_that_fund_everything_are_counted_in_closed_form() -> None:
+    """Where every voter's load ``sum_j rho_j u_ij`` (``rho_j = c_j / sum m u``) stays below
+    the per-voter budget, the first run is written in closed form (``_all_funded``): the same
+    result as the unit scan of ``mes``, every completion; elsewhere the run decides."""
+    closed = declined = 0
+    for seed in range(80):
+        rng = np.random.default_rng(7000 + seed)
+        n_projects, n_ballots = int(rng.integers(1, 7)), int(rng.integers(1, 12))
+        costs = rng.integers(1, 50, size=n_projects) * int(rng.choice([1, 3, 100]))
+        approval = seed % 2 == 0
+        shown = rng.random((n_ballots, n_projects)) < rng.uniform(0.2, 0.9)
+        utilities = shown if approval else shown * rng.integers(1, 6, size=shown.shape)
+        c, u, m, _ = _args(costs, utilities, rng.integers(1, 4, size=n_ballots))
+        prio = rng.permutation(n_projects).astype(np.int64)
+        budget = int(int(costs.sum()) * rng.uniform(0.9, 4.0))
+        el = mes_small._tiny_election(c, budget, u, m, prio, approval, None)
+        if el is None:
+            continue
+        if mes_small._all_funded(el) is None:
+            declined += 1
+        else:
+            closed += 1
+        for completion in COMPLETIONS:
+            ours, ref = both(c, budget, u, m, prio, cost_utility=approval, completion=completion)
+            assert_same(ours, ref, (seed, completion))
+    assert closed >= 10 and declined >= 10, (closed, declined)
+
+
+def test_closed_form_ties_and_the_voter_left_with_nothing() -> None:
+    # A (10) and B (20), both approved by the three voters, budget 90: rho = 1/3 for both,
+    # an exact tie that the priority settles; each voter pays 10/3 and 20/3
+    c, u, m, _ = _args([10, 20], [[1, 1]] * 3)
+    for prio, order in (([0, 1], (0, 1)), ([1, 0], (1, 0))):
+        p = np.asarray(prio, dtype=np.int64)
+        el = mes_small._tiny_election(c, 90, u, m, p, True, None)
+        assert el is not None
+        run = mes_small._all_funded(el)
+        assert run is not None and tuple(run.rounds) == order
+        ours, ref = both(c, 90, u, m, p, cost_utility=True, completion="none")
+        assert ours.selected == order
+        assert_same(ours, ref)
+        np.testing.assert_allclose(ours.payments, [[10 / 3, 20 / 3]] * 3)
+    # voter 0 alone approves A (10) with a share of exactly 10: left with nothing, so the
+    # closed form declines and the run funds A and B
+    c, u, m, p = _args([10, 5], [[1, 0], [0, 1]])
+    el = mes_small._tiny_election(c, 20, u, m, p, True, None)
+    assert el is not None and mes_small._all_funded(el) is None
+    ours, ref = both(c, 20, u, m, p, cost_utility=True, completion="none")
+    assert set(ours.selected) == {0, 1}
+    assert_same(ours, ref)

@@ -218,20 +218,26 @@ def _tiny_fits(
     multiplicity: IntArray,
     cells: int = _TINY_CELLS,
     merge: int = _TINY_MERGE,
+    supporters: Supporters | None = None,
 ) -> bool:
     """Whether the plain-Python first run is worth trying (see :func:`small_applies`): at most
-    ``cells`` ballots x projects and ``merge`` voters per distinct ballot."""
+    ``cells`` ballots x projects and ``merge`` voters per distinct ballot (counted by the
+    ``supporters`` of this election where given, with every ballot counting)."""
     n_ballots, n_projects = utilities.shape
     if n_ballots * n_projects > cells:
         return False
+    if supporters is not None and supporters.every_ballot_counts:
+        return supporters.n_voters <= merge * n_ballots
     mult = multiplicity.tolist()
     n_live = sum(1 for m in mult if m > 0)
     return bool(0 < sum(mult) <= merge * n_live)
 
 
-def _walk_fits(utilities: IntArray, multiplicity: IntArray) -> bool:
+def _walk_fits(
+    utilities: IntArray, multiplicity: IntArray, supporters: Supporters | None = None
+) -> bool:
     """Whether a completion is scanned by plain-Python runs (:func:`_tiny_walk`)."""
-    return _tiny_fits(utilities, multiplicity, _WALK_CELLS, _WALK_MERGE)
+    return _tiny_fits(utilities, multiplicity, _WALK_CELLS, _WALK_MERGE, supporters)
 
 
 def _scan_fits(
@@ -311,14 +317,17 @@ def dispatch(
     if completion == "none" and utilities.size > _TINY_CELLS_ONE_RUN:
         return None
     walked = False  # the plain-Python walk ran (and with it the first run)
-    if completion != "none" and _walk_fits(utilities, multiplicity):
+    if completion != "none" and _walk_fits(utilities, multiplicity, supporters):
         el = _tiny_election(costs, budget, utilities, multiplicity, prio, cost_utility, supporters)
         if el is not None:
             result = _tiny_walk(el, completion, increment, progress)
             if result is not None:
                 return result
             walked = True
-    tiny = not walked and (completion == "none" or _tiny_fits(utilities, multiplicity))
+    tiny = not walked and (
+        completion == "none"
+        or _tiny_fits(utilities, multiplicity, _TINY_CELLS, _TINY_MERGE, supporters)
+    )
     if tiny:
         done = _tiny(
             costs,
@@ -1863,10 +1872,59 @@ def _tiny(
     )
     if el is None:
         return None
-    run = _tiny_run(el, el.b0)
+    run = _all_funded(el) or _tiny_run(el, el.b0)
     if not isinstance(run, _TinyRun) or not _tiny_stops(el, run, completion):
         return None
     return _tiny_result(el, run, completion, progress)
+
+
+def _all_funded(el: _TinyElection) -> _TinyRun | None:
+    """The run at ``b_0`` in closed form where every supporter of every candidate stays rich:
+    else None. A supporter who holds ``rho u`` pays ``rho u``, so while everybody holds
+    enough, project ``j``'s price factor is ``rho_j = c_j / sum m u`` whatever was funded
+    before. If every voter's load ``sum_j rho_j u_ij`` over all the candidates they support
+    stays below ``b_0``, each supporter holds ``rho_j u_ij`` when ``j``'s turn comes (payments
+    are never negative), so MES funds every candidate by increasing ``rho_j`` (exact ties by
+    the priority), each supporter paying ``rho_j u_ij``: small district elections whose
+    budget covers every project (Gdansk 2020 Przerobka)."""
+    cands, c_list, total = el.cands, el.c_list, el.total
+    if not cands or sum([c_list[j] for j in cands]) > el.budget:  # loads sum to the cost
+        return None
+    sup_rows, sup_u, prio = el.sup_rows, el.sup_u, el.prio
+    loads = [0.0] * el.n_all
+    rho_of = [0.0] * el.n_projects
+    for j in cands:
+        rho = rho_of[j] = c_list[j] / total[j]  # int / int: correctly rounded
+        if el.cost_utility:
+            ru = rho * c_list[j]
+            for i in sup_rows[j]:
+                loads[i] += ru
+        else:
+            for i, u in zip(sup_rows[j], sup_u[j], strict=True):
+                loads[i] += rho * u
+    # each load is a sum of at most len(cands) rounded products: a relative error below
+    # (len(cands) + 2) * 2 eps; b_0 = budget / n_voters as a float is within eps of it
+    b0 = el.b0
+    margin = 4 * (len(cands) + 2) * _EPS
+    if max(loads) * (1.0 + margin) >= b0.numerator / b0.denominator * (1.0 - margin):
+        return None
+    rounds = sorted(cands, key=lambda j: (rho_of[j], prio[j]))
+    # floats order the factors (rounding is monotone); exact ties go by the priority
+    for a, z in zip(rounds, rounds[1:], strict=False):
+        if rho_of[a] == rho_of[z] and c_list[a] * total[z] != c_list[z] * total[a]:
+            return None  # equal floats of different factors: let the run compare them
+    rhos: list[tuple[int, int]] = []
+    pay_vals: list[list[float]] = []
+    for w in rounds:
+        cd = gcd(c_list[w], total[w])
+        rhos.append((c_list[w] // cd, total[w] // cd))
+        rho = rho_of[w]
+        if el.cost_utility:
+            pay_vals.append([rho * c_list[w]] * len(sup_rows[w]))
+        else:
+            pay_vals.append(list(map(rho.__mul__, sup_u[w])))
+    pay_rows = [sup_rows[w] for w in rounds]
+    return _TinyRun(b0, rounds, rhos, pay_rows, pay_vals, sum([c_list[j] for j in rounds]))
 
 
 def _tiny_run(
@@ -2281,7 +2339,7 @@ def _tiny_walk(
     run one by one without trying. Which budgets are tried only matters for speed: the result
     is the unit scan's. None on an uncertain run."""
     n = el.n_voters
-    state = _tiny_run(el, el.b0)
+    state = _all_funded(el) or _tiny_run(el, el.b0)
     if not isinstance(state, _TinyRun):
         return None
     k, step = 0, 1
