@@ -227,7 +227,7 @@ def _tiny_fits(
     if n_ballots * n_projects > cells:
         return False
     if supporters is not None and supporters.every_ballot_counts:
-        return supporters.n_voters <= merge * n_ballots
+        return bool(supporters.n_voters <= merge * n_ballots)
     mult = multiplicity.tolist()
     n_live = sum(1 for m in mult if m > 0)
     return bool(0 < sum(mult) <= merge * n_live)
