@@ -128,3 +128,11 @@ def test_the_dispatch_walks_small_elections_and_not_merged_ones(runs: list[str])
     )
     merged = mes.equal_shares(costs, 100_000, u, m, p, **kwargs)  # type: ignore[arg-type]
     assert merged.selected == (0, 1, 2) and not runs
+    # the same two choices where the voters per ballot are read from the supporters given
+    supporters = mes.Supporters(costs, u, m, True)
+    merged = mes.equal_shares(costs, 100_000, u, m, p, supporters=supporters, **kwargs)  # type: ignore[arg-type]
+    assert merged.selected == (0, 1, 2) and not runs
+    costs, u, m, p = _args(TIE_COSTS, TIE_BALLOTS)
+    supporters = mes.Supporters(costs, u, m, True)
+    walked = mes.equal_shares(costs, 1_000, u, m, p, supporters=supporters, **kwargs)  # type: ignore[arg-type]
+    assert walked.selected == (0, 1, 2) and runs
