@@ -134,10 +134,15 @@ Python floats (one column; the split of a project is its supporters sorted by ``
 certified as in step 2 from the two supporters either side of the boundary; budgets move by
 ``float(rho)`` of the exact price factor, as in ``mes``), where numpy's per-call cost would be
 the whole cost. It is lazy: price factors only grow, so a project is evaluated again only if it
-may win the round and one of its supporters paid since (see :func:`_tiny`). When the scan stops
-there (or ``completion="none"``) that is the result; otherwise, or on any uncertain decision,
-the numpy scan starts afresh (or, from :func:`dispatch`, ``mes`` takes over when the numpy scan
-does not suit the election).
+may win the round and one of its supporters paid since (see :func:`_tiny`). An evaluation
+whose supporters all hold their share at the price factor ``c / sum m u`` (the usual case in
+early rounds) is told by the least key, without sorting; one whose supporters' money is short
+of the cost is dropped before sorting. Where every voter's load ``sum_j u_ij c_j / sum m u``
+over all candidates stays below ``b_0``, the run is written in closed form (every candidate
+funded, see :func:`_all_funded`). When the scan stops there (or ``completion="none"``) that is
+the result; otherwise, or on any uncertain decision, the numpy scan starts afresh (or, from
+:func:`dispatch`, ``mes`` takes over when the numpy scan does not suit the election). Small
+completions are walked by such runs instead (:func:`_tiny_walk`).
 
 Where it applies
 ----------------
