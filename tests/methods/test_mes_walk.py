@@ -3,10 +3,13 @@ accepted by monotone certificates shown inside the run, against ``mes``'s unit-b
 
 from __future__ import annotations
 
+from fractions import Fraction
+from pathlib import Path
+
 import numpy as np
 import pytest
 
-from pnyx.methods import mes, mes_small, pb
+from pnyx.methods import mes, mes_small, pabulib, pb
 from pnyx.methods.mes import COMPLETIONS, MesResult, equal_shares
 
 from .test_mes_small import _args, assert_same, random_case
@@ -136,3 +139,163 @@ def test_the_dispatch_walks_small_elections_and_not_merged_ones(runs: list[str])
     supporters = mes.Supporters(costs, u, m, True)
     walked = mes.equal_shares(costs, 1_000, u, m, p, supporters=supporters, **kwargs)  # type: ignore[arg-type]
     assert walked.selected == (0, 1, 2) and runs
+
+
+def test_the_affine_certificate_spares_runs_near_ties(
+    reference_data: Path, runs: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where a competitor's price factor stays close to the winner's, the monotone
+    certificate fails over even a few units; the affine one (same supporters paying
+    everything at both budgets) accepts the jump. On Assen 2024 (MES+add1, the city's rule)
+    the walk needs fewer runs with it and finds the same outcome as without it, which is the
+    city's."""
+    path = reference_data / "pb" / "Netherlands_Assen_2024.pb"
+    if not path.is_file():
+        pytest.skip(f"{path} not in the reference data")
+    profile = pb.profile_from_election(pabulib.read_pb(path))
+    args = (
+        profile.costs,
+        profile.budget,
+        profile.utilities,
+        profile.multiplicity,
+        pb.tie_priority(profile, "id"),
+    )
+    kwargs = dict(cost_utility=True, completion="add1", increment=profile.scale)
+    with_affine = _walk(*args, **kwargs)  # type: ignore[arg-type]
+    runs_with = len(runs)
+    runs.clear()
+    monkeypatch.setattr(mes_small, "_same_split", lambda a, b: False)  # no affine certificate
+    without = _walk(*args, **kwargs)  # type: ignore[arg-type]
+    assert with_affine is not None and without is not None
+    assert_same(with_affine, without)
+    assert runs_with < len(runs)
+    funded = {profile.project_ids[j] for j in with_affine.selected}
+    city = {p.id for p in pabulib.read_pb(path).projects if p.extra.get("selected") == "1"}
+    assert funded == city
+
+
+def _mid_sized(seed: int) -> tuple[tuple[np.ndarray, ...], dict[str, object]]:
+    """Elections about Assen's size (10-15 projects, 60-200 voters), where price factors come
+    close to each other often enough for the affine certificate to matter."""
+    vote_type = ["approval", "cumulative", "approval"][seed % 3]
+    election = pb.random_election(
+        seed, n_projects=10 + seed % 6, n_voters=60 + 7 * (seed % 20), vote_type=vote_type
+    )
+    profile = pb.profile_from_election(election)
+    args = (
+        profile.costs,
+        profile.budget,
+        profile.utilities,
+        profile.multiplicity,
+        pb.tie_priority(profile, "id"),
+    )
+    return args, dict(cost_utility=vote_type == "approval", increment=profile.scale)
+
+
+@pytest.mark.parametrize("seed", range(48))
+def test_the_walk_of_mid_sized_elections_equals_the_unit_scan(seed: int) -> None:
+    args, kwargs = _mid_sized(seed)
+    for completion in ("add1", "add1-no-stop"):
+        ours = _walk(*args, completion=completion, **kwargs)  # type: ignore[arg-type]
+        ref = equal_shares(*args, completion=completion, scan="unit", **kwargs)  # type: ignore[arg-type]
+        if ours is not None:
+            assert_same(ours, ref, (seed, completion))
+
+
+def test_the_affine_certificate_is_used_on_mid_sized_elections(
+    runs: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not vacuous: on a fair share of the elections above the walk needs fewer runs with the
+    affine certificate than without it."""
+    spared = 0
+    for seed in range(48):
+        args, kwargs = _mid_sized(seed)
+        monkeypatch.setattr(mes_small, "_same_split", _SAME_SPLIT)
+        runs.clear()
+        _walk(*args, completion="add1", **kwargs)  # type: ignore[arg-type]
+        with_affine = len(runs)
+        monkeypatch.setattr(mes_small, "_same_split", lambda a, b: False)
+        runs.clear()
+        _walk(*args, completion="add1", **kwargs)  # type: ignore[arg-type]
+        spared += with_affine < len(runs)
+    assert spared >= 6, spared
+
+
+_SAME_SPLIT = mes_small._same_split
+
+
+@pytest.mark.parametrize("chunk", range(4))
+def test_every_jump_of_the_walk_keeps_the_outcome_at_every_unit_in_between(
+    chunk: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each certificate the walk accepts (monotone or affine) claims that MES funds the same
+    sequence at every unit between its two budgets: checked unit by unit by plain runs."""
+    accepted: list[tuple[object, object]] = []
+    original = mes_small._tiny_run
+
+    def recording(el, b, base=None):  # type: ignore[no-untyped-def]
+        out = original(el, b, base)
+        if base is not None and isinstance(out, mes_small._TinyRun):
+            accepted.append((el, base, out))
+        return out
+
+    monkeypatch.setattr(mes_small, "_tiny_run", recording)
+    checked = 0
+    for seed in range(chunk, 48, 4):
+        args, kwargs = _mid_sized(seed)
+        accepted.clear()
+        _walk(*args, completion="add1", **kwargs)  # type: ignore[arg-type]
+        for el, base, run in accepted:  # type: ignore[misc]
+            step = kwargs["increment"]
+            unit = base.b + Fraction(step)  # type: ignore[operator]
+            while unit < run.b:
+                inside = original(el, unit)
+                if inside is not None:  # None: too close for floats there
+                    assert isinstance(inside, mes_small._TinyRun)
+                    assert inside.rounds == base.rounds, (seed, unit)
+                    checked += 1
+                unit += step  # type: ignore[operator]
+    assert checked > 0
+
+
+@pytest.mark.parametrize("seed", [198, 449])
+def test_jumps_where_the_affine_premises_matter(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two elections (found by searching 900 random ones) where the affine certificate,
+    without its premise that the competitor's supporters paying everything are the same at
+    both budgets (449; 198 also needs the winners'), would accept a jump over a change of
+    outcome: every accepted jump is checked unit by unit."""
+    vote_type = ["approval", "cumulative", "approval"][seed % 3]
+    election = pb.random_election(
+        seed, n_projects=6 + seed % 12, n_voters=30 + 5 * (seed % 40), vote_type=vote_type
+    )
+    profile = pb.profile_from_election(election)
+    el = mes_small._tiny_election(
+        profile.costs,
+        profile.budget,
+        profile.utilities,
+        profile.multiplicity,
+        pb.tie_priority(profile, "id"),
+        vote_type == "approval",
+        None,
+    )
+    assert el is not None
+    accepted: list[tuple[mes_small._TinyRun, mes_small._TinyRun]] = []
+    original = mes_small._tiny_run
+
+    def recording(el, b, base=None):  # type: ignore[no-untyped-def]
+        out = original(el, b, base)
+        if base is not None and isinstance(out, mes_small._TinyRun):
+            accepted.append((base, out))
+        return out
+
+    monkeypatch.setattr(mes_small, "_tiny_run", recording)
+    assert mes_small._tiny_walk(el, "add1", profile.scale, None) is not None
+    assert accepted
+    for base, run in accepted:
+        unit = base.b + profile.scale
+        while unit < run.b:
+            inside = original(el, unit)
+            if inside is not None:  # None: too close for floats there, the jump decides it
+                assert isinstance(inside, mes_small._TinyRun)
+                assert inside.rounds == base.rounds, (base.b, unit, run.b)
+            unit += profile.scale

@@ -1821,7 +1821,18 @@ class _TinyRun:
     exact price factors ``(P, Q)`` (reduced), who paid what in each round and the cost of the
     winners."""
 
-    __slots__ = ("b", "pay_rows", "pay_vals", "rhos", "rounds", "spent")
+    __slots__ = (
+        "b",
+        "betas",
+        "certified",
+        "errors",
+        "evals",
+        "pay_rows",
+        "pay_vals",
+        "rhos",
+        "rounds",
+        "spent",
+    )
 
     def __init__(
         self,
@@ -1831,9 +1842,35 @@ class _TinyRun:
         pay_rows: list[list[int]],
         pay_vals: list[list[float]],
         spent: int,
+        evals: list[list[_Eval | None]] | None = None,
+        certified: list[list[bool]] | None = None,
+        betas: list[list[float]] | None = None,
+        errors: list[float] | None = None,
     ) -> None:
         self.b, self.rounds, self.rhos, self.spent = b, rounds, rhos, spent
         self.pay_rows, self.pay_vals = pay_rows, pay_vals
+        # each round's valid evaluations as the winner was chosen, which were certified, the
+        # budgets and their error bound then (read by the affine certificate of a run at a
+        # larger budget, see _tiny_run)
+        self.evals, self.certified, self.betas, self.errors = evals, certified, betas, errors
+
+
+# a fresh evaluation: (rho', err, rich utility, supporters' positions by beta / u or None when
+# everybody is rich, split k, the least key beta / u)
+_Eval = tuple[float, float, int, list[int] | None, int, float]
+
+
+def _same_split(a: _Eval, b: _Eval) -> bool:
+    """Whether two evaluations of the same project have the same supporters paying all they
+    hold."""
+    k = a[4]
+    if k != b[4]:
+        return False
+    if k == 0:
+        return True
+    order_a, order_b = a[3], b[3]
+    assert order_a is not None and order_b is not None
+    return set(order_a[:k]) == set(order_b[:k])
 
 
 class _Uncertified:
@@ -1932,6 +1969,50 @@ def _all_funded(el: _TinyElection) -> _TinyRun | None:
     return _TinyRun(b0, rounds, rhos, pay_rows, pay_vals, sum([c_list[j] for j in rounds]))
 
 
+def _split_certified(el: _TinyElection, j: int, ev: _Eval, beta: list[float], D: float) -> bool:
+    """Whether the split of ``ev``, an evaluation of ``j`` at the budgets ``beta`` (float
+    errors bounded by ``D``), is certified from the supporters on either side of the boundary
+    (step 2); False if too close to tell."""
+    sup_rows, sup_u, c_list = el.sup_rows, el.sup_u, el.c_list
+    rho, err, _, order, k, low = ev
+    r_j = sup_rows[j]
+    tol = D / el.least_m[j]
+    # the poorest rich supporter's key (order None: everybody rich, the least key)
+    if order is None:
+        rich_key: float | None = low
+    elif k < len(order):
+        t = order[k]
+        rich_key = beta[t] if el.cost_utility else beta[r_j[t]] / sup_u[j][t]
+    else:
+        rich_key = None
+    if el.cost_utility:
+        cu = c_list[j]
+        ru = rho * cu
+        if k > 0:
+            assert order is not None
+            b_i = beta[order[k - 1]]
+            if ru - b_i <= tol + err * cu + 8 * _EPS * (abs(b_i) + ru):
+                return False
+        if rich_key is not None:
+            b_i = rich_key
+            if b_i - ru <= tol + err * cu + 8 * _EPS * (abs(b_i) + ru):
+                return False
+    else:
+        us = sup_u[j]
+        tol /= min(us)
+        if k > 0:
+            assert order is not None
+            t = order[k - 1]
+            key = beta[r_j[t]] / us[t]
+            if rho - key <= tol + err + 8 * _EPS * (abs(key) + rho):
+                return False
+        if rich_key is not None:
+            key = rich_key
+            if key - rho <= tol + err + 8 * _EPS * (abs(key) + rho):
+                return False
+    return True
+
+
 def _tiny_run(
     el: _TinyElection, b: Fraction, base: _TinyRun | None = None
 ) -> _TinyRun | _Uncertified | None:
@@ -1943,11 +2024,14 @@ def _tiny_run(
     ``(rho_j(b), prio_j) > (theta_t, prio_{j_t})``, ``theta_t`` the winner's exact price
     factor in ``base``: shown by a certified lower bound of ``rho_j(b)`` above ``theta_t``
     (rounded up; a stale bound is evaluated afresh first), else exactly, from ``j``'s
-    certified split. (C2): the run ends after the same rounds, when nothing is affordable."""
+    certified split, or else by the affine certificate (:func:`affine` below: the same
+    supporters pay everything at both budgets). (C2): the run ends after the same rounds, when
+    nothing is affordable. Every run keeps, round by round, its valid evaluations and budgets
+    (``_TinyRun.evals``...), which the affine certificate of a later run reads."""
     n_all, n_projects, n_voters = el.n_all, el.n_projects, el.n_voters
     sup_rows, sup_u, total, c_list, prio = el.sup_rows, el.sup_u, el.total, el.c_list, el.prio
     sup_mf = el.sup_mf
-    mult, mf, least_m, masks = el.mult, el.mf, el.least_m, el.masks
+    mult, mf, masks = el.mult, el.mf, el.masks
     cost_utility = el.cost_utility
     bf = b.numerator / b.denominator  # as float(b), without its call
     D = 2.0 * n_voters * _EPS * bf
@@ -1965,11 +2049,14 @@ def _tiny_run(
     for j in el.cands:
         lo[j] = c_list[j] / total[j] * (1.0 - 4 * _EPS)
     hi = [0.0] * n_projects
-    # a fresh evaluation: (rho', err, rich utility, supporters' positions by beta / u or None
-    # when everybody is rich, split k, the least key beta / u)
-    evals: list[tuple[float, float, int, list[int] | None, int, float] | None]
-    evals = [None] * n_projects
+    evals: list[_Eval | None] = [None] * n_projects  # the valid fresh evaluations
     certified = [False] * n_projects
+    snap_evals: list[list[_Eval | None]] = []
+    snap_certified: list[list[bool]] = []
+    snap_betas: list[list[float]] = []
+    snap_errors: list[float] = []
+    # with base: the first rounds whose winners are known to have kept their splits
+    kept_rounds = [0]
     rounds: list[int] = []
     rhos: list[tuple[int, int]] = []  # exact price factors P / Q of the rounds
     udicts: dict[int, dict[int, int]] = {}  # utilities by ballot (points), on first use
@@ -2066,46 +2153,11 @@ def _tiny_run(
         return True
 
     def certify(j: int) -> bool:
-        """Certify the split of ``j``'s fresh evaluation from the supporters on either side of
-        the boundary (step 2); False if too close to tell."""
+        """Certify the split of ``j``'s fresh evaluation (:func:`_split_certified`)."""
         ev = evals[j]
         assert ev is not None
-        rho, err, _, order, k, low = ev
-        r_j = sup_rows[j]
-        tol = D / least_m[j]
-        # the poorest rich supporter's key (order None: everybody rich, the least key)
-        if order is None:
-            rich_key: float | None = low
-        elif k < len(order):
-            t = order[k]
-            rich_key = beta[t] if cost_utility else beta[r_j[t]] / sup_u[j][t]
-        else:
-            rich_key = None
-        if cost_utility:
-            cu = c_list[j]
-            ru = rho * cu
-            if k > 0:
-                assert order is not None
-                b_i = beta[order[k - 1]]
-                if ru - b_i <= tol + err * cu + 8 * _EPS * (abs(b_i) + ru):
-                    return False
-            if rich_key is not None:
-                b_i = rich_key
-                if b_i - ru <= tol + err * cu + 8 * _EPS * (abs(b_i) + ru):
-                    return False
-        else:
-            us = sup_u[j]
-            tol /= min(us)
-            if k > 0:
-                assert order is not None
-                t = order[k - 1]
-                key = beta[r_j[t]] / us[t]
-                if rho - key <= tol + err + 8 * _EPS * (abs(key) + rho):
-                    return False
-            if rich_key is not None:
-                key = rich_key
-                if key - rho <= tol + err + 8 * _EPS * (abs(key) + rho):
-                    return False
+        if not _split_certified(el, j, ev, beta, D):
+            return False
         certified[j] = True
         return True
 
@@ -2120,6 +2172,46 @@ def _tiny_run(
             sets[j] = set(sup_rows[j])
         poor = order[:k] if cost_utility else [sup_rows[j][t] for t in order[:k]]
         return c_list[j] * g - exact_money(j, poor), g * r_int
+
+    def winner_split_kept(w: int, t: int) -> bool:
+        """Whether ``w``, the winner of round ``t`` here and in ``base``, has the same
+        supporters paying everything at both budgets (both splits certified)."""
+        assert base is not None and base.evals is not None
+        ev_base, ev = base.evals[t][w], evals[w]
+        return ev_base is not None and ev is not None and _same_split(ev_base, ev)
+
+    def winners_kept_splits(t: int) -> bool:
+        """Whether the winners of rounds ``0..t-1`` have the same supporters paying
+        everything here and in ``base`` (checked on first need, round by round)."""
+        assert base is not None and base.evals is not None
+        while kept_rounds[0] < t:
+            s_ = kept_rounds[0]
+            w_ = rounds[s_]
+            ev_base, ev = base.evals[s_][w_], snap_evals[s_][w_]
+            if ev_base is None or ev is None or not _same_split(ev_base, ev):
+                return False
+            kept_rounds[0] += 1
+        return True
+
+    def affine(j: int, w: int, t: int) -> bool:
+        """(C1) for ``j`` in round ``t`` by the affine certificate of ``mes``'s docstring:
+        the winners of rounds ``0..t`` and ``j`` have the same supporters paying everything
+        here and in ``base`` (certified splits), so ``rho_j - rho_w`` is affine in the budget
+        in between; ``j`` lost to ``w`` in ``base`` (it was affordable there: a valid
+        evaluation) and loses here (``w`` won this round), so it loses at every budget
+        between."""
+        assert base is not None
+        if base.evals is None or not winners_kept_splits(t):
+            return False
+        assert base.certified is not None and base.betas is not None and base.errors is not None
+        ev_base, ev = base.evals[t][j], evals[j]
+        if ev_base is None or ev is None or not _same_split(ev_base, ev):
+            return False
+        if not base.certified[t][j] and not _split_certified(
+            el, j, ev_base, base.betas[t], base.errors[t]
+        ):
+            return False
+        return winner_split_kept(w, t)
 
     def beats(w: int, t: int) -> _Uncertified | None:
         """(C1) in round ``t`` against ``base`` (see above), ``w`` this run's winner: None
@@ -2142,7 +2234,7 @@ def _tiny_run(
                 return _UNSHOWN
             t_, u_ = exact_rho(j)
             lhs, rhs = t_ * q_, p_ * u_
-            if lhs < rhs or (lhs == rhs and prio[j] < prio[w]):
+            if (lhs < rhs or (lhs == rhs and prio[j] < prio[w])) and not affine(j, w, t):
                 return _UNSHOWN
         return None
 
@@ -2186,6 +2278,10 @@ def _tiny_run(
                 lhs, rhs = t_ * best_q, best_t * q_
                 if lhs < rhs or (lhs == rhs and prio[j] < prio[w]):
                     w, best_t, best_q = j, t_, q_
+        snap_evals.append(evals[:])  # this round's valid evaluations, for a later run
+        snap_certified.append(certified[:])
+        snap_betas.append(beta[:])
+        snap_errors.append(D)
         if base is not None:
             failed = beats(w, len(rounds))
             if failed is not None:
@@ -2250,7 +2346,18 @@ def _tiny_run(
                 evals[j] = None
     if base is not None and len(rounds) != len(base.rounds):
         return _DIVERGED
-    return _TinyRun(b, rounds, rhos, pay_rows, pay_vals, spent)
+    return _TinyRun(
+        b,
+        rounds,
+        rhos,
+        pay_rows,
+        pay_vals,
+        spent,
+        snap_evals,
+        snap_certified,
+        snap_betas,
+        snap_errors,
+    )
 
 
 def _tiny_stops(el: _TinyElection, run: _TinyRun, completion: str) -> bool:
