@@ -1914,7 +1914,7 @@ def _tiny(
     )
     if el is None:
         return None
-    run = _all_funded(el) or _tiny_run(el, el.b0)
+    run = _all_funded(el) or _tiny_run(el, el.b0, keep=False)  # never a base
     if not isinstance(run, _TinyRun) or not _tiny_stops(el, run, completion):
         return None
     return _tiny_result(el, run, completion, progress)
@@ -2014,7 +2014,7 @@ def _split_certified(el: _TinyElection, j: int, ev: _Eval, beta: list[float], D:
 
 
 def _tiny_run(
-    el: _TinyElection, b: Fraction, base: _TinyRun | None = None
+    el: _TinyElection, b: Fraction, base: _TinyRun | None = None, keep: bool = True
 ) -> _TinyRun | _Uncertified | None:
     """The MES run at the per-voter budget ``b`` in plain Python (see :func:`_tiny`); None on
     any uncertain decision. With ``base``, a run at a smaller budget: the run is also the
@@ -2026,8 +2026,8 @@ def _tiny_run(
     (rounded up; a stale bound is evaluated afresh first), else exactly, from ``j``'s
     certified split, or else by the affine certificate (:func:`affine` below: the same
     supporters pay everything at both budgets). (C2): the run ends after the same rounds, when
-    nothing is affordable. Every run keeps, round by round, its valid evaluations and budgets
-    (``_TinyRun.evals``...), which the affine certificate of a later run reads."""
+    nothing is affordable. With ``keep``, the run keeps, round by round, its valid evaluations
+    and budgets (``_TinyRun.evals``...), which the affine certificate of a later run reads."""
     n_all, n_projects, n_voters = el.n_all, el.n_projects, el.n_voters
     sup_rows, sup_u, total, c_list, prio = el.sup_rows, el.sup_u, el.total, el.c_list, el.prio
     sup_mf = el.sup_mf
@@ -2278,10 +2278,11 @@ def _tiny_run(
                 lhs, rhs = t_ * best_q, best_t * q_
                 if lhs < rhs or (lhs == rhs and prio[j] < prio[w]):
                     w, best_t, best_q = j, t_, q_
-        snap_evals.append(evals[:])  # this round's valid evaluations, for a later run
-        snap_certified.append(certified[:])
-        snap_betas.append(beta[:])
-        snap_errors.append(D)
+        if keep:  # this round's valid evaluations and budgets, for a later run
+            snap_evals.append(evals[:])
+            snap_certified.append(certified[:])
+            snap_betas.append(beta[:])
+            snap_errors.append(D)
         if base is not None:
             failed = beats(w, len(rounds))
             if failed is not None:
@@ -2346,6 +2347,8 @@ def _tiny_run(
                 evals[j] = None
     if base is not None and len(rounds) != len(base.rounds):
         return _DIVERGED
+    if not keep:
+        return _TinyRun(b, rounds, rhos, pay_rows, pay_vals, spent)
     return _TinyRun(
         b,
         rounds,
