@@ -517,3 +517,13 @@ def test_read_only_arrays_are_checked_once_and_others_still_refused():
             prio,
             **{**kwargs, "completion": "add2"},
         )
+    # a read-only view of arrays someone else may write is checked at every count
+    base = profile.multiplicity.copy()
+    view = base[:]
+    view.setflags(write=False)
+    own = Supporters(profile.costs, profile.utilities, view, True)
+    kwargs = {**kwargs, "supporters": own}
+    equal_shares(profile.costs, profile.budget, profile.utilities, view, prio, **kwargs)
+    base[0] = -1
+    with pytest.raises(ValueError, match="non-negative"):
+        equal_shares(profile.costs, profile.budget, profile.utilities, view, prio, **kwargs)

@@ -487,12 +487,14 @@ class Supporters:
         self, costs: IntArray, utilities: IntArray, multiplicity: IntArray, cost_utility: bool
     ) -> bool:
         """Whether a count's validated arguments match (:meth:`matches`). Read-only arrays
-        that matched once (a ``pb.Profile``'s) are remembered in ``checked`` and pass again
-        by identity: a count of the same profile then skips the checks (``equal_shares``)."""
+        that own their data (a ``pb.Profile``'s: nothing can write to them) and matched once
+        are remembered in ``checked`` and pass again by identity: a count of the same profile
+        then skips the checks (``equal_shares``)."""
         if not self.matches(costs, utilities, multiplicity, cost_utility):
             return False
-        if not (costs.flags.writeable or utilities.flags.writeable or multiplicity.flags.writeable):
-            self.checked = (costs, utilities, multiplicity)
+        arrays = (costs, utilities, multiplicity)
+        if all(not a.flags.writeable and a.flags.owndata for a in arrays):
+            self.checked = arrays
         return True
 
     def checked_already(
