@@ -153,13 +153,7 @@ def test_the_affine_certificate_spares_runs_near_ties(
     if not path.is_file():
         pytest.skip(f"{path} not in the reference data")
     profile = pb.profile_from_election(pabulib.read_pb(path))
-    args = (
-        profile.costs,
-        profile.budget,
-        profile.utilities,
-        profile.multiplicity,
-        pb.tie_priority(profile, "id"),
-    )
+    args = _count_args(profile)
     kwargs = dict(cost_utility=True, completion="add1", increment=profile.scale)
     with_affine = _walk(*args, **kwargs)  # type: ignore[arg-type]
     runs_with = len(runs)
@@ -174,7 +168,18 @@ def test_the_affine_certificate_spares_runs_near_ties(
     assert funded == city
 
 
-def _mid_sized(seed: int) -> tuple[tuple[np.ndarray, ...], dict[str, object]]:
+def _count_args(profile: pb.Profile) -> tuple[object, ...]:
+    """A profile's arguments for a count, ties by project id."""
+    return (
+        profile.costs,
+        profile.budget,
+        profile.utilities,
+        profile.multiplicity,
+        pb.tie_priority(profile, "id"),
+    )
+
+
+def _mid_sized(seed: int) -> tuple[tuple[object, ...], dict[str, object]]:
     """Elections about Assen's size (10-15 projects, 60-200 voters), where price factors come
     close to each other often enough for the affine certificate to matter."""
     vote_type = ["approval", "cumulative", "approval"][seed % 3]
@@ -182,13 +187,7 @@ def _mid_sized(seed: int) -> tuple[tuple[np.ndarray, ...], dict[str, object]]:
         seed, n_projects=10 + seed % 6, n_voters=60 + 7 * (seed % 20), vote_type=vote_type
     )
     profile = pb.profile_from_election(election)
-    args = (
-        profile.costs,
-        profile.budget,
-        profile.utilities,
-        profile.multiplicity,
-        pb.tie_priority(profile, "id"),
-    )
+    args = _count_args(profile)
     return args, dict(cost_utility=vote_type == "approval", increment=profile.scale)
 
 
