@@ -3,7 +3,6 @@ accepted by monotone certificates shown inside the run, against ``mes``'s unit-b
 
 from __future__ import annotations
 
-from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
@@ -223,42 +222,60 @@ def test_the_affine_certificate_is_used_on_mid_sized_elections(
 _SAME_SPLIT = mes_small._same_split
 
 
-@pytest.mark.parametrize("chunk", range(4))
-def test_every_jump_of_the_walk_keeps_the_outcome_at_every_unit_in_between(
-    chunk: int, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Each certificate the walk accepts (monotone or affine) claims that MES funds the same
-    sequence at every unit between its two budgets: checked unit by unit by plain runs."""
-    accepted: list[tuple[object, object]] = []
+@pytest.fixture
+def jumps(monkeypatch: pytest.MonkeyPatch) -> list[tuple[object, object, object]]:
+    """Every jump the walk accepts: (election, base run, certified run)."""
+    accepted: list[tuple[object, object, object]] = []
     original = mes_small._tiny_run
 
-    def recording(el, b, base=None):  # type: ignore[no-untyped-def]
-        out = original(el, b, base)
+    def recording(el, b, base=None, **kwargs):  # type: ignore[no-untyped-def]
+        out = original(el, b, base, **kwargs)
         if base is not None and isinstance(out, mes_small._TinyRun):
             accepted.append((el, base, out))
         return out
 
     monkeypatch.setattr(mes_small, "_tiny_run", recording)
+    return accepted
+
+
+def _units_checked(jumps: list[tuple[object, object, object]], increment: int) -> int:
+    """Asserts that MES funds the base's sequence at every unit inside each jump (plain runs;
+    a unit too close for floats is left to the jump); the units checked."""
+    checked = 0
+    for el, base, run in jumps:
+        unit = base.b + increment  # type: ignore[attr-defined]
+        while unit < run.b:  # type: ignore[attr-defined]
+            inside = _PLAIN_RUN(el, unit)  # type: ignore[arg-type]
+            if inside is not None:
+                assert isinstance(inside, mes_small._TinyRun)
+                assert inside.rounds == base.rounds, (base.b, unit, run.b)  # type: ignore[attr-defined]
+                checked += 1
+            unit += increment
+    return checked
+
+
+_PLAIN_RUN = mes_small._tiny_run
+
+
+@pytest.mark.parametrize("chunk", range(4))
+def test_every_jump_of_the_walk_keeps_the_outcome_at_every_unit_in_between(
+    chunk: int, jumps: list[tuple[object, object, object]]
+) -> None:
+    """Each certificate the walk accepts (monotone or affine) claims that MES funds the same
+    sequence at every unit between its two budgets: checked unit by unit by plain runs."""
     checked = 0
     for seed in range(chunk, 48, 4):
         args, kwargs = _mid_sized(seed)
-        accepted.clear()
+        jumps.clear()
         _walk(*args, completion="add1", **kwargs)  # type: ignore[arg-type]
-        for el, base, run in accepted:  # type: ignore[misc]
-            step = kwargs["increment"]
-            unit = base.b + Fraction(step)  # type: ignore[operator]
-            while unit < run.b:
-                inside = original(el, unit)
-                if inside is not None:  # None: too close for floats there
-                    assert isinstance(inside, mes_small._TinyRun)
-                    assert inside.rounds == base.rounds, (seed, unit)
-                    checked += 1
-                unit += step  # type: ignore[operator]
+        checked += _units_checked(jumps, kwargs["increment"])  # type: ignore[arg-type]
     assert checked > 0
 
 
 @pytest.mark.parametrize("seed", [198, 449])
-def test_jumps_where_the_affine_premises_matter(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_jumps_where_the_affine_premises_matter(
+    seed: int, jumps: list[tuple[object, object, object]]
+) -> None:
     """Two elections (found by searching 900 random ones) where the affine certificate,
     without its premise that the competitor's supporters paying everything are the same at
     both budgets (449; 198 also needs the winners'), would accept a jump over a change of
@@ -269,32 +286,12 @@ def test_jumps_where_the_affine_premises_matter(seed: int, monkeypatch: pytest.M
     )
     profile = pb.profile_from_election(election)
     el = mes_small._tiny_election(
-        profile.costs,
-        profile.budget,
-        profile.utilities,
-        profile.multiplicity,
+        *_count_args(profile)[:4],  # type: ignore[arg-type]
         pb.tie_priority(profile, "id"),
         vote_type == "approval",
         None,
     )
     assert el is not None
-    accepted: list[tuple[mes_small._TinyRun, mes_small._TinyRun]] = []
-    original = mes_small._tiny_run
-
-    def recording(el, b, base=None):  # type: ignore[no-untyped-def]
-        out = original(el, b, base)
-        if base is not None and isinstance(out, mes_small._TinyRun):
-            accepted.append((base, out))
-        return out
-
-    monkeypatch.setattr(mes_small, "_tiny_run", recording)
     assert mes_small._tiny_walk(el, "add1", profile.scale, None) is not None
-    assert accepted
-    for base, run in accepted:
-        unit = base.b + profile.scale
-        while unit < run.b:
-            inside = original(el, unit)
-            if inside is not None:  # None: too close for floats there, the jump decides it
-                assert isinstance(inside, mes_small._TinyRun)
-                assert inside.rounds == base.rounds, (base.b, unit, run.b)
-            unit += profile.scale
+    assert jumps
+    _units_checked(jumps, profile.scale)

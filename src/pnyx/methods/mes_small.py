@@ -1746,39 +1746,14 @@ def _tiny_election(
     """The election for :func:`_tiny_run`, or None where floats could not hold its sums
     exactly (or nobody voted). Kept with the caller's ``supporters`` (read-only once built:
     the runs only read it), for the next count of the same budget and tie order."""
-    given = supporters is not None and supporters.every_ballot_counts
-    if given:  # the caller's (every ballot counts)
-        assert supporters is not None
+    if supporters is not None and not supporters.every_ballot_counts:
+        supporters = None  # read from the arrays, where ballots of multiplicity 0 are left out
+    if supporters is not None:
         key = (int(budget), tie_priority.tobytes())
         kept = supporters.tiny_elections
         if key in kept:
-            found: _TinyElection | None = kept[key]
+            found: _TinyElection = kept[key]
             return found
-        el = _new_tiny_election(
-            costs, budget, utilities, multiplicity, tie_priority, cost_utility, supporters
-        )
-        if len(kept) >= _TINY_ELECTIONS_KEPT:
-            kept.clear()
-        kept[key] = el
-        return el
-    return _new_tiny_election(
-        costs, budget, utilities, multiplicity, tie_priority, cost_utility, None
-    )
-
-
-_TINY_ELECTIONS_KEPT = 8  # elections (budgets x tie orders) kept per Supporters
-
-
-def _new_tiny_election(
-    costs: IntArray,
-    budget: int,
-    utilities: IntArray,
-    multiplicity: IntArray,
-    tie_priority: IntArray,
-    cost_utility: bool,
-    supporters: Supporters | None,
-) -> _TinyElection | None:
-    """:func:`_tiny_election`, built afresh."""
     el = _TinyElection()
     el.n_all, el.n_projects = n_all, n_projects = utilities.shape
     if supporters is not None:  # the caller's (every ballot counts)
@@ -1813,7 +1788,14 @@ def _new_tiny_election(
     el.free = sorted(
         (j for j in range(n_projects) if total[j] > 0 and c_list[j] == 0), key=prio.__getitem__
     )
+    if supporters is not None:
+        if len(kept) >= _TINY_ELECTIONS_KEPT:
+            kept.clear()
+        kept[key] = el
     return el
+
+
+_TINY_ELECTIONS_KEPT = 8  # elections (budgets x tie orders) kept per Supporters
 
 
 class _TinyRun:
@@ -2173,20 +2155,15 @@ def _tiny_run(
         poor = order[:k] if cost_utility else [sup_rows[j][t] for t in order[:k]]
         return c_list[j] * g - exact_money(j, poor), g * r_int
 
-    def winner_split_kept(w: int, t: int) -> bool:
-        """Whether ``w``, the winner of round ``t`` here and in ``base``, has the same
-        supporters paying everything at both budgets (both splits certified)."""
-        assert base is not None and base.evals is not None
-        ev_base, ev = base.evals[t][w], evals[w]
-        return ev_base is not None and ev is not None and _same_split(ev_base, ev)
-
     def winners_kept_splits(t: int) -> bool:
-        """Whether the winners of rounds ``0..t-1`` have the same supporters paying
-        everything here and in ``base`` (checked on first need, round by round)."""
+        """Whether the winners of rounds ``0..t`` (those of ``base``: this run has funded
+        the same so far, and chosen the same in round ``t``) have the same supporters paying
+        everything here and in ``base`` (checked on first need, round by round, from the
+        snapshots of both runs)."""
         assert base is not None and base.evals is not None
-        while kept_rounds[0] < t:
+        while kept_rounds[0] <= t:
             s_ = kept_rounds[0]
-            w_ = rounds[s_]
+            w_ = base.rounds[s_]
             ev_base, ev = base.evals[s_][w_], snap_evals[s_][w_]
             if ev_base is None or ev is None or not _same_split(ev_base, ev):
                 return False
@@ -2201,17 +2178,15 @@ def _tiny_run(
         evaluation) and loses here (``w`` won this round), so it loses at every budget
         between."""
         assert base is not None
-        if base.evals is None or not winners_kept_splits(t):
+        if base.evals is None or len(snap_evals) <= t or not winners_kept_splits(t):
             return False
         assert base.certified is not None and base.betas is not None and base.errors is not None
         ev_base, ev = base.evals[t][j], evals[j]
         if ev_base is None or ev is None or not _same_split(ev_base, ev):
             return False
-        if not base.certified[t][j] and not _split_certified(
+        return base.certified[t][j] or _split_certified(
             el, j, ev_base, base.betas[t], base.errors[t]
-        ):
-            return False
-        return winner_split_kept(w, t)
+        )
 
     def beats(w: int, t: int) -> _Uncertified | None:
         """(C1) in round ``t`` against ``base`` (see above), ``w`` this run's winner: None
