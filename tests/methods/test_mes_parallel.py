@@ -94,6 +94,7 @@ def test_the_parallel_completion_equals_the_unit_scan(seed, small, monkeypatch):
     monkeypatch.setattr(mes_small, "ENABLED", small)
     # stages of a few units each, so that the scan is cut many times
     monkeypatch.setattr(mes, "_STAGE_FIRST_UNITS", 1 + seed % 4)
+    monkeypatch.setattr(mes_small, "_first_stage_units", lambda prep: 1 + seed % 4)
     monkeypatch.setattr(mes, "_STAGE_SECONDS", 0.0)
     monkeypatch.setattr(mes, "_SPLIT_SECONDS", 0.0)  # split whenever asked
     monkeypatch.setattr(mes, "_SPLIT_STARTS", 0.0)
@@ -253,3 +254,40 @@ def test_a_failing_stage_is_reported_and_its_processes_stopped():
         mes.staged_stop(scan_range, 2, None)
     assert not multiprocessing.active_children()
     assert set(threading.enumerate()) == before
+
+
+def test_the_stage_that_stops_sends_back_its_run(monkeypatch):
+    """The parent does not count MES again at the stop: the stage that found it sends back its
+    funded projects and price factors, from which the payments are replayed bit for bit as in
+    one process."""
+    monkeypatch.setattr(mes, "_STAGE_SECONDS", 0.0)
+    monkeypatch.setattr(mes_small, "_WALK_CELLS", 0)  # the numpy scan, not the plain walk
+    monkeypatch.setattr(mes_small, "_first_stage_units", lambda prep: 2)
+    exact_outcome = mes_small._exact_outcome
+    checked = 0
+    for seed in range(100, 116):
+        args, kwargs = _election(seed)
+        arrays = [np.asarray(a) for a in (args[0], args[2], args[3])]
+        if not mes_small._scan_fits(*arrays, kwargs["cost_utility"]):
+            continue
+        recounts: list[Fraction] = []
+
+        def recorded(prep, b, recounts=recounts):
+            recounts.append(b)
+            return exact_outcome(prep, b)
+
+        monkeypatch.setattr(mes_small, "_exact_outcome", recorded)
+        alone = mes.equal_shares(*args, **kwargs, completion="add1", workers=1)
+        if recounts:  # an uncertain decision: counted by mes in either case
+            continue
+
+        def refused(prep, b):
+            raise AssertionError(f"MES counted again at {b}")
+
+        monkeypatch.setattr(mes_small, "_exact_outcome", refused)
+        staged = mes.equal_shares(*args, **kwargs, completion="add1", workers=2)
+        assert staged.selected == alone.selected
+        assert staged.final_budget == alone.final_budget
+        np.testing.assert_array_equal(staged.payments, alone.payments)
+        checked += 1
+    assert checked >= 5

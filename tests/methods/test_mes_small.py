@@ -190,13 +190,14 @@ def test_lazy_blocks_record_lower_bounds_below_the_exact_price_factors(
         if out is None or out.pending:
             continue
         state = mes._State(problem, out.b)
+        los = out.los
         for t, q in enumerate(out.rounds):
             for r in range(len(prep.cands)):
                 j = prep.cands[r]
-                if np.isfinite(out._los[t, r]) and state.exact_affordable(j):
-                    assert Fraction(float(out._los[t, r])) <= state._exact_rho_slow(j), (t, j)
+                if np.isfinite(los[t, r]) and state.exact_affordable(j):
+                    assert Fraction(float(los[t, r])) <= state._exact_rho_slow(j), (t, j)
                     checked += 1
-                elif not np.isfinite(out._los[t, r]) and r not in out.rounds[: t + 1]:
+                elif not np.isfinite(los[t, r]) and r not in out.rounds[: t + 1]:
                     # inf: neither funded nor affordable (dropped by a screen, or from the
                     # start as its supporters never hold its cost at that budget)
                     assert not state.exact_affordable(j), (t, j)

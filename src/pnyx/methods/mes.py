@@ -268,7 +268,7 @@ from fractions import Fraction
 from functools import cached_property
 from math import gcd
 from multiprocessing.connection import Connection, wait
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -2351,7 +2351,8 @@ def _complete_disjoint(pr: _Problem, completion: str, increment: int) -> _State:
 
 
 # the scan of one stage of a parallel completion, set before the worker processes are forked
-_STAGED: Callable[[int, int], tuple[Fraction | None, float]] | None = None
+_STAGED: Callable[[int, int], tuple[Any, float]] | None = None
+_Stop = TypeVar("_Stop")  # what a stage's scan reports of its stop
 # in a worker process: its pipe to the parent, and the first unit, start time and start cost
 # (seconds to the scan's first question, -1 before it) of its stage
 _CONTROL: Connection | None = None
@@ -2432,25 +2433,28 @@ def available_workers() -> int:
 
 
 def staged_stop(
-    scan_range: Callable[[int, int], tuple[Fraction | None, float]],
+    scan_range: Callable[[int, int], tuple[_Stop | None, float]],
     workers: int,
     progress: Callable[[float], None] | None,
-) -> Fraction:
-    """The per-voter budget where a completion's scan stops, the scan cut into stages run side
-    by side by ``workers`` forked processes, and read in order.
-    ``scan_range(first, last)``: ``(b, progress)`` with ``b`` where the scan stops within
-    ``[b_first, b_last]`` started afresh at ``b_first``, None if it does not stop there; it
-    may ask :func:`stage_end` whether its stage has been cut shorter.
+    first_units: int | None = None,
+) -> _Stop:
+    """Where a completion's scan stops, the scan cut into stages run side by side by
+    ``workers`` forked processes, and read in order.
+    ``scan_range(first, last)``: ``(stop, progress)`` with ``stop`` where the scan stops within
+    ``[b_first, b_last]`` started afresh at ``b_first`` (its budget, or whatever the caller
+    needs of it, sent back through a pipe), None if it does not stop there; it may ask
+    :func:`stage_end` whether its stage has been cut shorter.
 
     The scan stops at the first ``k`` where ``O_k`` is exhaustive (``add1``) or ``O_{k+1}``
     overspends, which the outcomes at ``k`` and ``k + 1`` alone decide, so a stage finds on its
     own whether the scan stops inside it: the first stage that does holds the scan's stop,
-    whatever the stages' lengths. The first stages are short; then each is sized to take
-    about ``_STAGE_SECONDS`` at the rate of the stages so far (Budapest 2024: 22,001 fast
-    units; Warsaw: a few hundred slow ones). Once a stage has found a stop, the stages past it
-    are dropped and a process left idle takes the second half of what is left of a stage
-    before it (each start costs about one MES run), so that the processes end together; the
-    stage refuses (:func:`stage_end`) when less is left than a few such starts."""
+    whatever the stages' lengths. The first stages are short (``first_units``, by default
+    ``_STAGE_FIRST_UNITS``); then each is sized to take about ``_STAGE_SECONDS`` at the rate of
+    the stages so far (Budapest 2024: 22,001 fast units; Warsaw: a few hundred slow ones).
+    Once a stage has found a stop, the stages past it are dropped and a process left idle
+    takes the second half of what is left of a stage before it (each start costs about one MES
+    run), so that the processes end together; the stage refuses (:func:`stage_end`) when less
+    is left than a few such starts."""
     global _STAGED
     _STAGED = scan_range
     context = multiprocessing.get_context("fork")
@@ -2476,7 +2480,7 @@ def staged_stop(
         is left of the stage before the stop with the most units left, if any."""
         nonlocal frontier
         if stop_at is None:
-            size = _STAGE_FIRST_UNITS
+            size = _STAGE_FIRST_UNITS if first_units is None else first_units
             if seconds > 0:
                 size = max(size, int(units / seconds * _STAGE_SECONDS))
             frontier += size
@@ -2511,14 +2515,16 @@ def staged_stop(
             processes.append(process)
             assign(mine)
         read = 0  # the first unit of the next stage to read, in order
+        shown = 0.0  # the progress reported so far
         while True:
             while read in stages and stages[read][1] is not None:
-                result: tuple[Fraction | None, float] = stages[read][1]
+                result: tuple[_Stop | None, float] = stages[read][1]
                 stop, reached = result
                 if stop is not None:
                     return stop
                 if progress is not None:
-                    progress(reached)
+                    shown = max(shown, reached)  # a stage ended before its first report says 0
+                    progress(shown)
                 read = stages[read][0]
             listening = set(busy) | set(asked)
             for conn in wait(list(listening)):

@@ -121,8 +121,9 @@ it, as ``mes`` does in one run, with the same steps 1-5 and the same record:
 
 Budgets, poor sets (where each solve starts: they only grow along a run), ``D`` and funding
 are those of step 5; the record's lower bounds are ``LB``, valid for the walk's monotone
-certificate. On Toulouse 2024 (12,897 supporter entries, 183 projects) this scan takes about
-4 s where ``mes`` takes 10-13 s, and Wieliczka 2023 (7,050 entries) 0.2 s instead of 0.45 s
+certificate. On Toulouse 2024 (12,897 supporter entries, 183 projects) this scan takes
+1.8-2.8 s in one process where ``mes`` takes 10-13 s (blocks of ``_LAZY_WIDTH`` budgets; 5.2 s
+with 32, in blocks of 8 to 16 budgets where the grid stayed short), and Wieliczka 2023 (7,050 entries) 0.2 s instead of 0.45 s
 with blocks that evaluate every project; where projects have many supporters each (Warsaw,
 Budapest: hundreds to thousands) a block's evaluations cost more than ``mes``'s unit runs,
 which is what :func:`small_applies` measures.
@@ -197,10 +198,13 @@ _LAZY_ENTRIES = 2_000
 # beyond _SCAN_MAX_ENTRIES the scan takes elections with at most this many entries per project
 _LAZY_PER_PROJECT = 150
 _LAZY_CELLS = 2_000_000  # ballots x projects beyond which the scan is not considered
-_LAZY_WIDTH = 32  # budgets per lazy block
+# budgets per lazy block: a round's numpy calls are shared by more runs (Toulouse 2024 in one
+# process, alternated: 32 budgets 4.9 s, 64 3.0 s, 96 2.7 s, 128-192 2.3-3.4 s; Wieliczka 2023
+# 0.26 -> 0.15-0.19 s)
+_LAZY_WIDTH = 128
 # supporter entries from which a completion is scanned by several processes (mes.staged_stop;
-# measured: Toulouse 2024 3.4 s in one process, 1.9 s in two; Wieliczka 2023, 7,050 entries,
-# 0.28 s either way)
+# measured: Toulouse 2024 1.8 s in one process, 1.0-1.5 s in two; Wieliczka 2023, 7,050
+# entries, 0.28 s either way)
 _PARALLEL_ENTRIES = 8_000
 _TINY_CELLS = 400  # ballots x projects up to which the first run is plain Python
 # Without completion the plain-Python run (lazy, see _tiny) is the whole count, whatever the
@@ -282,8 +286,8 @@ def small_applies(
     per distinct ballot, and at most ``_SCAN_ENTRIES`` supporter entries (``_SCAN_MAX_ENTRIES``
     with 40 projects or more), every sum of ``m_i u_ij`` exact in float64; or, with lazy
     blocks (module docstring), more than ``_SCAN_MAX_ENTRIES`` entries but at most
-    ``_LAZY_PER_PROJECT`` per project (Toulouse 2024: 70 per project, 4 s against 10-13 s by
-    ``mes``; Amsterdam, 738 per project, 0.22 against 0.17 s; Warszawa 2021 Mokotów, 1,210,
+    ``_LAZY_PER_PROJECT`` per project (Toulouse 2024: 70 per project, 1.8 s in one process
+    against 10-13 s by ``mes``; Amsterdam, 738 per project, 0.22 against 0.17 s; Warszawa 2021 Mokotów, 1,210,
     6.8 against 3.6 s); or a tiny election (``_TINY_CELLS`` ballots x projects, ``_TINY_MERGE``
     voters per ballot) whose first run is tried in plain Python; or a small one
     (``_WALK_CELLS``, ``_WALK_MERGE``) whose completion is walked in plain Python."""
@@ -481,7 +485,6 @@ class _Record:
         self.detail: list[_Detail | None] = []
         self.W = np.zeros((0, 0), dtype=np.intp)
         self.RHO = self.HI = np.zeros((0, 0))
-        self.LO = np.zeros((0, 0, 0))
 
     def split(self, t: int, col: int, q: int, certify: bool) -> bytes | None:
         """The poor supporters (ballot rows, as bytes) of candidate ``q`` in round ``t`` of
@@ -512,33 +515,41 @@ class _Record:
         return bytes(rows[poor].tobytes())
 
     def finish(self, K: int) -> None:
-        """Arrange the rounds by column (``W``, ``RHO``, ``HI``: rounds x columns, ``LO``:
-        rounds x columns x candidates) for :meth:`column`."""
+        """Arrange the winners and their price factors by column (``W``, ``RHO``, ``HI``:
+        rounds x columns) for :meth:`column`."""
         T = len(self.rounds)
         self.W = np.full((T, K), -1, dtype=np.intp)
         self.RHO = np.zeros((T, K))
         self.HI = np.zeros((T, K))
-        self.LO = np.full((T, K, self.n), np.inf)
-        for t, (cols, qs, lo, w, rho, hi) in enumerate(self.rounds):
+        for t, (cols, qs, _, w, rho, hi) in enumerate(self.rounds):
             self.W[t, cols] = np.where(w >= 0, qs[np.maximum(w, 0)], -1)
             self.RHO[t, cols] = rho
             self.HI[t, cols] = hi
-            self.LO[t][np.ix_(cols, qs)] = lo.T
 
-    def column(
-        self, col: int
-    ) -> tuple[list[int], list[float], list[float], FloatArray, list[dict[int, Fraction]]]:
-        """Funded candidates, their float rho and hi, per round the lower bounds of every
-        candidate and the exact price factors known, for the original column ``col``."""
+    def column(self, col: int) -> tuple[list[int], list[float], list[float], list[int]]:
+        """Funded candidates, their float rho and hi, and the rounds that funded them, for the
+        original column ``col``."""
         ts = np.flatnonzero(self.W[:, col] >= 0)
-        exact = [self.exact.get((t, col), {}) for t in ts.tolist()]
         return (
             self.W[ts, col].tolist(),
             self.RHO[ts, col].tolist(),
             self.HI[ts, col].tolist(),
-            self.LO[ts, col, :],
-            exact,
+            ts.tolist(),
         )
+
+    def lower_bounds(self, col: int, ts: list[int]) -> FloatArray:
+        """The lower bounds of every candidate in rounds ``ts`` of column ``col`` (rounds x
+        candidates; inf where funded or unaffordable), read only for the high end of a
+        certificate (whole blocks of them were arrays of tens of megabytes)."""
+        out = np.full((len(ts), self.n), np.inf)
+        for i, t in enumerate(ts):
+            cols, qs, lo = self.rounds[t][:3]
+            out[i, qs] = lo[:, int(np.searchsorted(cols, col))]
+        return out
+
+    def exact_of(self, col: int, ts: list[int]) -> list[dict[int, Fraction]]:
+        """The exact price factors known in rounds ``ts`` of column ``col``, by candidate."""
+        return [self.exact.get((t, col), {}) for t in ts]
 
 
 class _Outcome:
@@ -552,8 +563,7 @@ class _Outcome:
         "_rounds",
         "_rhos",
         "_his",
-        "_los",
-        "_exact",
+        "_ts",
         "spent",
         "over",
         "stops",
@@ -568,8 +578,7 @@ class _Outcome:
         self._rounds: list[int] | None = None
         self._rhos: list[float] = []
         self._his: list[float] = []
-        self._los: FloatArray = np.zeros((0, 0))
-        self._exact: list[dict[int, Fraction]] = []
+        self._ts: list[int] = []
         self.spent = 0
         self.over = False
         self.stops = False
@@ -582,10 +591,22 @@ class _Outcome:
     def rounds(self) -> list[int]:
         if self._rounds is None:
             assert self._rec is not None
-            self._rounds, self._rhos, self._his, self._los, self._exact = self._rec.column(
-                self._col
-            )
+            self._rounds, self._rhos, self._his, self._ts = self._rec.column(self._col)
         return self._rounds
+
+    @property
+    def los(self) -> FloatArray:
+        """Per round, the certified lower bounds of every candidate's price factor."""
+        _ = self.rounds
+        assert self._rec is not None
+        return self._rec.lower_bounds(self._col, self._ts)
+
+    @property
+    def exact_rhos(self) -> list[dict[int, Fraction]]:
+        """Per round, the exact price factors found when settling ties, by candidate."""
+        _ = self.rounds
+        assert self._rec is not None
+        return self._rec.exact_of(self._col, self._ts)
 
     @property
     def rhos(self) -> list[float]:
@@ -606,17 +627,18 @@ def _certified(prep: _Prep, low: _Outcome, high: _Outcome) -> bool:
         return False
     if not low.rounds:
         return True
-    lo = high._los.copy()
+    lo = high.los
     w = np.asarray(low.rounds)
     lo[prep.twin_arr[None, :] == prep.twin_arr[w][:, None]] = np.inf  # w and its twins
     his = np.asarray(low._his)
     if bool((lo.min(axis=1) > his).all()):
         return True
     prefix: dict[int, bool] = {}
+    exact_high, exact_low = high.exact_rhos, low.exact_rhos
     for t, j in np.argwhere(lo <= his[:, None]).tolist():
         wt = int(w[t])
-        rho_j = high._exact[t].get(j)
-        rho_w = low._exact[t].get(wt)
+        rho_j = exact_high[t].get(j)
+        rho_w = exact_low[t].get(wt)
         if (
             rho_j is not None
             and rho_w is not None
@@ -1100,16 +1122,20 @@ def _block_run_lazy(
             LB_flat[cell[up]] = np.maximum(LB_flat.take(cell[up]), lb[up])
         return ~cleared
 
+    # each round's evaluations, (project, column); allocated once and reset each round (fresh
+    # arrays of this size are new pages of memory, whose faults cost more than the filling)
+    evaluated = np.empty((P, K), dtype=np.bool_)
+    RHO, ERR, RR, LIVE_POOR = (np.empty((P, K)) for _ in range(4))
     while True:
         act = running & (ar < cut)
         if not act.any():
             break
         ak = np.flatnonzero(act)
-        evaluated = np.zeros((P, K), dtype=np.bool_)
-        RHO = np.full((P, K), np.inf)
-        ERR = np.zeros((P, K))
-        RR = np.zeros((P, K))
-        LIVE_POOR = np.zeros((P, K))
+        evaluated.fill(False)
+        RHO.fill(np.inf)
+        ERR.fill(0.0)
+        RR.fill(0.0)
+        LIVE_POOR.fill(0.0)
         best_hi = np.full(K, np.inf)
         bad = np.zeros(K, dtype=np.bool_)
         # A: in each column the expected project, then the one of least lower bound, until one
@@ -1388,7 +1414,7 @@ def _scan(
     exhaustive = completion in ("add1", "add1-greedy")
     # the first block: b_0 .. b_{d-1} one by one (half a block) and a grid of stride 16 beyond
     width = _probe_width(prep)
-    d = max(8, width // 2)
+    d = _first_stage_units(prep)
     first = list(range(d)) + [d - 1 + 16 * (i + 1) for i in range(_EXTEND)]
     if last is not None:
         first = [p for p in first if p <= last]
@@ -1409,6 +1435,7 @@ def _scan(
         known = {p: o for p, o in known.items() if p < cut}
     certs: dict[tuple[int, int], bool] = {}
     stride = 16
+    bridged = False  # whether the walk accepted a certified gap since the last block
 
     def outcome_at(p: int) -> _Outcome:
         out = base if p == k else known[p]
@@ -1435,6 +1462,7 @@ def _scan(
                     certs[(k, nxt)] = _certified(prep, base, out)
                 if not certs[(k, nxt)]:
                     break
+                bridged = True
             del known[nxt]
             if out.over:
                 return base
@@ -1466,9 +1494,19 @@ def _scan(
                 break
             step = -(-(b - a) // (n_gap + 1))
             probes += list(range(a + step, b, step))[:n_gap]
-        stride = max(1, stride // 2) if gaps else min(stride * 2, 1024)
+        # a walk made only of next units tested no certificate: the stride stays; at stride 1
+        # the grid fills the block (where the outcome changes at almost every unit, as on
+        # Toulouse 2024, every probe is a unit the scan needs)
+        if gaps:
+            stride = max(1, stride // 2)
+        elif bridged:
+            stride = min(stride * 2, 1024)
+        bridged = False
         horizon = min((p for p, o in known.items() if o is None or o.over or o.stops), default=None)
-        p, room = pts[-1], min(width - len(probes), _EXTEND)
+        room = width - len(probes)
+        if stride > 1:
+            room = min(room, _EXTEND)
+        p = pts[-1]
         while (
             room > 0
             and (horizon is None or p + stride < horizon)
@@ -1493,6 +1531,13 @@ def _probe_width(prep: _Prep) -> int:
     if prep.e_q.size > _LAZY_ENTRIES:
         return _LAZY_WIDTH
     return int(min(256, max(16, _CELLS // max(1, prep.e_q.size))))
+
+
+def _first_stage_units(prep: _Prep) -> int:
+    """The units a scan's first block takes one by one (half a block), which are also the
+    first stages of a parallel scan: a stage starts with one block whatever its length up to
+    that (Toulouse 2024: 1.4-1.7 s with first stages of 16 units, 1.0-1.5 s with 64)."""
+    return max(8, _probe_width(prep) // 2)
 
 
 def equal_shares_small(
@@ -1523,6 +1568,11 @@ def equal_shares_small(
         increment=increment,
         progress=progress,
     )
+
+
+# what a stage of a parallel scan sends back of its stop: the budget and, unless the run there
+# was done by mes, its funded candidates and float price factors
+_Found = tuple[Fraction, list[int] | None, list[float] | None]
 
 
 def _equal_shares_checked(
@@ -1563,12 +1613,22 @@ def _equal_shares_checked(
         n_workers = available_workers() if prep.e_q.size >= _PARALLEL_ENTRIES else 1
     if completion != "none" and n_workers > 1:
 
-        def scan_range(first: int, last: int) -> tuple[Fraction | None, float]:
+        def scan_range(first: int, last: int) -> tuple[_Found | None, float]:
             reached = [0.0]
             out = _scan(prep, completion, increment, reached.append, first, last)
-            return (None if out is None else out.b), reached[-1]
+            if out is None:
+                return None, reached[-1]
+            if out.exact is not None:  # a run by mes: played again here
+                return (out.b, None, None), reached[-1]
+            return (out.b, out.rounds, out.rhos), reached[-1]
 
-        out = _exact_outcome(prep, staged_stop(scan_range, n_workers, progress))
+        first_units = _first_stage_units(prep)
+        b, rounds, rhos = staged_stop(scan_range, n_workers, progress, first_units)
+        if rounds is None or rhos is None:
+            out = _exact_outcome(prep, b)
+        else:  # the payments are replayed from the rounds as after a scan in this process
+            out = _Outcome(b)
+            out._rounds, out._rhos = rounds, rhos
     else:
         scanned = _scan(prep, completion, increment, progress)
         assert scanned is not None  # a scan without a last stage stops
