@@ -204,8 +204,9 @@ _LAZY_CELLS = 2_000_000  # ballots x projects beyond which the scan is not consi
 _LAZY_WIDTH = 128
 # supporter entries from which a completion is scanned by several processes (mes.staged_stop;
 # measured: Toulouse 2024 1.8 s in one process, 1.0-1.5 s in two; Wieliczka 2023, 7,050
-# entries, 0.28 s either way)
-_PARALLEL_ENTRIES = 8_000
+# entries, add1 0.21-0.30 s in one, 0.16-0.26 s in two, alternated; Swiecie 2023's 2,356
+# entries are counted in 0.06-0.11 s, about what starting the processes costs)
+_PARALLEL_ENTRIES = 5_000
 _TINY_CELLS = 400  # ballots x projects up to which the first run is plain Python
 # Without completion the plain-Python run (lazy, see _tiny) is the whole count, whatever the
 # voters per ballot: measured faster than mes's own run up to Toulouse 2019 (24,210 cells,
