@@ -18,7 +18,9 @@ overspends ends the work of every later column of its block (the scan stops ther
 latest), and so does a column whose finished run is where the scan stops.
 A scan may also start at ``b_first`` and end at ``b_last`` (one stage of
 ``mes.staged_stop``, which runs the stages of a large election on several processes; the
-proof that the first stage that stops holds the scan's stop is in ``mes``'s docstring).
+proof that the first stage that stops holds the scan's stop is in ``mes``'s docstring). The
+stage that stops sends back the run there (funded candidates and float price factors), from
+which the payments are replayed as after a scan in one process.
 
 The scan then *walks*: from the last resolved unit ``k`` (``O_k`` known, the scan has not
 stopped) to the next computed probe ``p``. If ``p = k + 1`` its outcome is the next one of the
@@ -123,8 +125,8 @@ Budgets, poor sets (where each solve starts: they only grow along a run), ``D`` 
 are those of step 5; the record's lower bounds are ``LB``, valid for the walk's monotone
 certificate. On Toulouse 2024 (12,897 supporter entries, 183 projects) this scan takes
 1.8-2.8 s in one process where ``mes`` takes 10-13 s (blocks of ``_LAZY_WIDTH`` budgets; 5.2 s
-with 32, in blocks of 8 to 16 budgets where the grid stayed short), and Wieliczka 2023 (7,050 entries) 0.2 s instead of 0.45 s
-with blocks that evaluate every project; where projects have many supporters each (Warsaw,
+with 32, in blocks of 8 to 16 budgets where the grid stayed short), and Wieliczka 2023 (7,050
+entries) 0.2 s instead of 0.45 s with blocks that evaluate every project; where projects have many supporters each (Warsaw,
 Budapest: hundreds to thousands) a block's evaluations cost more than ``mes``'s unit runs,
 which is what :func:`small_applies` measures.
 
@@ -288,8 +290,8 @@ def small_applies(
     with 40 projects or more), every sum of ``m_i u_ij`` exact in float64; or, with lazy
     blocks (module docstring), more than ``_SCAN_MAX_ENTRIES`` entries but at most
     ``_LAZY_PER_PROJECT`` per project (Toulouse 2024: 70 per project, 1.8 s in one process
-    against 10-13 s by ``mes``; Amsterdam, 738 per project, 0.22 against 0.17 s; Warszawa 2021 Mokotów, 1,210,
-    6.8 against 3.6 s); or a tiny election (``_TINY_CELLS`` ballots x projects, ``_TINY_MERGE``
+    against 10-13 s by ``mes``; Amsterdam, 738 per project, 0.22 against 0.17 s; Warszawa 2021
+    Mokotów, 1,210, 6.8 against 3.6 s); or a tiny election (``_TINY_CELLS`` ballots x projects, ``_TINY_MERGE``
     voters per ballot) whose first run is tried in plain Python; or a small one
     (``_WALK_CELLS``, ``_WALK_MERGE``) whose completion is walked in plain Python."""
     return (
