@@ -527,3 +527,37 @@ def test_read_only_arrays_are_checked_once_and_others_still_refused():
     base[0] = -1
     with pytest.raises(ValueError, match="non-negative"):
         equal_shares(profile.costs, profile.budget, profile.utilities, view, prio, **kwargs)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_counts_of_an_election_share_the_overlap_of_its_supporters(seed, monkeypatch):
+    """A count given the election's supporters keeps the rows of the overlap of the projects'
+    supporters it needed there (read-only) for the next counts, which then decide which
+    projects are clean from them; counts without shared supporters mark the ballots paying
+    for the first time instead. Same decisions and payments either way, bit for bit."""
+    from pnyx.methods import mes_small
+
+    monkeypatch.setattr(mes_small, "ENABLED", False)  # mes's own run
+    election = pb.random_election(
+        500 + seed, n_projects=12, n_voters=150, vote_type="approval", budget_share=0.6
+    )
+    profile = pb.profile_from_election(election)
+    supporters = profile.mes_supporters(True)
+    prio = pb.tie_priority(profile, "id")
+    arrays = (profile.costs, profile.budget, profile.utilities, profile.multiplicity, prio)
+    kwargs = dict(cost_utility=True, completion="none", increment=1)
+    alone = equal_shares(*arrays, **kwargs)  # no shared supporters: the first payers
+    assert supporters.overlap_rows == {}
+    first = equal_shares(*arrays, **kwargs, supporters=supporters)
+    rows = dict(supporters.overlap_rows)
+    assert set(rows) >= set(first.selected)  # every winner's row, at least
+    support = np.asarray(profile.utilities) > 0
+    for j, row in rows.items():
+        assert not row.flags.writeable
+        np.testing.assert_array_equal(row, support[support[:, j]].any(axis=0))
+    again = equal_shares(*arrays, **kwargs, supporters=supporters)
+    assert supporters.overlap_rows.keys() == rows.keys()  # nothing new to compute
+    for result in (first, again):
+        assert result.selected == alone.selected
+        assert result.reasons == alone.reasons
+        np.testing.assert_array_equal(result.payments, alone.payments)

@@ -524,6 +524,12 @@ class Supporters:
         return rows, utilities, list(self.total_sat), top
 
     @cached_property
+    def overlap_rows(self) -> dict[int, BoolArray]:
+        """Rows of the overlap of the projects' supporters (:meth:`_Problem.overlap`), filled
+        by the counts of this election as they need them and kept for the next ones."""
+        return {}
+
+    @cached_property
     def every_ballot_counts(self) -> bool:
         """Whether some voter voted and every distinct ballot has a positive multiplicity."""
         return self.n_voters > 0 and bool(self.mult.min() > 0)
@@ -608,11 +614,15 @@ class _Problem(Supporters):
         # built on first use: dense utilities (exact fallbacks) and rows of the overlap matrix
         self._util: IntArray | None = None
         self._util_cols: IntArray | None = None
-        self._overlap: dict[int, BoolArray] = {}
+        # a count of an election whose supporters were given shares its overlap rows with the
+        # other counts of that election (each row read-only)
+        self.shares_overlap = supporters is not None
+        self._overlap = {} if supporters is None else supporters.overlap_rows
         self._apart: dict[int, BoolArray] = {}
         self._aggregates: dict[int, tuple[BoolArray, FloatArray]] = {}
-        # many runs on this problem (a completion): clean flags from cached overlap rows, else
-        # (one run) from the ballots that pay for the first time, each entry read once
+        # many runs on this problem (a completion): clean flags from cached overlap rows, as on
+        # an election counted again (shares_overlap); else (one run) from the ballots that pay
+        # for the first time, each entry read once
         self.many_runs = False
         # a completion's mean distance between the MES runs it needed (changes of outcome it
         # located), kept across the stages a process scans (see _complete)
@@ -675,6 +685,7 @@ class _Problem(Supporters):
         if row is None:
             row = np.zeros(self.n_projects, dtype=np.bool_)
             row[self.row_proj.take(self.entries_of(self.sup[j]))] = True
+            row.setflags(write=False)
             self._overlap[j] = row
         return row
 
@@ -802,9 +813,13 @@ class _State:
         self.lb = pr.lb0.copy()
         self._money: tuple[int, FloatArray] | None = None  # (rounds, money) cache
         # clean[j]: no supporter of j has paid anything yet, so all of them hold exactly b
+        # (kept under cost utility only, where it gives rho = 1 / M)
         self.clean = np.ones(pr.n_projects, dtype=np.bool_)
-        # one run: the ballots that support a funded project (see _Problem.many_runs)
-        self.touched = None if pr.many_runs else np.zeros(pr.n_ballots, dtype=np.bool_)
+        # one run: the ballots that support a funded project (see _Problem.many_runs); clean
+        # flags are only read under cost utility
+        self.touched: BoolArray | None = None
+        if pr.cost_utility and not (pr.many_runs or pr.shares_overlap):
+            self.touched = np.zeros(pr.n_ballots, dtype=np.bool_)
         # the candidates its supporters could pay for, b M_j >= c_j: the others are never
         # affordable in this run (nor screened, a pass over their supporters each time)
         self.remaining: set[int] = set(pr.afford_order[: bisect_right(pr.afford_from, b)])
@@ -1268,13 +1283,14 @@ class _State:
         self.exhausted[sup[pays_all]] = True
         self._cols[len(self.rounds)] = j
         self.rounds.append((j, rho))
-        if self.touched is None:
-            np.logical_and(self.clean, pr.apart(j), out=self.clean)
-        else:
-            fresh = sup[~self.touched.take(sup)]  # ballots paying for the first time
-            if fresh.size:
-                self.touched[fresh] = True
-                self.clean[pr.row_proj.take(pr.entries_of(fresh))] = False
+        if pr.cost_utility:  # clean flags are only read under cost utility
+            if self.touched is None:
+                np.logical_and(self.clean, pr.apart(j), out=self.clean)
+            else:
+                fresh = sup[~self.touched.take(sup)]  # ballots paying for the first time
+                if fresh.size:
+                    self.touched[fresh] = True
+                    self.clean[pr.row_proj.take(pr.entries_of(fresh))] = False
         new_den = self.denominator * rho.denominator // gcd(self.denominator, rho.denominator)
         factor = new_den // self.denominator
         if factor != 1:
