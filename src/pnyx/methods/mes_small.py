@@ -126,9 +126,9 @@ are those of step 5; the record's lower bounds are ``LB``, valid for the walk's 
 certificate. On Toulouse 2024 (12,897 supporter entries, 183 projects) this scan takes
 1.8-2.8 s in one process where ``mes`` takes 10-13 s (blocks of ``_LAZY_WIDTH`` budgets; 5.2 s
 with 32, in blocks of 8 to 16 budgets where the grid stayed short), and Wieliczka 2023 (7,050
-entries) 0.2 s instead of 0.45 s with blocks that evaluate every project; where projects have many supporters each (Warsaw,
-Budapest: hundreds to thousands) a block's evaluations cost more than ``mes``'s unit runs,
-which is what :func:`small_applies` measures.
+entries) 0.2 s instead of 0.45 s with blocks that evaluate every project; where projects have
+many supporters each (Warsaw, Budapest: hundreds to thousands) a block's evaluations cost more
+than ``mes``'s unit runs, which is what :func:`small_applies` measures.
 
 Tiny elections (at most ``_TINY_CELLS`` ballots x projects, e.g. Gdańsk 2020 Przeróbka: 26
 ballots, 3 projects; without completion any election of at most ``_TINY_CELLS_ONE_RUN`` cells,
@@ -291,9 +291,9 @@ def small_applies(
     blocks (module docstring), more than ``_SCAN_MAX_ENTRIES`` entries but at most
     ``_LAZY_PER_PROJECT`` per project (Toulouse 2024: 70 per project, 1.8 s in one process
     against 10-13 s by ``mes``; Amsterdam, 738 per project, 0.22 against 0.17 s; Warszawa 2021
-    Mokotów, 1,210, 6.8 against 3.6 s); or a tiny election (``_TINY_CELLS`` ballots x projects, ``_TINY_MERGE``
-    voters per ballot) whose first run is tried in plain Python; or a small one
-    (``_WALK_CELLS``, ``_WALK_MERGE``) whose completion is walked in plain Python."""
+    Mokotów, 1,210, 6.8 against 3.6 s); or a tiny election (``_TINY_CELLS`` ballots x
+    projects, ``_TINY_MERGE`` voters per ballot) whose first run is tried in plain Python; or a
+    small one (``_WALK_CELLS``, ``_WALK_MERGE``) whose completion is walked in plain Python."""
     return (
         _tiny_fits(utilities, multiplicity)
         or _walk_fits(utilities, multiplicity)
@@ -1574,8 +1574,8 @@ def equal_shares_small(
 
 
 # what a stage of a parallel scan sends back of its stop: the budget and, unless the run there
-# was done by mes, its funded candidates and float price factors
-_Found = tuple[Fraction, list[int] | None, list[float] | None]
+# was done by mes, the run (funded candidates and float price factors)
+_Found = tuple[Fraction, tuple[list[int], list[float]] | None]
 
 
 def _equal_shares_checked(
@@ -1622,16 +1622,15 @@ def _equal_shares_checked(
             if out is None:
                 return None, reached[-1]
             if out.exact is not None:  # a run by mes: played again here
-                return (out.b, None, None), reached[-1]
-            return (out.b, out.rounds, out.rhos), reached[-1]
+                return (out.b, None), reached[-1]
+            return (out.b, (out.rounds, out.rhos)), reached[-1]
 
-        first_units = _first_stage_units(prep)
-        b, rounds, rhos = staged_stop(scan_range, n_workers, progress, first_units)
-        if rounds is None or rhos is None:
+        b, run = staged_stop(scan_range, n_workers, progress, _first_stage_units(prep))
+        if run is None:
             out = _exact_outcome(prep, b)
-        else:  # the payments are replayed from the rounds as after a scan in this process
+        else:  # the payments are replayed from the run as after a scan in this process
             out = _Outcome(b)
-            out._rounds, out._rhos = rounds, rhos
+            out._rounds, out._rhos = run
     else:
         scanned = _scan(prep, completion, increment, progress)
         assert scanned is not None  # a scan without a last stage stops
