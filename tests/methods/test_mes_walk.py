@@ -1,8 +1,10 @@
 """The plain-Python walk of a completion (``mes_small._tiny_walk``): runs at budgets far apart,
-accepted by monotone certificates shown inside the run, against ``mes``'s unit-by-unit scan."""
+accepted by monotone certificates shown inside the run or afterwards from two runs (the
+bisection toward a change), against ``mes``'s unit-by-unit scan."""
 
 from __future__ import annotations
 
+from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
@@ -32,25 +34,37 @@ def _walk(
 
 @pytest.fixture
 def runs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """What each run of the walk was: "unit" (at k + 1), "jump" (a certified run further
-    on), "diverged" or "unshown" (a failed certificate)."""
+    """What each run of the walk was: "first" (at the first budget), "jump" (its certificate
+    against the last resolved run held), "diverged" (it funds another sequence) or
+    "unshown" (the same sequence, the certificate failed); then, for each certificate shown
+    afterwards from two runs, "certified afterwards" or "not certified afterwards"."""
     seen: list[str] = []
-    original = mes_small._tiny_run
+    original, certified = mes_small._tiny_run, mes_small._tiny_certified
 
-    def recording(el, b, base=None):  # type: ignore[no-untyped-def]
-        out = original(el, b, base)
+    def recording(el, b, base=None, keep=True):  # type: ignore[no-untyped-def]
+        out = original(el, b, base, keep)
+        if out is None:
+            return out
         if base is None:
-            seen.append("unit")
-        elif out is mes_small._DIVERGED:
-            seen.append("diverged")
-        elif out is mes_small._UNSHOWN:
-            seen.append("unshown")
-        elif out is not None:
+            seen.append("first")
+        elif out.held:
             seen.append("jump")
+        else:
+            seen.append("diverged" if out.rounds != base.rounds else "unshown")
+        return out
+
+    def recording_certified(el, low, high):  # type: ignore[no-untyped-def]
+        out = certified(el, low, high)
+        seen.append("certified afterwards" if out else "not certified afterwards")
         return out
 
     monkeypatch.setattr(mes_small, "_tiny_run", recording)
+    monkeypatch.setattr(mes_small, "_tiny_certified", recording_certified)
     return seen
+
+
+def _n_runs(runs: list[str]) -> int:
+    return sum(1 for r in runs if not r.endswith("afterwards"))
 
 
 @pytest.mark.parametrize("seed", range(120))
@@ -74,8 +88,8 @@ def test_the_walk_equals_the_unit_scan(seed: int, runs: list[str]) -> None:
 
 
 def test_the_walk_jumps_on_random_elections(runs: list[str]) -> None:
-    """Not vacuous: over many random elections the walk accepts certified jumps and sees
-    certificates fail both ways."""
+    """Not vacuous: over many random elections the walk accepts certified jumps, shown in the
+    run or afterwards, and sees certificates fail both ways."""
     for seed in range(60):
         profile, ties, approval = random_case(seed)
         if sum(profile.multiplicity) == 0:
@@ -90,7 +104,14 @@ def test_the_walk_jumps_on_random_elections(runs: list[str]) -> None:
             completion="add1",
             increment=profile.scale,
         )
-    assert {"unit", "jump", "diverged", "unshown"} <= set(runs)
+    assert {
+        "first",
+        "jump",
+        "diverged",
+        "unshown",
+        "certified afterwards",
+        "not certified afterwards",
+    } <= set(runs)
 
 
 # A and B cost the same and have five supporters each, none shared; C, dearer, has three of
@@ -114,7 +135,7 @@ def test_exact_ties_are_jumped_over_by_priority(prio: list[int], runs: list[str]
     assert ours.selected == (first, 1 - first, 2)  # the tie went by priority
     assert ours.final_budget == 221  # the scan moved from 100 ...
     assert runs.count("jump") >= 3  # ... by jumps over budgets where A and B tie
-    assert len(runs) < 40
+    assert _n_runs(runs) < 40
 
 
 def test_the_dispatch_walks_small_elections_and_not_merged_ones(runs: list[str]) -> None:
@@ -155,13 +176,13 @@ def test_the_affine_certificate_spares_runs_near_ties(
     args = _count_args(profile)
     kwargs = dict(cost_utility=True, completion="add1", increment=profile.scale)
     with_affine = _walk(*args, **kwargs)  # type: ignore[arg-type]
-    runs_with = len(runs)
+    runs_with = _n_runs(runs)
     runs.clear()
     monkeypatch.setattr(mes_small, "_same_split", lambda a, b: False)  # no affine certificate
     without = _walk(*args, **kwargs)  # type: ignore[arg-type]
     assert with_affine is not None and without is not None
     assert_same(with_affine, without)
-    assert runs_with < len(runs)
+    assert runs_with < _n_runs(runs)
     funded = {profile.project_ids[j] for j in with_affine.selected}
     city = {p.id for p in pabulib.read_pb(path).projects if p.extra.get("selected") == "1"}
     assert funded == city
@@ -211,30 +232,62 @@ def test_the_affine_certificate_is_used_on_mid_sized_elections(
         monkeypatch.setattr(mes_small, "_same_split", _SAME_SPLIT)
         runs.clear()
         _walk(*args, completion="add1", **kwargs)  # type: ignore[arg-type]
-        with_affine = len(runs)
+        with_affine = _n_runs(runs)
         monkeypatch.setattr(mes_small, "_same_split", lambda a, b: False)
         runs.clear()
         _walk(*args, completion="add1", **kwargs)  # type: ignore[arg-type]
-        spared += with_affine < len(runs)
+        spared += with_affine < _n_runs(runs)
     assert spared >= 6, spared
 
 
 _SAME_SPLIT = mes_small._same_split
 
 
+@pytest.mark.parametrize("chunk", range(3))
+def test_a_certificate_shown_afterwards_is_the_one_shown_in_the_run(chunk: int) -> None:
+    """The walk's bisection runs budgets below one already computed, then certifies the gap
+    from both runs (``_tiny_certified``): it must decide exactly as the run at the higher
+    budget does given the lower one as its base, pair by pair."""
+    seen = {True: 0, False: 0}
+    for seed in range(chunk, 48, 3):
+        args, kwargs = _mid_sized(seed)
+        el = mes_small._tiny_election(*args[:5], kwargs["cost_utility"], None)  # type: ignore[arg-type]
+        assert el is not None
+        n, step = el.n_voters, 3 * kwargs["increment"]  # type: ignore[operator]
+        done = [mes_small._tiny_run(el, el.b0 + Fraction(k * step)) for k in range(40)]
+        for a, low in enumerate(done):
+            for high in done[a + 1 : a + 8]:
+                if low is None or high is None or low.rounds != high.rounds:
+                    continue
+                afterwards = mes_small._tiny_certified(el, low, high)
+                in_the_run = mes_small._tiny_run(el, high.b, low)
+                assert in_the_run is not None
+                assert afterwards == in_the_run.held, (seed, low.b * n, high.b * n)
+                seen[afterwards] += 1
+    assert seen[True] > 50 and seen[False] > 50, seen
+
+
 @pytest.fixture
 def jumps(monkeypatch: pytest.MonkeyPatch) -> list[tuple[object, object, object]]:
-    """Every jump the walk accepts: (election, base run, certified run)."""
+    """Every jump the walk accepts: (election, run at the lower budget, run at the higher),
+    certified in the run at the higher budget or afterwards."""
     accepted: list[tuple[object, object, object]] = []
-    original = mes_small._tiny_run
+    original, certified = mes_small._tiny_run, mes_small._tiny_certified
 
     def recording(el, b, base=None, **kwargs):  # type: ignore[no-untyped-def]
         out = original(el, b, base, **kwargs)
-        if base is not None and isinstance(out, mes_small._TinyRun):
+        if base is not None and out is not None and out.held:
             accepted.append((el, base, out))
         return out
 
+    def recording_certified(el, low, high):  # type: ignore[no-untyped-def]
+        out = certified(el, low, high)
+        if out:
+            accepted.append((el, low, high))
+        return out
+
     monkeypatch.setattr(mes_small, "_tiny_run", recording)
+    monkeypatch.setattr(mes_small, "_tiny_certified", recording_certified)
     return accepted
 
 

@@ -159,6 +159,7 @@ from collections.abc import Callable
 from fractions import Fraction
 from math import gcd
 from operator import mul, truediv
+from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -221,7 +222,9 @@ _TINY_CELLS_ONE_RUN = 30_000
 # mes's certificates jump further, nor Swiecie, 15,290 cells, 82 -> 96 ms)
 _WALK_CELLS = 6_000
 _WALK_MERGE = 16
-_WALK_CRAWL = 4  # runs unit by unit after certificates failed at once twice (doubling)
+# the walk's first jump past the runs it knows, in units (measured, runs of add1: 8 units,
+# Zurich D5 66 -> 39, S5R 38 -> 23, Assen 92 -> 56; 2 units, 43, 24 and 59)
+_WALK_STEP = 8
 _PY_PREP_CELLS = 128  # ballots x projects up to which _tiny reads the supporters in plain Python
 
 
@@ -1763,6 +1766,7 @@ class _TinyElection:
         "counts",
         "free",
         "least_m",
+        "lists",
         "masks",
         "mf",
         "mult",
@@ -1783,6 +1787,17 @@ class _TinyElection:
     counts: list[int]  # voters supporting each project
     free: list[int]  # projects with supporters and cost 0, in tie order (funded up front)
     least_m: list[int]
+    # what _evaluation reads, in one attribute
+    lists: tuple[
+        list[list[int]],
+        list[int],
+        list[int],
+        list[float],
+        list[int],
+        bool,
+        list[list[float]],
+        list[list[int]],
+    ]
     masks: list[int]
     mf: list[float]
     mult: list[int]
@@ -1846,6 +1861,7 @@ def _tiny_election(
     el.sup_rows, el.sup_u, el.total, el.mult, el.mf = sup_rows, sup_u, total, mult, mf
     el.sup_mf = sup_mf
     el.least_m, el.counts, el.masks, el.cost_utility = least_m, counts, masks, cost_utility
+    el.lists = (sup_rows, c_list, total, mf, mult, cost_utility, sup_mf, sup_u)
     el.cands = [j for j in range(n_projects) if total[j] > 0 and c_list[j] > 0]
     el.free = sorted(
         (j for j in range(n_projects) if total[j] > 0 and c_list[j] == 0), key=prio.__getitem__
@@ -1862,17 +1878,21 @@ _TINY_ELECTIONS_KEPT = 8  # elections (budgets x tie orders) kept per Supporters
 
 class _TinyRun:
     """One plain-Python MES run at the per-voter budget ``b``: the winners in order, their
-    exact price factors ``(P, Q)`` (reduced), who paid what in each round and the cost of the
-    winners."""
+    exact price factors ``(P, Q)`` (reduced), who paid what in each round (the voters who paid
+    everything first, ``poor_counts`` of them) and the cost of the winners."""
 
     __slots__ = (
+        "alives",
         "b",
         "betas",
         "certified",
         "errors",
         "evals",
+        "held",
+        "los",
         "pay_rows",
         "pay_vals",
+        "poor_counts",
         "rhos",
         "rounds",
         "spent",
@@ -1886,17 +1906,23 @@ class _TinyRun:
         pay_rows: list[list[int]],
         pay_vals: list[list[float]],
         spent: int,
-        evals: list[list[_Eval | None]] | None = None,
-        certified: list[list[bool]] | None = None,
-        betas: list[list[float]] | None = None,
-        errors: list[float] | None = None,
+        poor_counts: list[int] | None = None,
     ) -> None:
         self.b, self.rounds, self.rhos, self.spent = b, rounds, rhos, spent
         self.pay_rows, self.pay_vals = pay_rows, pay_vals
-        # each round's valid evaluations as the winner was chosen, which were certified, the
-        # budgets and their error bound then (read by the affine certificate of a run at a
-        # larger budget, see _tiny_run)
-        self.evals, self.certified, self.betas, self.errors = evals, certified, betas, errors
+        self.poor_counts = poor_counts
+        # each round's state as its winner was chosen, kept for the certificates of another
+        # run (see _tiny_run): the valid evaluations, which were certified, the budgets and
+        # their error bound, the projects alive and their certified lower bounds
+        self.evals: list[list[_Eval | None]] | None = None
+        self.certified: list[list[bool]] | None = None
+        self.betas: list[list[float]] | None = None
+        self.errors: list[float] | None = None
+        self.alives: list[list[int]] | None = None
+        self.los: list[list[float]] | None = None
+        # given a base run: whether the certificate that MES funds the same sequence at every
+        # budget between the two held (None: no base)
+        self.held: bool | None = None
 
 
 # a fresh evaluation: (rho', err, rich utility, supporters' positions by beta / u or None when
@@ -1915,16 +1941,6 @@ def _same_split(a: _Eval, b: _Eval) -> bool:
     order_a, order_b = a[3], b[3]
     assert order_a is not None and order_b is not None
     return set(order_a[:k]) == set(order_b[:k])
-
-
-class _Uncertified:
-    """What a run given a base returns when its certificate fails (see :func:`_tiny_run`):
-    ``_DIVERGED`` when the run funds another sequence (the outcome changes in between),
-    ``_UNSHOWN`` when (C1) could not be shown."""
-
-
-_DIVERGED = _Uncertified()
-_UNSHOWN = _Uncertified()
 
 
 def _tiny(
@@ -2057,25 +2073,85 @@ def _split_certified(el: _TinyElection, j: int, ev: _Eval, beta: list[float], D:
     return True
 
 
+def _evaluation(
+    el: _TinyElection, j: int, beta: list[float], D: float, Nb: float
+) -> _Eval | Literal[False] | None:
+    """A fresh evaluation of ``j`` (steps 1-3 of the module docstring) at the float budgets
+    ``beta``, within ``D`` of the exact ones (``Nb``: all the money there is): the evaluation
+    if affordable, False if certainly not, None if the float money cannot tell."""
+    sup_rows, c_list, total, mf, mult, cost_utility, sup_mf, sup_u = el.lists
+    r_j = sup_rows[j]
+    c = float(c_list[j])
+    pm = 0.0
+    r_int = total[j]
+    rho = -1.0
+    k = 0
+    # everybody rich (k = 0) is the usual case: told by the least key, without sorting
+    order: list[int] | None = None
+    slack = 2.0 * (len(r_j) + 2.0) * _EPS * (Nb + c)
+    if cost_utility:
+        low = min(map(beta.__getitem__, r_j))
+        x = c / r_int
+        if x * c <= low:
+            rho = x
+        elif sum(map(mul, sup_mf[j], map(beta.__getitem__, r_j))) < c - D - slack:
+            return False  # its supporters' money is short of its cost (no need to sort)
+        else:
+            order = sorted(r_j, key=beta.__getitem__)
+            mu_c = c_list[j]
+            for i in order:
+                x = (c - pm) / r_int
+                if x * c <= beta[i]:
+                    rho = x
+                    break
+                pm += mf[i] * beta[i]
+                r_int -= mult[i] * mu_c
+                k += 1
+    else:
+        uf = sup_u[j]
+        keys = list(map(truediv, map(beta.__getitem__, r_j), uf))
+        low = min(keys)
+        x = c / r_int
+        if x <= low:
+            rho = x
+        elif sum(map(mul, sup_mf[j], map(beta.__getitem__, r_j))) < c - D - slack:
+            return False
+        else:
+            order = sorted(range(len(r_j)), key=keys.__getitem__)
+            for t in order:
+                i = r_j[t]
+                x = (c - pm) / r_int
+                if x * uf[t] <= beta[i]:
+                    rho = x
+                    break
+                pm += mf[i] * beta[i]
+                r_int -= mult[i] * uf[t]
+                k += 1
+    if rho < 0:  # everybody poor: unaffordable unless the money is about the cost
+        return False if pm < c - D - slack else None
+    err = (D + slack) / r_int + 4 * _EPS * rho
+    return (rho, err, r_int, order, k, low)
+
+
 def _tiny_run(
     el: _TinyElection, b: Fraction, base: _TinyRun | None = None, keep: bool = True
-) -> _TinyRun | _Uncertified | None:
+) -> _TinyRun | None:
     """The MES run at the per-voter budget ``b`` in plain Python (see :func:`_tiny`); None on
-    any uncertain decision. With ``base``, a run at a smaller budget: the run is also the
+    any uncertain decision. With ``base``, a run at a smaller budget: the run also tries the
     monotone certificate of ``mes``'s docstring that MES funds ``base``'s sequence at every
-    budget between the two, and stops as soon as that cannot be shown (see :class:`_Uncertified`).
+    budget between the two (``held``), and goes on without it once it cannot be shown.
     (C1): in every round ``t`` the winner is ``base``'s, and every other project alive has
     ``(rho_j(b), prio_j) > (theta_t, prio_{j_t})``, ``theta_t`` the winner's exact price
     factor in ``base``: shown by a certified lower bound of ``rho_j(b)`` above ``theta_t``
     (rounded up; a stale bound is evaluated afresh first), else exactly, from ``j``'s
     certified split, or else by the affine certificate (:func:`affine` below: the same
     supporters pay everything at both budgets). (C2): the run ends after the same rounds, when
-    nothing is affordable. With ``keep``, the run keeps, round by round, its valid evaluations
-    and budgets (``_TinyRun.evals``...), which the affine certificate of a later run reads."""
+    nothing is affordable. With ``keep``, the run keeps, round by round, its valid evaluations,
+    budgets and lower bounds (``_TinyRun.evals``...), which the certificates of another run
+    read (:func:`_tiny_certified`)."""
     n_all, n_projects, n_voters = el.n_all, el.n_projects, el.n_voters
     sup_rows, sup_u, total, c_list, prio = el.sup_rows, el.sup_u, el.total, el.c_list, el.prio
-    sup_mf = el.sup_mf
-    mult, mf, masks = el.mult, el.mf, el.masks
+    mult, masks = el.mult, el.masks
     cost_utility = el.cost_utility
     bf = b.numerator / b.denominator  # as float(b), without its call
     D = 2.0 * n_voters * _EPS * bf
@@ -2099,6 +2175,10 @@ def _tiny_run(
     snap_certified: list[list[bool]] = []
     snap_betas: list[list[float]] = []
     snap_errors: list[float] = []
+    snap_alives: list[list[int]] = []
+    snap_los: list[list[float]] = []
+    poor_counts: list[int] = []
+    held = base is not None  # the certificate against base, while it can still be shown
     # with base: the first rounds whose winners are known to have kept their splits
     kept_rounds = [0]
     rounds: list[int] = []
@@ -2134,63 +2214,14 @@ def _tiny_run(
                 money -= p_ * (g // q_) * units
         return money
 
-    # the lists the evaluation loops read, as fast locals (never rebound)
-    def evaluate(
-        j: int, beta: list[float] = beta, mf: list[float] = mf, mult: list[int] = mult
-    ) -> bool | None:
+    def evaluate(j: int) -> bool | None:
         """A fresh evaluation of ``j`` at the current budgets (``evals``, ``lo``, ``hi``):
         True if affordable, False if certainly not, None if the float money cannot tell."""
-        r_j = sup_rows[j]
-        c = float(c_list[j])
-        pm = 0.0
-        r_int = total[j]
-        rho = -1.0
-        k = 0
-        # everybody rich (k = 0) is the usual case: told by the least key, without sorting
-        order: list[int] | None = None
-        slack = 2.0 * (len(r_j) + 2.0) * _EPS * (Nb + c)
-        if cost_utility:
-            low = min(map(beta.__getitem__, r_j))
-            x = c / r_int
-            if x * c <= low:
-                rho = x
-            elif sum(map(mul, sup_mf[j], map(beta.__getitem__, r_j))) < c - D - slack:
-                return False  # its supporters' money is short of its cost (no need to sort)
-            else:
-                order = sorted(r_j, key=beta.__getitem__)
-                mu_c = c_list[j]
-                for i in order:
-                    x = (c - pm) / r_int
-                    if x * c <= beta[i]:
-                        rho = x
-                        break
-                    pm += mf[i] * beta[i]
-                    r_int -= mult[i] * mu_c
-                    k += 1
-        else:
-            uf = sup_u[j]
-            keys = list(map(truediv, map(beta.__getitem__, r_j), uf))
-            low = min(keys)
-            x = c / r_int
-            if x <= low:
-                rho = x
-            elif sum(map(mul, sup_mf[j], map(beta.__getitem__, r_j))) < c - D - slack:
-                return False
-            else:
-                order = sorted(range(len(r_j)), key=keys.__getitem__)
-                for t in order:
-                    i = r_j[t]
-                    x = (c - pm) / r_int
-                    if x * uf[t] <= beta[i]:
-                        rho = x
-                        break
-                    pm += mf[i] * beta[i]
-                    r_int -= mult[i] * uf[t]
-                    k += 1
-        if rho < 0:  # everybody poor: unaffordable unless the money is about the cost
-            return False if pm < c - D - slack else None
-        err = (D + slack) / r_int + 4 * _EPS * rho
-        evals[j] = (rho, err, r_int, order, k, low)
+        ev = _evaluation(el, j, beta, D, Nb)
+        if ev is None or ev is False:
+            return ev
+        rho, err = ev[0], ev[1]
+        evals[j] = ev
         certified[j] = False
         lo[j] = rho - err
         hi[j] = rho + err
@@ -2250,12 +2281,11 @@ def _tiny_run(
             el, j, ev_base, base.betas[t], base.errors[t]
         )
 
-    def beats(w: int, t: int) -> _Uncertified | None:
-        """(C1) in round ``t`` against ``base`` (see above), ``w`` this run's winner: None
-        when shown."""
+    def beats(w: int, t: int) -> bool:
+        """(C1) in round ``t`` against ``base`` (see above), ``w`` this run's winner."""
         assert base is not None
         if t >= len(base.rounds) or base.rounds[t] != w:
-            return _DIVERGED
+            return False
         p_, q_ = base.rhos[t]
         theta_up = p_ / q_ * (1.0 + 4 * _EPS)  # int / int is correctly rounded
         for j in alive:
@@ -2264,16 +2294,16 @@ def _tiny_run(
             if evals[j] is None:
                 affordable = evaluate(j)
                 if affordable is None:
-                    return _UNSHOWN
+                    return False
                 if not affordable or lo[j] > theta_up:
                     continue  # (C1) reads only the affordable
             if not certified[j] and not certify(j):
-                return _UNSHOWN
+                return False
             t_, u_ = exact_rho(j)
             lhs, rhs = t_ * q_, p_ * u_
             if (lhs < rhs or (lhs == rhs and prio[j] < prio[w])) and not affine(j, w, t):
-                return _UNSHOWN
-        return None
+                return False
+        return True
 
     while alive:
         if len(alive) > 1:
@@ -2315,15 +2345,15 @@ def _tiny_run(
                 lhs, rhs = t_ * best_q, best_t * q_
                 if lhs < rhs or (lhs == rhs and prio[j] < prio[w]):
                     w, best_t, best_q = j, t_, q_
-        if keep:  # this round's valid evaluations and budgets, for a later run
+        if keep:  # this round's state, for the certificates of another run
             snap_evals.append(evals[:])
             snap_certified.append(certified[:])
             snap_betas.append(beta[:])
             snap_errors.append(D)
-        if base is not None:
-            failed = beats(w, len(rounds))
-            if failed is not None:
-                return failed
+            snap_alives.append(alive[:])
+            snap_los.append(lo[:])
+        if held:
+            held = beats(w, len(rounds))
         # fund w: the exact price factor from the certified split, budgets moved as mes does
         ev = evals[w]
         assert ev is not None
@@ -2373,6 +2403,7 @@ def _tiny_run(
                 beta[i] -= ru
         pay_rows.append(rows_w)
         pay_vals.append(vals)
+        poor_counts.append(len(poor))
         rhos.append((top_, bottom))
         alive.remove(w)
         rounds.append(w)
@@ -2382,22 +2413,107 @@ def _tiny_run(
         for j in alive:
             if evals[j] is not None and masks[j] & paid_mask:
                 evals[j] = None
-    if base is not None and len(rounds) != len(base.rounds):
-        return _DIVERGED
-    if not keep:
-        return _TinyRun(b, rounds, rhos, pay_rows, pay_vals, spent)
-    return _TinyRun(
-        b,
-        rounds,
-        rhos,
-        pay_rows,
-        pay_vals,
-        spent,
-        snap_evals,
-        snap_certified,
-        snap_betas,
-        snap_errors,
-    )
+    run = _TinyRun(b, rounds, rhos, pay_rows, pay_vals, spent, poor_counts)
+    if base is not None:
+        run.held = held and len(rounds) == len(base.rounds)
+    if keep:
+        run.evals, run.certified, run.betas, run.errors = (
+            snap_evals,
+            snap_certified,
+            snap_betas,
+            snap_errors,
+        )
+        run.alives, run.los = snap_alives, snap_los
+    return run
+
+
+def _tiny_certified(el: _TinyElection, low: _TinyRun, high: _TinyRun) -> bool:
+    """Whether MES funds ``low``'s sequence at every budget between ``low.b`` and a larger
+    ``high.b``: the certificate a run at ``high.b`` given ``low`` as its base shows while
+    running (:func:`_tiny_run`), shown here from the state ``high`` kept round by round, for
+    a run computed before ``low`` (the walk's bisection). (C2): the same sequence at both
+    budgets. (C1), in every round ``t``, for every other project alive at ``high.b``: its
+    certified lower bound there is above ``theta_t`` (the winner's exact price factor at
+    ``low.b``), or its price factor at ``high.b``, exact from the split it was certified
+    with, is, with the priority; or else the affine certificate holds (the same supporters
+    pay everything at both budgets, for it and the winners of rounds ``0..t``). Where the
+    run at ``high.b`` would evaluate a stale bound afresh, this gives up (False)."""
+    if low.rounds != high.rounds:
+        return False
+    if high.evals is None or high.los is None or high.alives is None:
+        return False
+    assert high.certified is not None and high.betas is not None and high.errors is not None
+    prio = el.prio
+    nb_high = el.n_voters * (high.b.numerator / high.b.denominator)  # as in the run at high.b
+    kept = 0  # rounds whose winners are known to have kept their splits
+
+    def affine(j: int, t: int) -> bool:
+        nonlocal kept
+        if low.evals is None:
+            return False
+        assert low.certified is not None and low.betas is not None and low.errors is not None
+        assert high.evals is not None
+        while kept <= t:
+            w_ = high.rounds[kept]
+            ev_low, ev_high = low.evals[kept][w_], high.evals[kept][w_]
+            if ev_low is None or ev_high is None or not _same_split(ev_low, ev_high):
+                return False
+            kept += 1
+        ev_low, ev_high = low.evals[t][j], high.evals[t][j]
+        if ev_low is None or ev_high is None or not _same_split(ev_low, ev_high):
+            return False
+        return low.certified[t][j] or _split_certified(el, j, ev_low, low.betas[t], low.errors[t])
+
+    for t, w in enumerate(high.rounds):
+        p_, q_ = low.rhos[t]
+        theta_up = p_ / q_ * (1.0 + 4 * _EPS)  # int / int is correctly rounded
+        lo, evals = high.los[t], high.evals[t]
+        for j in high.alives[t]:
+            if j == w or lo[j] > theta_up:
+                continue
+            ev = evals[j]
+            certified = ev is not None and high.certified[t][j]
+            if ev is None:  # a stale bound: evaluated afresh, as the run at high.b would
+                fresh = _evaluation(el, j, high.betas[t], high.errors[t], nb_high)
+                if fresh is None:
+                    return False
+                if fresh is False or fresh[0] - fresh[1] > theta_up:
+                    continue  # (C1) reads only the affordable
+                ev = fresh
+            if not certified and not _split_certified(el, j, ev, high.betas[t], high.errors[t]):
+                return False
+            rho_j, theta = _exact_rho_at(el, high, t, j, ev), Fraction(p_, q_)
+            if (rho_j < theta or (rho_j == theta and prio[j] < prio[w])) and not affine(j, t):
+                return False
+    return True
+
+
+def _exact_rho_at(el: _TinyElection, run: _TinyRun, t: int, j: int, ev: _Eval) -> Fraction:
+    """The exact price factor of ``j`` in round ``t`` of ``run``, from the evaluation ``ev``
+    there, whose split is certified: ``(c - money of the poor) / R``, where a supporter who
+    never paid everything holds ``b`` less ``rho_r u`` for each earlier winner they support."""
+    _, _, r_int, order, k, _ = ev
+    if order is None or k == 0:
+        return Fraction(el.c_list[j], r_int)
+    assert run.poor_counts is not None
+    poor = order[:k] if el.cost_utility else [el.sup_rows[j][x] for x in order[:k]]
+    gone: set[int] = set()  # who paid everything in an earlier round (hold exactly 0)
+    for r in range(t):
+        gone.update(run.pay_rows[r][: run.poor_counts[r]])
+    live = {i for i in poor if i not in gone}
+    mult = el.mult
+    money = run.b * sum([mult[i] for i in live])
+    for r in range(t):
+        w = run.rounds[r]
+        if el.cost_utility:
+            units = el.c_list[w] * sum([mult[i] for i in el.sup_rows[w] if i in live])
+        else:
+            units = sum(
+                [mult[i] * u for i, u in zip(el.sup_rows[w], el.sup_u[w], strict=True) if i in live]
+            )
+        if units:
+            money -= Fraction(*run.rhos[r]) * units
+    return (el.c_list[j] - money) / r_int
 
 
 def _tiny_stops(el: _TinyElection, run: _TinyRun, completion: str) -> bool:
@@ -2483,59 +2599,51 @@ def _tiny_walk(
     increment: int,
     progress: Callable[[float], None] | None,
 ) -> MesResult | None:
-    """The completion's scan (module docstring) by plain-Python runs: from the last resolved
-    unit ``k``, a run at ``k + step`` that certifies ``O_k = ... = O_{k + step}`` (see
-    :func:`_tiny_run`) is accepted and the step doubles; else the step halves, down to a run
-    at ``k + 1``, the next outcome of the unit scan. A try whose run funds another sequence
-    caps the next tries below it; where tries keep failing down to ``k + 1``, a few units are
-    run one by one without trying. Which budgets are tried only matters for speed: the result
+    """The completion's scan (module docstring) by plain-Python runs. From the last resolved
+    unit ``k`` (``O_k`` known, the scan has not stopped there) and the runs already computed
+    past it (each the exact MES outcome at its unit), the nearest of them, at ``p``, resolves
+    the units up to ``p`` if ``p = k + 1`` (the next outcome of the unit scan) or if a
+    certificate shows ``O_k = ... = O_p``: in the run at ``p`` given ``O_k`` as its base, or
+    afterwards from both runs (:func:`_tiny_certified`). Else the next run is in the middle
+    of ``(k, p)``, which halves the stretch where the outcome changes; with nothing computed
+    past ``k``, at ``k + step``, the step doubling while certificates hold (halving, down to
+    ``_WALK_STEP``, when they fail). Which budgets are run only matters for speed: the result
     is the unit scan's. None on an uncertain run."""
     n = el.n_voters
     state = _all_funded(el) or _tiny_run(el, el.b0)
-    if not isinstance(state, _TinyRun):
+    if state is None:
         return None
-    k, step = 0, 1
-    grow = True  # a success doubles the step, unless the try before it failed
-    failed = False  # the step came down to 1 by failed tries
-    stuck = 0  # such runs at k + 1 in a row
-    crawl, crawl_len = 0, _WALK_CRAWL  # runs left unit by unit, where the outcome keeps changing
-    changed: int | None = None  # a unit past k where the outcome is known to differ from O_k
+    k = 0
+    above: dict[int, _TinyRun] = {}  # runs at units past k
+    failed: set[int] = set()  # units whose run could not certify O_k (its base) up to them
+    step = _WALK_STEP
     while not _tiny_stops(el, state, completion):
-        if changed is not None:
-            if changed <= k:
-                changed = None
-            else:  # the change is in (k, changed]: look below it
-                step = max(1, min(step, changed - 1 - k))
-        target = k + step
-        b = Fraction(el.budget + target * increment * n, n)
-        if step == 1:
-            nxt = _tiny_run(el, b)
-            if not isinstance(nxt, _TinyRun):
-                return None
-            if nxt.spent > el.budget:  # O_{k+1} overspends: the scan stops at O_k
-                break
-            state, k = nxt, target
-            if crawl > 0:
-                crawl -= 1
+        if above:
+            p = min(above)
+            nxt = above[p]
+            if p == k + 1 or (p not in failed and _tiny_certified(el, state, nxt)):
+                if nxt.spent > el.budget:  # O_{k+1} overspends: the scan stops at O_k
+                    break
+                del above[p]
+                state, k = nxt, p
+                failed.clear()
                 continue
-            stuck = stuck + 1 if failed else 0
-            if stuck >= 2:  # certificates fail at once: stop paying for them a while
-                crawl, crawl_len, stuck = crawl_len, 2 * crawl_len, 0
-                continue
-            step, grow, failed = 2, True, False
-            continue
-        certified = _tiny_run(el, b, state)
-        if certified is None:
-            return None
-        if isinstance(certified, _TinyRun):
-            state, k = certified, target
-            step = 2 * step if grow else step
-            grow, stuck, crawl_len = True, 0, _WALK_CRAWL
+            target = (k + p) // 2  # p >= k + 2
         else:
-            if certified is _DIVERGED:
-                changed = target
-            step //= 2
-            grow, failed = False, True
+            target = k + step
+        run = _tiny_run(el, Fraction(el.budget + target * increment * n, n), state)
+        if run is None:
+            return None
+        if run.held:
+            if not above:
+                step *= 2
+            state, k = run, target
+            failed.clear()
+        else:
+            if not above:
+                step = max(_WALK_STEP, step // 2)
+            above[target] = run
+            failed.add(target)
     return _tiny_result(el, state, completion, progress)
 
 
