@@ -2109,12 +2109,13 @@ def _evaluation(
                 k += 1
     else:
         uf = sup_u[j]
-        keys = list(map(truediv, map(beta.__getitem__, r_j), uf))
+        held = list(map(beta.__getitem__, r_j))
+        keys = list(map(truediv, held, uf))
         low = min(keys)
         x = c / r_int
         if x <= low:
             rho = x
-        elif sum(map(mul, sup_mf[j], map(beta.__getitem__, r_j))) < c - D - slack:
+        elif sum(map(mul, sup_mf[j], held)) < c - D - slack:
             return False
         else:
             order = sorted(range(len(r_j)), key=keys.__getitem__)
