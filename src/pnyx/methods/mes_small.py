@@ -145,7 +145,9 @@ over all candidates stays below ``b_0``, the run is written in closed form (ever
 funded, see :func:`_all_funded`). When the scan stops there (or ``completion="none"``) that is
 the result; otherwise, or on any uncertain decision, the numpy scan starts afresh (or, from
 :func:`dispatch`, ``mes`` takes over when the numpy scan does not suit the election). Small
-completions are walked by such runs instead (:func:`_tiny_walk`).
+completions are walked by such runs instead (:func:`_tiny_walk`): jumps while certificates
+hold, then a bisection of the stretch where the outcome changed, each gap certified from the
+two runs at its ends whichever was computed first (:func:`_tiny_certified`).
 
 Where it applies
 ----------------
@@ -222,8 +224,9 @@ _TINY_CELLS_ONE_RUN = 30_000
 # mes's certificates jump further, nor Swiecie, 15,290 cells, 82 -> 96 ms)
 _WALK_CELLS = 6_000
 _WALK_MERGE = 16
-# the walk's first jump past the runs it knows, in units (measured, runs of add1: 8 units,
-# Zurich D5 66 -> 39, S5R 38 -> 23, Assen 92 -> 56; 2 units, 43, 24 and 59)
+# the walk's first jump past the runs it knows, in units (runs of add1 with 2 / 8 / 16: Zurich
+# D5 43 / 39 / 38, S5R 24 / 23 / 23, Assen 59 / 56 / 57; the walk from below, before bisecting,
+# took 66, 38 and 92)
 _WALK_STEP = 8
 _PY_PREP_CELLS = 128  # ballots x projects up to which _tiny reads the supporters in plain Python
 
