@@ -1155,14 +1155,31 @@ def _phragmen_details(
 def _phragmen_grouped(
     profile: Profile, priority: list[int], progress: Progress | None
 ) -> tuple[list[int], dict[int, dict[str, Any]]]:
-    """:func:`_phragmen_integers` with the update after each purchase grouped by load level.
+    """:func:`_phragmen_integers` with the update after each purchase grouped by load level,
+    and the least load found by floats with a certified error, exactly only where they cannot
+    tell.
 
-    The supporters of the winner ``w`` move from their old levels to the new one; ``x[j]`` gains
-    ``sum over old levels l of (new - N_l) * C[l, j]``, where ``C[l, j]`` counts the voters at
-    level ``l`` who approve both ``w`` and ``j``. numpy counts ``C`` (one weighted bincount over
-    the approvals of ``w``'s supporters; counts of voters, exact in float64 below 2**53), so
-    Python only does one big-integer product per (level, project) pair instead of one addition
-    per approval."""
+    Exact state: each distinct ballot's load level, each level ``l`` a fraction ``N_l / D_l``
+    whose denominator divides the common one ``D`` (the denominators only gain factors);
+    project ``j``'s exact ``x[j] = D * (cost_j + sum of its supporters' loads)`` is ``D cost_j +
+    sum_l N_l (D / D_l) C_j[l]``, ``C_j[l]`` the voters at level ``l`` who approve ``j`` (one
+    weighted bincount), computed only for the winner and for the projects the floats cannot
+    separate from it.
+
+    Floats: ``xf[j]`` follows ``x[j] / D`` round by round. When ``w`` is bought at the load
+    ``new``, its supporters leave their levels ``l``; ``xf[j]`` gains ``sum_l (new - level_l)
+    C[l, j]``, ``C[l, j]`` the voters at level ``l`` who approve both ``w`` and ``j`` (one
+    weighted bincount over the approvals of ``w``'s supporters, one product by the steps).
+    ``err[j]`` bounds ``|xf[j] - x[j] / D|``: the levels and the new load are the correctly
+    rounded values of exact fractions (relative error ``u = 2^-53``), so each step is within
+    ``4 u new`` of its exact value (every level is at most ``new``: loads only grow), the product
+    over ``L`` levels adds at most ``gamma_L sum |step| C`` (Higham), and the sum one rounding:
+    ``err[j] += (L + 6) u new ov_j (1 + 1 / 64) + u xf[j]``, ``ov_j`` the voters approving
+    both (``err`` stays a tiny fraction of ``xf``, which includes ``new ov_j`` once ``w`` is
+    bought). A project whose ratio ``xf / approvals`` is, error included, above the least
+    ratio's upper end has a strictly larger exact load (rounding is monotone); the others are compared exactly as in
+    :func:`_phragmen_integers` (ties by the priority). Counts of voters are exact in float64
+    below 2**53."""
     lists = profile._lists
     costs, approvals = lists.costs, lists.votes
     n = profile.n_projects
@@ -1174,37 +1191,59 @@ def _phragmen_grouped(
     project_ptr = np.concatenate(([0], np.cumsum(np.bincount(cols, minlength=n))))
     budget = profile.budget
     level_of = np.zeros(len(mult_f), dtype=np.int64)
-    levels = [0]
+    levels = [(0, 1)]  # exact loads, (numerator, denominator)
+    levels_f = [0.0]  # the same loads as correctly rounded floats
     denominator = 1
-    x = list(costs)
+    u = 2.0**-53
+    xf = np.asarray(costs, dtype=np.float64)
+    err = xf * u  # a cost above 2**53 is rounded
+    votes_f = np.asarray(approvals, dtype=np.float64)
     candidates = [j for j in range(n) if costs[j] <= budget]
     # the loads of the others are never read again: their counts are not updated
     is_candidate = np.zeros(n, dtype=np.bool_)
     is_candidate[candidates] = True
+    approved_at_all = votes_f > 0
     details: dict[int, dict[str, Any]] = {
         j: {"reason": "over-budget", "remaining": profile.money(budget)}
         for j in range(n)
         if costs[j] > budget
     }
+
+    def exact_x(j: int) -> int:
+        """``D * (cost_j + sum of j's supporters' loads)``, exactly."""
+        supporters = project_rows[project_ptr[j] : project_ptr[j + 1]]
+        at = np.bincount(level_of.take(supporters), weights=mult_f.take(supporters))
+        total = costs[j] * denominator
+        for lv in np.flatnonzero(at).tolist():
+            num, den = levels[lv]
+            total += num * (denominator // den) * int(at[lv])
+        return total
+
     spent = 0
     selected: list[int] = []
     total_rounds = len(candidates)
     while candidates:
+        live = np.flatnonzero(is_candidate & approved_at_all)
         best = -1
         tied: list[int] = []
         best_x = best_a = 0
-        for j in candidates:
-            a = approvals[j]
-            if a == 0:
-                continue
-            if best < 0:
-                best, best_x, best_a, tied = j, x[j], a, [j]
-                continue
-            lhs, rhs = x[j] * best_a, best_x * a
-            if lhs < rhs:
-                best, best_x, best_a, tied = j, x[j], a, [j]
-            elif lhs == rhs:
-                tied.append(j)
+        if live.size:
+            xl, al = xf.take(live), votes_f.take(live)
+            ratio = xl / al
+            # |ratio - exact| <= (err + u xf) / a, with room for this line's own roundings
+            radius = (err.take(live) + 8 * u * xl) / al
+            top = int(np.argmin(ratio))
+            close = live[ratio - radius <= ratio[top] + radius[top]].tolist()
+            for j in close:  # in project order, as _phragmen_integers reads the candidates
+                a, xj = approvals[j], exact_x(j)
+                if best < 0:
+                    best, best_x, best_a, tied = j, xj, a, [j]
+                    continue
+                lhs, rhs = xj * best_a, best_x * a
+                if lhs < rhs:
+                    best, best_x, best_a, tied = j, xj, a, [j]
+                elif lhs == rhs:
+                    tied.append(j)
         if best < 0:
             tied = list(candidates)
         remaining = budget - spent
@@ -1220,14 +1259,11 @@ def _phragmen_grouped(
         is_candidate[winner] = False
         spent += costs[winner]
         if best >= 0:
-            g = gcd(best_x, best_a)
+            g = gcd(best_x, best_a)  # the winner's load equals best's: the same reduced fraction
             factor, load = best_a // g, best_x // g
             info["load"] = Fraction(load, denominator * factor * profile.scale)
-            if factor != 1:
-                denominator *= factor
-                levels = [v * factor for v in levels]
-                for j in candidates:
-                    x[j] *= factor
+            denominator *= factor
+            new_f = load / denominator  # int / int: correctly rounded
             supporters = project_rows[project_ptr[winner] : project_ptr[winner + 1]]
             lengths = indptr[supporters + 1] - indptr[supporters]
             firsts = indptr[supporters] - (np.cumsum(lengths) - lengths)
@@ -1235,14 +1271,18 @@ def _phragmen_grouped(
             approved = cols.take(entries)
             open_ = is_candidate.take(approved)
             key = (np.repeat(level_of[supporters] * n, lengths) + approved)[open_]
-            counts = np.bincount(key, weights=np.repeat(mult_f[supporters], lengths)[open_])
-            steps = [load - v for v in levels]
-            hit = np.flatnonzero(counts)
-            for k, c in zip(hit.tolist(), counts[hit].tolist(), strict=True):
-                lv, j = divmod(k, n)
-                x[j] += steps[lv] * int(c)
-            level_of[supporters] = len(levels)
-            levels.append(load)
+            n_levels = len(levels)
+            counts = np.bincount(
+                key,
+                weights=np.repeat(mult_f[supporters], lengths)[open_],
+                minlength=n_levels * n,
+            ).reshape(n_levels, n)
+            xf += (new_f - np.asarray(levels_f)) @ counts
+            # xf >= 0: steps of correctly rounded loads that only grow are never negative
+            err += ((n_levels + 6) * (1 + 1 / 64) * u * new_f) * counts.sum(axis=0) + u * xf
+            level_of[supporters] = n_levels
+            levels.append((load, denominator))
+            levels_f.append(new_f)
         if progress is not None:
             progress(len(selected) / max(1, total_rounds))
     return selected, details
