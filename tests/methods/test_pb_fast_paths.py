@@ -53,6 +53,21 @@ def test_phragmen_integer_count_with_ties_and_repeated_loads() -> None:
         assert (sel_i, det_i) == (sel_s, det_s)
 
 
+def test_the_grouped_count_decides_exactly_where_floats_misorder_two_loads() -> None:
+    """A costs 1 + 3t and has 3 voters, B costs 2 + 7t and has 7: B's load, t + 2/7, is below
+    A's, t + 1/3, by less than floats can tell at t = 10^16 + 259, where they even order the
+    two the other way. B comes first only if the grouped count compares them exactly."""
+    t = 10**16 + 259
+    cost_a, cost_b = 1 + 3 * t, 2 + 7 * t
+    assert float(cost_a) / 3 < float(cost_b) / 7  # floats alone would buy A first
+    votes = "\n".join(["a"] * 3 + ["b"] * 7)
+    e = election(f"a:{cost_a} b:{cost_b}", votes, budget=str(cost_a + cost_b))
+    profile = profile_from_election(e)
+    by_ballot, grouped = _both(profile, "id")
+    assert grouped == by_ballot
+    assert [profile.project_ids[j] for j in grouped[0]] == ["b", "a"]
+
+
 def test_phragmen_large_profiles_take_the_grouped_count(monkeypatch: pytest.MonkeyPatch) -> None:
     import pnyx.methods.pb as pb
 
