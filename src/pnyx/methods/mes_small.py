@@ -2440,8 +2440,8 @@ def _tiny_certified(el: _TinyElection, low: _TinyRun, high: _TinyRun) -> bool:
     certified lower bound there is above ``theta_t`` (the winner's exact price factor at
     ``low.b``), or its price factor at ``high.b``, exact from the split it was certified
     with, is, with the priority; or else the affine certificate holds (the same supporters
-    pay everything at both budgets, for it and the winners of rounds ``0..t``). Where the
-    run at ``high.b`` would evaluate a stale bound afresh, this gives up (False)."""
+    pay everything at both budgets, for it and the winners of rounds ``0..t``). A stale bound
+    is evaluated afresh from the budgets kept for that round, as the run at ``high.b`` does."""
     if low.rounds != high.rounds:
         return False
     if high.evals is None or high.los is None or high.alives is None:
