@@ -1177,9 +1177,9 @@ def _phragmen_grouped(
     ``err[j] += (L + 6) u new ov_j (1 + 1 / 64) + u xf[j]``, ``ov_j`` the voters approving
     both (``err`` stays a tiny fraction of ``xf``, which includes ``new ov_j`` once ``w`` is
     bought). A project whose ratio ``xf / approvals`` is, error included, above the least
-    ratio's upper end has a strictly larger exact load (rounding is monotone); the others are compared exactly as in
-    :func:`_phragmen_integers` (ties by the priority). Counts of voters are exact in float64
-    below 2**53."""
+    ratio's upper end has a strictly larger exact load (rounding is monotone); the others are
+    compared exactly as in :func:`_phragmen_integers` (ties by the priority). Counts of voters
+    are exact in float64 below 2**53."""
     lists = profile._lists
     costs, approvals = lists.costs, lists.votes
     n = profile.n_projects
