@@ -1769,7 +1769,6 @@ class _TinyElection:
         "counts",
         "free",
         "least_m",
-        "lists",
         "masks",
         "mf",
         "mult",
@@ -1779,7 +1778,9 @@ class _TinyElection:
         "prio",
         "sup_mf",
         "sup_rows",
+        "sup_sets",
         "sup_u",
+        "sup_udicts",
         "total",
     )
     b0: Fraction  # the first per-voter budget, budget / n_voters
@@ -1790,17 +1791,6 @@ class _TinyElection:
     counts: list[int]  # voters supporting each project
     free: list[int]  # projects with supporters and cost 0, in tie order (funded up front)
     least_m: list[int]
-    # what _evaluation reads, in one attribute
-    lists: tuple[
-        list[list[int]],
-        list[int],
-        list[int],
-        list[float],
-        list[int],
-        bool,
-        list[list[float]],
-        list[list[int]],
-    ]
     masks: list[int]
     mf: list[float]
     mult: list[int]
@@ -1810,7 +1800,9 @@ class _TinyElection:
     prio: list[int]
     sup_mf: list[list[float]]  # the multiplicities of sup_rows, as floats
     sup_rows: list[list[int]]
+    sup_sets: list[set[int] | None]  # the supporters as sets, on first use (_exact_money)
     sup_u: list[list[int]]
+    sup_udicts: dict[int, dict[int, int]]  # points by ballot, on first use (_exact_money)
     total: list[int]
 
 
@@ -1864,7 +1856,7 @@ def _tiny_election(
     el.sup_rows, el.sup_u, el.total, el.mult, el.mf = sup_rows, sup_u, total, mult, mf
     el.sup_mf = sup_mf
     el.least_m, el.counts, el.masks, el.cost_utility = least_m, counts, masks, cost_utility
-    el.lists = (sup_rows, c_list, total, mf, mult, cost_utility, sup_mf, sup_u)
+    el.sup_sets, el.sup_udicts = [None] * n_projects, {}
     el.cands = [j for j in range(n_projects) if total[j] > 0 and c_list[j] > 0]
     el.free = sorted(
         (j for j in range(n_projects) if total[j] > 0 and c_list[j] == 0), key=prio.__getitem__
@@ -2082,7 +2074,8 @@ def _evaluation(
     """A fresh evaluation of ``j`` (steps 1-3 of the module docstring) at the float budgets
     ``beta``, within ``D`` of the exact ones (``Nb``: all the money there is): the evaluation
     if affordable, False if certainly not, None if the float money cannot tell."""
-    sup_rows, c_list, total, mf, mult, cost_utility, sup_mf, sup_u = el.lists
+    sup_rows, c_list, total, mf, mult = el.sup_rows, el.c_list, el.total, el.mf, el.mult
+    cost_utility, sup_mf, sup_u = el.cost_utility, el.sup_mf, el.sup_u
     r_j = sup_rows[j]
     c = float(c_list[j])
     pm = 0.0
@@ -2137,6 +2130,73 @@ def _evaluation(
     return (rho, err, r_int, order, k, low)
 
 
+def _exact_money(
+    el: _TinyElection,
+    b: Fraction,
+    g: int,
+    rounds: list[int],
+    rhos: list[tuple[int, int]],
+    live: set[int],
+) -> int:
+    """``sum m beta`` of the voters ``live``, exactly, times ``g`` (a common denominator of
+    ``b`` and ``rhos``), after the winners ``rounds`` were funded at the exact price factors
+    ``rhos``: voters who never paid everything, so ``b`` each, less ``rho_r u`` for each round
+    whose winner they support (set intersections, not a loop over voters and rounds)."""
+    if not live:
+        return 0
+    mult = el.mult
+    money: int = b.numerator * (g // b.denominator) * sum(map(mult.__getitem__, live))
+    for (p_, q_), w in zip(rhos, rounds, strict=True):
+        supporters = el.sup_sets[w]
+        if supporters is None:
+            supporters = el.sup_sets[w] = set(el.sup_rows[w])
+        paid = supporters & live
+        if paid:
+            if el.cost_utility:
+                units = el.c_list[w] * sum(map(mult.__getitem__, paid))
+            else:
+                points = el.sup_udicts.get(w)
+                if points is None:
+                    points = dict(zip(el.sup_rows[w], el.sup_u[w], strict=True))
+                    el.sup_udicts[w] = points
+                units = sum([mult[i] * points[i] for i in paid])
+            money -= p_ * (g // q_) * units
+    return money
+
+
+def _affine_certified(
+    el: _TinyElection,
+    low: _TinyRun,
+    high_evals: list[list[_Eval | None]],
+    t: int,
+    j: int,
+    ev: _Eval | None,
+    kept: list[int],
+) -> bool:
+    """(C1) for ``j`` in round ``t`` by the affine certificate of ``mes``'s docstring, between
+    ``low`` and a run at a larger budget whose kept evaluations are ``high_evals`` (``ev``:
+    ``j``'s evaluation there, certified): the winners of rounds ``0..t`` and ``j`` have the
+    same supporters paying everything at both budgets (certified splits), so ``rho_j -
+    rho_w`` is affine in the budget in between; ``j`` lost to ``w`` in ``low`` (it was
+    affordable there: a valid evaluation) and at the larger budget, so it loses at every
+    budget between. ``kept[0]``: the rounds whose winners are known to have kept their
+    splits (checked on first need, round by round)."""
+    if low.evals is None or len(high_evals) <= t:
+        return False
+    assert low.certified is not None and low.betas is not None and low.errors is not None
+    while kept[0] <= t:
+        s_ = kept[0]
+        w_ = low.rounds[s_]
+        ev_low, ev_high = low.evals[s_][w_], high_evals[s_][w_]
+        if ev_low is None or ev_high is None or not _same_split(ev_low, ev_high):
+            return False
+        kept[0] += 1
+    ev_low = low.evals[t][j]
+    if ev_low is None or ev is None or not _same_split(ev_low, ev):
+        return False
+    return low.certified[t][j] or _split_certified(el, j, ev_low, low.betas[t], low.errors[t])
+
+
 def _tiny_run(
     el: _TinyElection, b: Fraction, base: _TinyRun | None = None, keep: bool = True
 ) -> _TinyRun | None:
@@ -2148,21 +2208,20 @@ def _tiny_run(
     ``(rho_j(b), prio_j) > (theta_t, prio_{j_t})``, ``theta_t`` the winner's exact price
     factor in ``base``: shown by a certified lower bound of ``rho_j(b)`` above ``theta_t``
     (rounded up; a stale bound is evaluated afresh first), else exactly, from ``j``'s
-    certified split, or else by the affine certificate (:func:`affine` below: the same
+    certified split, or else by the affine certificate (:func:`_affine_certified`: the same
     supporters pay everything at both budgets). (C2): the run ends after the same rounds, when
     nothing is affordable. With ``keep``, the run keeps, round by round, its valid evaluations,
     budgets and lower bounds (``_TinyRun.evals``...), which the certificates of another run
     read (:func:`_tiny_certified`)."""
     n_all, n_projects, n_voters = el.n_all, el.n_projects, el.n_voters
     sup_rows, sup_u, total, c_list, prio = el.sup_rows, el.sup_u, el.total, el.c_list, el.prio
-    mult, masks = el.mult, el.masks
+    masks = el.masks
     cost_utility = el.cost_utility
     bf = b.numerator / b.denominator  # as float(b), without its call
     D = 2.0 * n_voters * _EPS * bf
     Nb = n_voters * bf
     beta = [bf] * n_all
     exh = [False] * n_all
-    sets: list[set[int] | None] = [None] * n_projects  # supporters as sets, on first use
     # not those whose supporters never hold their cost, M_j b < c_j (exact): unaffordable in
     # every round, they would be evaluated once to be dropped
     b_top, b_bottom = b.numerator, b.denominator
@@ -2187,36 +2246,16 @@ def _tiny_run(
     kept_rounds = [0]
     rounds: list[int] = []
     rhos: list[tuple[int, int]] = []  # exact price factors P / Q of the rounds
-    udicts: dict[int, dict[int, int]] = {}  # utilities by ballot (points), on first use
     g = b_bottom  # a common denominator of b and every price factor so far
     pay_rows: list[list[int]] = []
     pay_vals: list[list[float]] = []
     spent = 0
     inf = float("inf")
 
-    def exact_money(j: int, poor: list[int]) -> int:
-        """``sum m beta`` of the voters ``poor`` (supporters of ``j``), exactly, times ``g``:
-        ``b`` for each voter not exhausted, less what each round's payers among them paid
-        (set intersections, not a loop over voters and rounds)."""
+    def exact_money(poor: list[int]) -> int:
+        """``sum m beta`` of the voters ``poor``, exactly, times ``g``."""
         live = {i for i in poor if not exh[i]}
-        if not live:
-            return 0
-        money: int = b.numerator * (g // b.denominator) * sum(map(mult.__getitem__, live))
-        for r, w_ in enumerate(rounds):
-            sw = sets[w_]
-            assert sw is not None
-            paid = sw & live
-            if paid:
-                p_, q_ = rhos[r]
-                if cost_utility:
-                    units = c_list[w_] * sum(map(mult.__getitem__, paid))
-                else:
-                    ud = udicts.get(w_)
-                    if ud is None:
-                        ud = udicts[w_] = dict(zip(sup_rows[w_], sup_u[w_], strict=True))
-                    units = sum([mult[i] * ud[i] for i in paid])
-                money -= p_ * (g // q_) * units
-        return money
+        return _exact_money(el, b, g, rounds, rhos, live)
 
     def evaluate(j: int) -> bool | None:
         """A fresh evaluation of ``j`` at the current budgets (``evals``, ``lo``, ``hi``):
@@ -2247,43 +2286,8 @@ def _tiny_run(
         _, _, r_int, order, k, _ = ev
         if order is None:  # everybody rich
             return c_list[j] * g, g * r_int
-        if sets[j] is None:
-            sets[j] = set(sup_rows[j])
         poor = order[:k] if cost_utility else [sup_rows[j][t] for t in order[:k]]
-        return c_list[j] * g - exact_money(j, poor), g * r_int
-
-    def winners_kept_splits(t: int) -> bool:
-        """Whether the winners of rounds ``0..t`` (those of ``base``: this run has funded
-        the same so far, and chosen the same in round ``t``) have the same supporters paying
-        everything here and in ``base`` (checked on first need, round by round, from the
-        snapshots of both runs)."""
-        assert base is not None and base.evals is not None
-        while kept_rounds[0] <= t:
-            s_ = kept_rounds[0]
-            w_ = base.rounds[s_]
-            ev_base, ev = base.evals[s_][w_], snap_evals[s_][w_]
-            if ev_base is None or ev is None or not _same_split(ev_base, ev):
-                return False
-            kept_rounds[0] += 1
-        return True
-
-    def affine(j: int, w: int, t: int) -> bool:
-        """(C1) for ``j`` in round ``t`` by the affine certificate of ``mes``'s docstring:
-        the winners of rounds ``0..t`` and ``j`` have the same supporters paying everything
-        here and in ``base`` (certified splits), so ``rho_j - rho_w`` is affine in the budget
-        in between; ``j`` lost to ``w`` in ``base`` (it was affordable there: a valid
-        evaluation) and loses here (``w`` won this round), so it loses at every budget
-        between."""
-        assert base is not None
-        if base.evals is None or len(snap_evals) <= t or not winners_kept_splits(t):
-            return False
-        assert base.certified is not None and base.betas is not None and base.errors is not None
-        ev_base, ev = base.evals[t][j], evals[j]
-        if ev_base is None or ev is None or not _same_split(ev_base, ev):
-            return False
-        return base.certified[t][j] or _split_certified(
-            el, j, ev_base, base.betas[t], base.errors[t]
-        )
+        return c_list[j] * g - exact_money(poor), g * r_int
 
     def beats(w: int, t: int) -> bool:
         """(C1) in round ``t`` against ``base`` (see above), ``w`` this run's winner."""
@@ -2305,7 +2309,9 @@ def _tiny_run(
                 return False
             t_, u_ = exact_rho(j)
             lhs, rhs = t_ * q_, p_ * u_
-            if (lhs < rhs or (lhs == rhs and prio[j] < prio[w])) and not affine(j, w, t):
+            if (lhs < rhs or (lhs == rhs and prio[j] < prio[w])) and not _affine_certified(
+                el, base, snap_evals, t, j, evals[j], kept_rounds
+            ):
                 return False
         return True
 
@@ -2363,8 +2369,6 @@ def _tiny_run(
         assert ev is not None
         _, _, r_int, order, k, low = ev
         r_j = sup_rows[w]
-        if sets[w] is None:  # read by exact_money in the next rounds
-            sets[w] = set(r_j)
         if order is None:  # everybody rich
             poor, rich = [], r_j
         elif cost_utility:
@@ -2374,7 +2378,7 @@ def _tiny_run(
         else:
             poor = list(map(r_j.__getitem__, order[:k]))
             rich = list(map(r_j.__getitem__, order[k:]))
-        top_, bottom = c_list[w] * g - exact_money(w, poor), g * r_int
+        top_, bottom = c_list[w] * g - exact_money(poor), g * r_int
         cd = gcd(top_, bottom)
         top_, bottom = top_ // cd, bottom // cd
         g *= bottom // gcd(g, bottom)
@@ -2449,25 +2453,7 @@ def _tiny_certified(el: _TinyElection, low: _TinyRun, high: _TinyRun) -> bool:
     assert high.certified is not None and high.betas is not None and high.errors is not None
     prio = el.prio
     nb_high = el.n_voters * (high.b.numerator / high.b.denominator)  # as in the run at high.b
-    kept = 0  # rounds whose winners are known to have kept their splits
-
-    def affine(j: int, t: int) -> bool:
-        nonlocal kept
-        if low.evals is None:
-            return False
-        assert low.certified is not None and low.betas is not None and low.errors is not None
-        assert high.evals is not None
-        while kept <= t:
-            w_ = high.rounds[kept]
-            ev_low, ev_high = low.evals[kept][w_], high.evals[kept][w_]
-            if ev_low is None or ev_high is None or not _same_split(ev_low, ev_high):
-                return False
-            kept += 1
-        ev_low, ev_high = low.evals[t][j], high.evals[t][j]
-        if ev_low is None or ev_high is None or not _same_split(ev_low, ev_high):
-            return False
-        return low.certified[t][j] or _split_certified(el, j, ev_low, low.betas[t], low.errors[t])
-
+    kept = [0]  # rounds whose winners are known to have kept their splits
     for t, w in enumerate(high.rounds):
         p_, q_ = low.rhos[t]
         theta_up = p_ / q_ * (1.0 + 4 * _EPS)  # int / int is correctly rounded
@@ -2487,7 +2473,9 @@ def _tiny_certified(el: _TinyElection, low: _TinyRun, high: _TinyRun) -> bool:
             if not certified and not _split_certified(el, j, ev, high.betas[t], high.errors[t]):
                 return False
             rho_j, theta = _exact_rho_at(el, high, t, j, ev), Fraction(p_, q_)
-            if (rho_j < theta or (rho_j == theta and prio[j] < prio[w])) and not affine(j, t):
+            if (rho_j < theta or (rho_j == theta and prio[j] < prio[w])) and not _affine_certified(
+                el, low, high.evals, t, j, ev, kept
+            ):
                 return False
     return True
 
@@ -2502,22 +2490,13 @@ def _exact_rho_at(el: _TinyElection, run: _TinyRun, t: int, j: int, ev: _Eval) -
     assert run.poor_counts is not None
     poor = order[:k] if el.cost_utility else [el.sup_rows[j][x] for x in order[:k]]
     gone: set[int] = set()  # who paid everything in an earlier round (hold exactly 0)
+    g = run.b.denominator  # a common denominator of b and the price factors of rounds 0..t-1
     for r in range(t):
         gone.update(run.pay_rows[r][: run.poor_counts[r]])
+        g *= run.rhos[r][1] // gcd(g, run.rhos[r][1])
     live = {i for i in poor if i not in gone}
-    mult = el.mult
-    money = run.b * sum([mult[i] for i in live])
-    for r in range(t):
-        w = run.rounds[r]
-        if el.cost_utility:
-            units = el.c_list[w] * sum([mult[i] for i in el.sup_rows[w] if i in live])
-        else:
-            units = sum(
-                [mult[i] * u for i, u in zip(el.sup_rows[w], el.sup_u[w], strict=True) if i in live]
-            )
-        if units:
-            money -= Fraction(*run.rhos[r]) * units
-    return (el.c_list[j] - money) / r_int
+    money = _exact_money(el, run.b, g, run.rounds[:t], run.rhos[:t], live)
+    return Fraction(el.c_list[j] * g - money, g * r_int)
 
 
 def _tiny_stops(el: _TinyElection, run: _TinyRun, completion: str) -> bool:
