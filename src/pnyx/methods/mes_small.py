@@ -1771,6 +1771,7 @@ class _TinyElection:
         "least_m",
         "masks",
         "mf",
+        "min_u",
         "mult",
         "n_all",
         "n_projects",
@@ -1781,6 +1782,7 @@ class _TinyElection:
         "sup_sets",
         "sup_u",
         "sup_udicts",
+        "sup_uf",
         "total",
     )
     b0: Fraction  # the first per-voter budget, budget / n_voters
@@ -1793,6 +1795,7 @@ class _TinyElection:
     least_m: list[int]
     masks: list[int]
     mf: list[float]
+    min_u: list[int]  # the least points of each project's supporters (1 without points)
     mult: list[int]
     n_all: int
     n_projects: int
@@ -1803,6 +1806,8 @@ class _TinyElection:
     sup_sets: list[set[int] | None]  # the supporters as sets, on first use (_exact_money)
     sup_u: list[list[int]]
     sup_udicts: dict[int, dict[int, int]]  # points by ballot, on first use (_exact_money)
+    # sup_u as floats, for the float operations (float * float is float * int's result, faster)
+    sup_uf: list[list[float]]
     total: list[int]
 
 
@@ -1855,6 +1860,8 @@ def _tiny_election(
     el.b0 = Fraction(el.budget, n_voters)
     el.sup_rows, el.sup_u, el.total, el.mult, el.mf = sup_rows, sup_u, total, mult, mf
     el.sup_mf = sup_mf
+    el.sup_uf = [list(map(float, us)) for us in sup_u]
+    el.min_u = [min(us, default=1) for us in sup_u]
     el.least_m, el.counts, el.masks, el.cost_utility = least_m, counts, masks, cost_utility
     el.sup_sets, el.sup_udicts = [None] * n_projects, {}
     el.cands = [j for j in range(n_projects) if total[j] > 0 and c_list[j] > 0]
@@ -2054,7 +2061,7 @@ def _split_certified(el: _TinyElection, j: int, ev: _Eval, beta: list[float], D:
                 return False
     else:
         us = sup_u[j]
-        tol /= min(us)
+        tol /= el.min_u[j]
         if k > 0:
             assert order is not None
             t = order[k - 1]
@@ -2104,7 +2111,7 @@ def _evaluation(
                 r_int -= mult[i] * mu_c
                 k += 1
     else:
-        uf = sup_u[j]
+        us, uf = sup_u[j], el.sup_uf[j]
         held = list(map(beta.__getitem__, r_j))
         keys = list(map(truediv, held, uf))
         low = min(keys)
@@ -2122,7 +2129,7 @@ def _evaluation(
                     rho = x
                     break
                 pm += mf[i] * beta[i]
-                r_int -= mult[i] * uf[t]
+                r_int -= mult[i] * us[t]
                 k += 1
     if rho < 0:  # everybody poor: unaffordable unless the money is about the cost
         return False if pm < c - D - slack else None
@@ -2214,7 +2221,7 @@ def _tiny_run(
     budgets and lower bounds (``_TinyRun.evals``...), which the certificates of another run
     read (:func:`_tiny_certified`)."""
     n_all, n_projects, n_voters = el.n_all, el.n_projects, el.n_voters
-    sup_rows, sup_u, total, c_list, prio = el.sup_rows, el.sup_u, el.total, el.c_list, el.prio
+    sup_rows, sup_uf, total, c_list, prio = el.sup_rows, el.sup_uf, el.total, el.c_list, el.prio
     masks = el.masks
     cost_utility = el.cost_utility
     bf = b.numerator / b.denominator  # as float(b), without its call
@@ -2402,10 +2409,11 @@ def _tiny_run(
         else:
             # the certified split (step 2) leaves every rich voter more than rho u: each
             # pays rho u, as min(beta, rho u) in mes
+            uf_w = sup_uf[w]
             if order is None:
-                rus = list(map(rho.__mul__, sup_u[w]))
+                rus = [rho * u for u in uf_w]
             else:
-                rus = list(map(rho.__mul__, map(sup_u[w].__getitem__, order[k:])))
+                rus = [rho * uf_w[t] for t in order[k:]]
             vals += rus
             for i, ru in zip(rich, rus, strict=True):
                 beta[i] -= ru
