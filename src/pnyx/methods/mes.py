@@ -2656,6 +2656,19 @@ def _small_dispatch() -> Callable[..., MesResult | None]:
 _dispatch: Callable[..., MesResult | None] | None = None
 
 
+def _holds_blas(utilities: IntArray, completion: str) -> bool:
+    """Whether a count holds BLAS to one thread (see blas): from ``_BLAS_CELLS`` ballots x
+    projects, unless it is one run that ``mes_small`` plays in plain Python: no BLAS call
+    there, and entering and leaving the limit cost tens of microseconds."""
+    cells = np.size(utilities)
+    if cells < _BLAS_CELLS:
+        return False
+    _small_dispatch()  # imports mes_small
+    from pnyx.methods import mes_small
+
+    return completion != "none" or cells > mes_small._TINY_CELLS_ONE_RUN
+
+
 def validated_arguments(
     costs: IntArray,
     utilities: IntArray,
@@ -2709,7 +2722,7 @@ def equal_shares(
     (shapes, costs, voters), not cell by cell.
     """
     # the products of a MES run are small: BLAS threads would only spin (see blas)
-    with single_threaded_blas() if np.size(utilities) >= _BLAS_CELLS else nullcontext():
+    with single_threaded_blas() if _holds_blas(utilities, completion) else nullcontext():
         if scan not in ("fast", "unit"):
             raise ValueError(f"unknown scan {scan!r}")
         if workers is not None and (not isinstance(workers, int) or workers < 1):
