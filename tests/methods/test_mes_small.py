@@ -613,6 +613,31 @@ def test_elections_kept_with_the_supporters_follow_the_budget_and_the_ties(seed:
     assert 1 <= len(supporters.tiny_elections) <= mes_small._TINY_ELECTIONS_KEPT
 
 
+@pytest.mark.parametrize("seed", range(4))
+def test_scans_kept_with_the_supporters_follow_the_budget_and_the_ties(seed: int) -> None:
+    """The numpy scan keeps the election as it reads it with the profile's supporters, by
+    budget and tie order, like the plain-Python run: another budget or tie order must not
+    read a kept one, and the counts that read one give the fresh count's result."""
+    vote_type = VOTE_TYPES[seed % 3]
+    election = pb.random_election(1400 + seed, n_projects=10, n_voters=80, vote_type=vote_type)
+    profile = pb.profile_from_election(election)
+    cost_utility = vote_type == "approval"
+    supporters = profile.mes_supporters(cost_utility)
+    c, u, m = profile.costs, profile.utilities, profile.multiplicity
+    reversed_prio = np.ascontiguousarray(pb.tie_priority(profile, "id")[::-1])
+    for _ in range(2):  # the second time every count reads a kept election
+        for budget in (profile.budget, profile.budget // 3):
+            for prio in (pb.tie_priority(profile, "id"), reversed_prio):
+                args = (c, budget, u, m, prio)
+                kwargs = dict(cost_utility=cost_utility, completion="add1", increment=1)
+                fresh = mes_small._equal_shares_checked(*args, try_tiny=False, **kwargs)
+                kept = mes_small._equal_shares_checked(
+                    *args, try_tiny=False, supporters=supporters, **kwargs
+                )
+                assert_same(kept, fresh, (seed, budget))
+    assert len(supporters.scan_preps) == 4
+
+
 def test_budgets_that_fund_everything_are_counted_in_closed_form() -> None:
     """Where every voter's load ``sum_j rho_j u_ij`` (``rho_j = c_j / sum m u``) stays below
     the per-voter budget, the first run is written in closed form (``_all_funded``): the same

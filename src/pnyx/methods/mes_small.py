@@ -374,6 +374,7 @@ def dispatch(
         progress=progress,
         try_tiny=not tiny and not walked,
         workers=workers,
+        supporters=supporters,
     )
 
 
@@ -1533,6 +1534,29 @@ def _scan(
             known = {p: o for p, o in known.items() if p < cut}
 
 
+def _prep(
+    costs: IntArray,
+    budget: int,
+    utilities: IntArray,
+    multiplicity: IntArray,
+    tie_priority: IntArray,
+    cost_utility: bool,
+    supporters: Supporters | None,
+) -> _Prep:
+    """The election as the scan reads it, kept with the caller's ``supporters`` (read-only
+    once built) for the next count of the same budget and tie order (Toulouse 2024: 12 ms)."""
+    if supporters is None:
+        return _Prep(costs, budget, utilities, multiplicity, tie_priority, cost_utility)
+    key = (int(budget), tie_priority.tobytes())
+    kept = supporters.scan_preps
+    if key not in kept:
+        if len(kept) >= _TINY_ELECTIONS_KEPT:
+            kept.clear()
+        kept[key] = _Prep(costs, budget, utilities, multiplicity, tie_priority, cost_utility)
+    found: _Prep = kept[key]
+    return found
+
+
 def _probe_width(prep: _Prep) -> int:
     """Budgets per block: enough that the per-round numpy calls are shared by many runs (the
     cells, entries x budgets, at most ``_CELLS``; 16 to 256 budgets; ``_LAZY_WIDTH`` for lazy
@@ -1597,10 +1621,12 @@ def _equal_shares_checked(
     progress: Callable[[float], None] | None = None,
     try_tiny: bool = True,
     workers: int | None = 1,
+    supporters: Supporters | None = None,
 ) -> MesResult:
     """:func:`equal_shares_small` on validated int64 arrays (what ``mes.equal_shares`` has).
     ``workers``: processes for the scan (``mes.staged_stop``); None: every CPU available from
-    ``_PARALLEL_ENTRIES`` supporter entries on, one process below."""
+    ``_PARALLEL_ENTRIES`` supporter entries on, one process below. ``supporters``: the
+    caller's, which keep the election as the scan reads it for the next count."""
     if try_tiny and utilities.size <= _TINY_CELLS:
         tiny = _tiny(
             costs, budget, utilities, multiplicity, tie_priority, cost_utility, completion, progress
@@ -1611,7 +1637,8 @@ def _equal_shares_checked(
     n_all = keep.size
     if not keep.all():
         utilities, multiplicity = utilities[keep], multiplicity[keep]
-    prep = _Prep(costs, budget, utilities, multiplicity, tie_priority, cost_utility)
+        supporters = None  # theirs are the unfiltered ballots'
+    prep = _prep(costs, budget, utilities, multiplicity, tie_priority, cost_utility, supporters)
     if prep.n_voters == 0:
         nobody: Reasons = {j: ("no-supporters", ()) for j in range(prep.n_projects)}
         return MesResult((), np.zeros((n_all, costs.size)), 0, Fraction(0), nobody)
