@@ -243,6 +243,28 @@ def test_the_affine_certificate_is_used_on_mid_sized_elections(
 _SAME_SPLIT = mes_small._same_split
 
 
+def test_guessing_where_the_outcome_changes_spares_runs(
+    runs: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The walk runs next where the interpolation of ``_crossing`` puts the change of outcome
+    between two runs, rather than in the middle: on the mid-sized elections above it needs
+    fewer runs in all (measured: 1,198 against 1,667) and fewer on most of them."""
+    with_guess: list[int] = []
+    without: list[int] = []
+    for seed in range(48):
+        args, kwargs = _mid_sized(seed)
+        for crossing, counts in ((_CROSSING, with_guess), (lambda *a: None, without)):
+            monkeypatch.setattr(mes_small, "_crossing", crossing)
+            runs.clear()
+            _walk(*args, completion="add1", **kwargs)  # type: ignore[arg-type]
+            counts.append(_n_runs(runs))
+    assert sum(with_guess) < 0.85 * sum(without), (sum(with_guess), sum(without))
+    assert sum(a < b for a, b in zip(with_guess, without, strict=True)) >= 36
+
+
+_CROSSING = mes_small._crossing
+
+
 @pytest.mark.parametrize("chunk", range(3))
 def test_a_certificate_shown_afterwards_is_the_one_shown_in_the_run(chunk: int) -> None:
     """The walk's bisection runs budgets below one already computed, then certifies the gap

@@ -146,8 +146,10 @@ funded, see :func:`_all_funded`). When the scan stops there (or ``completion="no
 the result; otherwise, or on any uncertain decision, the numpy scan starts afresh (or, from
 :func:`dispatch`, ``mes`` takes over when the numpy scan does not suit the election). Small
 completions are walked by such runs instead (:func:`_tiny_walk`): jumps while certificates
-hold, then a bisection of the stretch where the outcome changed, each gap certified from the
-two runs at its ends whichever was computed first (:func:`_tiny_certified`).
+hold, then a search of the stretch where the outcome changed (at the budget where the two runs'
+first differing round changes winner, interpolated, see :func:`_crossing`; else by halves),
+each gap certified from the two runs at its ends whichever was computed first
+(:func:`_tiny_certified`).
 
 Where it applies
 ----------------
@@ -1915,6 +1917,7 @@ class _TinyRun:
         "b",
         "betas",
         "certified",
+        "end_beta",
         "errors",
         "evals",
         "held",
@@ -1949,6 +1952,7 @@ class _TinyRun:
         self.errors: list[float] | None = None
         self.alives: list[list[int]] | None = None
         self.los: list[list[float]] | None = None
+        self.end_beta: list[float] | None = None  # the budgets after the last round
         # given a base run: whether the certificate that MES funds the same sequence at every
         # budget between the two held (None: no base)
         self.held: bool | None = None
@@ -2467,6 +2471,7 @@ def _tiny_run(
             snap_errors,
         )
         run.alives, run.los = snap_alives, snap_los
+        run.end_beta = beta
     return run
 
 
@@ -2622,11 +2627,13 @@ def _tiny_walk(
     past it (each the exact MES outcome at its unit), the nearest of them, at ``p``, resolves
     the units up to ``p`` if ``p = k + 1`` (the next outcome of the unit scan) or if a
     certificate shows ``O_k = ... = O_p``: in the run at ``p`` given ``O_k`` as its base, or
-    afterwards from both runs (:func:`_tiny_certified`). Else the next run is in the middle
-    of ``(k, p)``, which halves the stretch where the outcome changes; with nothing computed
-    past ``k``, at ``k + step``, the step doubling while certificates hold (halving, down to
-    ``_WALK_STEP``, when they fail). Which budgets are run only matters for speed: the result
-    is the unit scan's. None on an uncertain run."""
+    afterwards from both runs (:func:`_tiny_certified`). Else the next run is where
+    :func:`_crossing` guesses the outcome changes in ``(k, p)``, or in the middle, which
+    halves the stretch where it changes, without a guess or after two guesses whose runs fell
+    on the same side (guesses by interpolation can creep to the change from one side); with
+    nothing computed past ``k``, at ``k + step``, the step doubling while certificates hold
+    (halving, down to ``_WALK_STEP``, when they fail). Which budgets are run only matters
+    for speed: the result is the unit scan's. None on an uncertain run."""
     n = el.n_voters
     state = _all_funded(el) or _tiny_run(el, el.b0)
     if state is None:
@@ -2635,6 +2642,8 @@ def _tiny_walk(
     above: dict[int, _TinyRun] = {}  # runs at units past k
     failed: set[int] = set()  # units whose run could not certify O_k (its base) up to them
     step = _WALK_STEP
+    last_guess_held: bool | None = None  # whether the run at the last guess held (if guessed)
+    bisect = False  # the last two guesses fell on the same side
     while not _tiny_stops(el, state, completion):
         if above:
             p = min(above)
@@ -2646,12 +2655,19 @@ def _tiny_walk(
                 state, k = nxt, p
                 failed.clear()
                 continue
-            target = (k + p) // 2  # p >= k + 2
+            guess = None if bisect else _crossing(el, state, nxt, k, p)
+            target = (k + p) // 2 if guess is None else guess  # p >= k + 2
         else:
+            guess = None
             target = k + step
         run = _tiny_run(el, Fraction(el.budget + target * increment * n, n), state)
         if run is None:
             return None
+        if guess is not None:
+            bisect = last_guess_held == run.held
+            last_guess_held = run.held
+        else:
+            bisect, last_guess_held = False, None
         if run.held:
             if not above:
                 step *= 2
@@ -2663,6 +2679,64 @@ def _tiny_walk(
             above[target] = run
             failed.add(target)
     return _tiny_result(el, state, completion, progress)
+
+
+def _crossing(el: _TinyElection, low: _TinyRun, high: _TinyRun, k: int, p: int) -> int | None:
+    """Where between the units ``k`` and ``p`` (``p >= k + 2``) the outcome of ``low`` (at
+    ``k``) likely changes into that of ``high`` (at ``p``), a guess for the walk: the last
+    unit of ``low``'s outcome. In the first round where the two runs differ, the gap between
+    the price factors of the two winners, or, where one of them is unaffordable at one end (or
+    funded by one run only, after the other's last round), the money its supporters hold
+    less its cost, is a number whose sign tells the two outcomes apart; read at both ends
+    from the budgets the runs kept, it is interpolated linearly. Exact while the same
+    supporters pay everything in every round at every budget in between (these quantities are
+    then affine in the budget, as for the affine certificate). None without a sign change
+    (the same sequence at both ends, or runs without kept rounds)."""
+    rounds_low, rounds_high = low.rounds, high.rounds
+    if low.betas is None or high.betas is None or low.errors is None or high.errors is None:
+        return None
+    t = 0
+    while t < len(rounds_low) and t < len(rounds_high) and rounds_low[t] == rounds_high[t]:
+        t += 1
+
+    def short(run: _TinyRun, j: int) -> float:
+        """The money ``j``'s supporters hold in round ``t`` of ``run``, less its cost."""
+        assert run.betas is not None
+        beta = run.betas[t] if t < len(run.rounds) else run.end_beta
+        assert beta is not None
+        money: float = sum(map(mul, el.sup_mf[j], map(beta.__getitem__, el.sup_rows[j])))
+        return money - el.c_list[j]
+
+    def rho(run: _TinyRun, j: int) -> float | None:
+        """``j``'s float price factor in round ``t`` of ``run`` (None: unaffordable)."""
+        assert run.betas is not None and run.errors is not None
+        b = run.b.numerator / run.b.denominator
+        ev = _evaluation(el, j, run.betas[t], run.errors[t], el.n_voters * b)
+        return ev[0] if ev else None
+
+    if t < len(rounds_low) and t < len(rounds_high):
+        w, v = rounds_low[t], rounds_high[t]
+        w_low, v_low, w_high, v_high = rho(low, w), rho(low, v), rho(high, w), rho(high, v)
+        if v_low is None:  # v becomes affordable
+            d_low, d_high = short(low, v), short(high, v)
+        elif w_high is None:  # w no longer is
+            d_low, d_high = -short(low, w), -short(high, w)
+        elif w_low is None or v_high is None:
+            return None
+        else:
+            d_low, d_high = w_low - v_low, w_high - v_high
+    elif t < len(rounds_high):  # high funds one project more
+        v = rounds_high[t]
+        d_low, d_high = short(low, v), short(high, v)
+    elif t < len(rounds_low):  # one project less
+        w = rounds_low[t]
+        d_low, d_high = -short(low, w), -short(high, w)
+    else:
+        return None
+    if not d_low <= 0 <= d_high or d_high == d_low:
+        return None
+    guess = k + int((p - k) * -d_low / (d_high - d_low))
+    return min(max(guess, k + 1), p - 1)
 
 
 def _greedy_rest(
