@@ -104,9 +104,8 @@ it, as ``mes`` does in one run, with the same steps 1-5 and the same record:
   stays valid for the rest of the run because price factors only grow along it: at first
   ``c / sum m u`` (``f(rho) <= rho sum m u``), then ``lo`` of step 1 whenever it is evaluated;
 * in each column the project the nearest known run funded in that round is evaluated first,
-  else the pair of least ``LB`` (steps 1-3; again while it turns out unaffordable), its split
-  certified (step 2; a column where an evaluated split is not is set aside, as above), which
-  gives ``x = hi``, an upper bound of the least price factor;
+  else the pair of least ``LB`` (steps 1-3; again while it turns out unaffordable), which
+  gives ``x = hi``, an upper bound of the least price factor once its split is certified;
 * every other pair with ``LB <= x`` is *screened* at ``x``: the float ``f(x) = sum m min(beta',
   x u)`` is within ``D`` plus its rounding of the exact ``f(x)`` (``min`` is 1-Lipschitz), so
   ``f(x) < c - D - rounding`` shows ``rho > x``: the pair cannot win, and by concavity
@@ -116,13 +115,18 @@ it, as ``mes`` does in one run, with the same steps 1-5 and the same record:
   money and the project is unaffordable, as it is when their money, summed like ``f`` and with
   the same margin, is short of the cost (a pair whose ``M_j`` supporters hold less than the cost
   even with the whole budget, ``M_j b < c_j``, is unaffordable from the start);
-* the pairs not so cleared are evaluated and certified like the first; ``x`` only falls, so a
-  pair cleared at an earlier ``x`` stays cleared, and any pair never evaluated has ``LB`` above
-  the final ``x``, the upper bound of some certified price factor: it loses. The winner is
-  chosen among the evaluated pairs by step 4.
+* the pairs not so cleared are evaluated like the first; ``x`` only falls, so a pair cleared
+  at an earlier ``x`` stays cleared, and any pair never evaluated has ``LB`` above the final
+  ``x``: it loses to the pair whose ``hi`` that is;
+* the splits are certified (step 2; a column where one is not is set aside, as above) for the
+  *contenders* only, the evaluated pairs with ``lo`` at most the ``hi`` of the pair of least
+  float price factor: the pair of the final ``x`` is one of them, and every other pair loses by
+  its ``lo`` of step 1, a lower bound whatever its split. The winner is chosen among the contenders by step 4.
 
-Budgets, poor sets (where each solve starts: they only grow along a run), ``D`` and funding
-are those of step 5; the record's lower bounds are ``LB``, valid for the walk's monotone
+Budgets, poor sets (where each solve starts: they only grow along a run; one a solve found
+for a pair it did not certify may hold a voter who is not poor: the bounds of step 1 hold for
+any set, and the sign test of step 2 finds it out if the pair becomes a contender), ``D`` and
+funding are those of step 5; the record's lower bounds are ``LB``, valid for the walk's monotone
 certificate. On Toulouse 2024 (12,897 supporter entries, 183 projects) this scan takes
 1.8-2.8 s in one process where ``mes`` takes 10-13 s (blocks of ``_LAZY_WIDTH`` budgets; 5.2 s
 with 32, in blocks of 8 to 16 budgets where the grid stayed short), and Wieliczka 2023 (7,050
@@ -1058,8 +1062,9 @@ def _block_run_lazy(
         return pos, pair, pk[pair], seg
 
     def evaluate(pq: IndexArray, pk: IndexArray) -> None:
-        """Solve the pairs (steps 1-3 of the module docstring) and certify their splits
-        (step 2); a column where one is not certified is set aside (``bad``)."""
+        """Solve the pairs (steps 1-3 of the module docstring); a column where affordability
+        is uncertain is set aside (``bad``). Their splits are certified later, for the
+        contenders only (:func:`certify`)."""
         pos, pair, kk, seg = gather(pq, pk)
         at = kk * n + e_row.take(pos)
         bg = B_flat.take(at)
@@ -1090,12 +1095,6 @@ def _block_run_lazy(
             bad[pk[broke & ~sure]] = True
         rho = np.where(affordable, rho, np.inf)
         err = (D.take(pk) + slack) / R + 4 * _EPS * rho
-        ru = rho.take(pair) * u
-        gap = bg - ru
-        tol = D.take(kk) / m + err.take(pair) * u + 4 * _EPS * (np.abs(bg) + np.abs(ru))
-        fail = ((np.abs(gap) <= tol) | ((gap < 0) != pr)) & ~ex & affordable.take(pair)
-        if fail.any():
-            bad[kk[fail]] = True
         ok = affordable & alive_flat.take(cell)
         at_ok = cell[ok]
         evaluated.reshape(-1)[at_ok] = True
@@ -1105,6 +1104,25 @@ def _block_run_lazy(
         LIVE_POOR.reshape(-1)[at_ok] = np.bincount(pair, weights=pr & ~ex, minlength=pq.size)[ok]
         LB_flat[at_ok] = np.maximum(LB_flat.take(at_ok), (rho - err)[ok])
         np.minimum.at(best_hi, pk[ok], (rho + err)[ok])
+
+    def certify(pq: IndexArray, pk: IndexArray) -> None:
+        """Certify the splits (step 2) the pairs' evaluations in this round found (their
+        ``RHO``, ``ERR`` and poor supporters); a column where one is not certified is set
+        aside (``bad``)."""
+        pos, pair, kk, _ = gather(pq, pk)
+        at = kk * n + e_row.take(pos)
+        bg = B_flat.take(at)
+        u, m = e_u.take(pos), e_m.take(pos)
+        ex = exh_flat.take(at)
+        pr = poor_flat.take(kk * E + pos)  # the exhausted among them
+        cell = pq * K + pk
+        ru = RHO.reshape(-1).take(cell).take(pair) * u
+        gap = bg - ru
+        err_u = ERR.reshape(-1).take(cell).take(pair) * u
+        tol = D.take(kk) / m + err_u + 4 * _EPS * (np.abs(bg) + np.abs(ru))
+        fail = ((np.abs(gap) <= tol) | ((gap < 0) != pr)) & ~ex
+        if fail.any():
+            bad[kk[fail]] = True
 
     def screen(pq: IndexArray, pk: IndexArray) -> BoolArray:
         """``f(x) < c`` at ``x = best_hi`` shows ``rho > x`` (or, every supporter poor, that
@@ -1184,6 +1202,12 @@ def _block_run_lazy(
         has = cand[i0, ar] & act & ~bad
         hi0 = RHO[i0, ar] + ERR[i0, ar]
         conts = cand & (RHO - ERR <= hi0[None, :])
+        # the contenders' splits (step 2): every other pair loses by its lower bound of step
+        # 1, valid whatever its split, and the least upper bound of the round is a contender's
+        cq, ck = np.nonzero(conts & has[None, :])
+        if cq.size:
+            certify(cq, ck)
+            has &= ~bad
         w = np.where(has, i0, -1)
         for k in np.flatnonzero(has & (conts.sum(axis=0) > 1)).tolist():
             ck = np.flatnonzero(conts[:, k])
