@@ -1105,10 +1105,13 @@ def _block_run_lazy(
         LB_flat[at_ok] = np.maximum(LB_flat.take(at_ok), (rho - err)[ok])
         np.minimum.at(best_hi, pk[ok], (rho + err)[ok])
 
-    def certify(pq: IndexArray, pk: IndexArray) -> None:
+    def certify(
+        pq: IndexArray, pk: IndexArray
+    ) -> tuple[IndexArray, IndexArray, FloatArray, FloatArray, BoolArray]:
         """Certify the splits (step 2) the pairs' evaluations in this round found (their
         ``RHO``, ``ERR`` and poor supporters); a column where one is not certified is set
-        aside (``bad``)."""
+        aside (``bad``). Their entries, for the funding: the pair of each, where its budget
+        is, the budget, ``rho u`` and whether the voter is poor."""
         pos, pair, kk, _ = gather(pq, pk)
         at = kk * n + e_row.take(pos)
         bg = B_flat.take(at)
@@ -1123,6 +1126,7 @@ def _block_run_lazy(
         fail = ((np.abs(gap) <= tol) | ((gap < 0) != pr)) & ~ex
         if fail.any():
             bad[kk[fail]] = True
+        return pair, at, bg, ru, pr
 
     def screen(pq: IndexArray, pk: IndexArray) -> BoolArray:
         """``f(x) < c`` at ``x = best_hi`` shows ``rho > x`` (or, every supporter poor, that
@@ -1200,13 +1204,13 @@ def _block_run_lazy(
         cand = evaluated & alive
         i0 = np.argmin(np.where(cand, RHO, np.inf), axis=0)
         has = cand[i0, ar] & act & ~bad
-        hi0 = RHO[i0, ar] + ERR[i0, ar]
-        conts = cand & (RHO - ERR <= hi0[None, :])
+        conts = cand & (RHO - ERR <= best_hi[None, :])
         # the contenders' splits (step 2): every other pair loses by its lower bound of step
-        # 1, valid whatever its split, and the least upper bound of the round is a contender's
-        cq, ck = np.nonzero(conts & has[None, :])
-        if cq.size:
-            certify(cq, ck)
+        # 1, valid whatever its split, to the contender whose upper bound is the least
+        cont_q, cont_k = np.nonzero(conts & has[None, :])
+        entries = None
+        if cont_q.size:
+            entries = certify(cont_q, cont_k)
             has &= ~bad
         w = np.where(has, i0, -1)
         for k in np.flatnonzero(has & (conts.sum(axis=0) > 1)).tolist():
@@ -1238,11 +1242,12 @@ def _block_run_lazy(
         if fund.size == 0:
             continue
         wq = w[fund]
-        pos, pair, fk, _ = gather(wq, fund)
-        at = fk * n + e_row.take(pos)
-        old = B_flat.take(at)
-        pa = poor_flat.take(fk * E + pos) | exh_flat.take(at)
-        B_flat[at] = np.where(pa, 0.0, old - RHO[wq, fund].take(pair) * e_u.take(pos))
+        # the winners are contenders: their entries were gathered to certify them
+        assert entries is not None
+        pair, at, old, ru, pa = entries
+        mine = (w.take(cont_k) == cont_q).take(pair)
+        at, pa = at[mine], pa[mine]
+        B_flat[at] = np.where(pa, 0.0, old[mine] - ru[mine])
         exh_flat[at] = pa
         alive[wq, fund] = False
         funded[wq, fund] = True
