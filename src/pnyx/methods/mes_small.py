@@ -119,9 +119,10 @@ it, as ``mes`` does in one run, with the same steps 1-5 and the same record:
   at an earlier ``x`` stays cleared, and any pair never evaluated has ``LB`` above the final
   ``x``: it loses to the pair whose ``hi`` that is;
 * the splits are certified (step 2; a column where one is not is set aside, as above) for the
-  *contenders* only, the evaluated pairs with ``lo`` at most the ``hi`` of the pair of least
-  float price factor: the pair of the final ``x`` is one of them, and every other pair loses by
-  its ``lo`` of step 1, a lower bound whatever its split. The winner is chosen among the contenders by step 4.
+  *contenders* only, the evaluated pairs with ``lo`` at most the final ``x``: every other
+  pair loses by its ``lo`` of step 1, a lower bound whatever its split, to the pair of the
+  final ``x``, a contender. The winner is chosen among the contenders by step 4, and funded
+  from the entries gathered to certify it.
 
 Budgets, poor sets (where each solve starts: they only grow along a run; one a solve found
 for a pair it did not certify may hold a voter who is not poor: the bounds of step 1 hold for
