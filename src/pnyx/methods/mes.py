@@ -2673,8 +2673,7 @@ def _holds_blas(utilities: IntArray, completion: str) -> bool:
     cells = np.size(utilities)
     if cells < _BLAS_CELLS:
         return False
-    _small_dispatch()  # imports mes_small
-    from pnyx.methods import mes_small
+    from pnyx.methods import mes_small  # imports this module
 
     return completion != "none" or cells > mes_small._TINY_CELLS_ONE_RUN
 

@@ -1118,7 +1118,7 @@ def _block_run_lazy(
         bg = B_flat.take(at)
         u, m = e_u.take(pos), e_m.take(pos)
         ex = exh_flat.take(at)
-        pr = poor_flat.take(kk * E + pos)  # the exhausted among them
+        pr = poor_flat.take(kk * E + pos)  # as the evaluation left it: with the exhausted
         cell = pq * K + pk
         ru = RHO.reshape(-1).take(cell).take(pair) * u
         gap = bg - ru
