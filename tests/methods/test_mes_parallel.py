@@ -167,6 +167,26 @@ def test_stages_are_read_in_order_whatever_ends_first(monkeypatch):
     assert reached == [0.0, 0.04]  # the stages before the stop, in order
 
 
+def test_the_processes_still_scanning_at_the_stop_end(monkeypatch):
+    """Once the stop is known the count returns without waiting for the processes it killed
+    (one is still scanning far past the stop); they end and are reaped all the same."""
+    monkeypatch.setattr(mes, "_STAGE_FIRST_UNITS", 4)
+
+    def scan_range(first: int, last: int) -> tuple[Fraction | None, float]:
+        if first == 0:
+            return Fraction(3), 0.5
+        time.sleep(30)  # a stage that would take long: killed
+        return None, 0.9
+
+    start = time.perf_counter()
+    assert mes.staged_stop(scan_range, 2, None) == 3
+    assert time.perf_counter() - start < 10
+    deadline = time.perf_counter() + 10
+    while multiprocessing.active_children() and time.perf_counter() < deadline:
+        time.sleep(0.01)
+    assert not multiprocessing.active_children()
+
+
 def test_a_stage_is_cut_shorter_or_dropped_when_the_parent_asks(monkeypatch):
     """The worker's side: a scan asks ``stage_end`` where its stage ends; asked to split, it
     keeps the first half of what is left and says where the rest starts (or refuses when too
