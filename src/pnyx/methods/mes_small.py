@@ -2749,14 +2749,16 @@ def _crossing(el: _TinyElection, low: _TinyRun, high: _TinyRun, k: int, p: int) 
 
     if t < len(rounds_low) and t < len(rounds_high):
         w, v = rounds_low[t], rounds_high[t]
-        w_low, v_low, w_high, v_high = rho(low, w), rho(low, v), rho(high, w), rho(high, v)
+        v_low = rho(low, v)
+        w_high = None if v_low is None else rho(high, w)
         if v_low is None:  # v becomes affordable
             d_low, d_high = short(low, v), short(high, v)
         elif w_high is None:  # w no longer is
             d_low, d_high = -short(low, w), -short(high, w)
-        elif w_low is None or v_high is None:
-            return None
         else:
+            w_low, v_high = rho(low, w), rho(high, v)
+            if w_low is None or v_high is None:
+                return None
             d_low, d_high = w_low - v_low, w_high - v_high
     elif t < len(rounds_high):  # high funds one project more
         v = rounds_high[t]
