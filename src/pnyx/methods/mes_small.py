@@ -409,7 +409,6 @@ class _Prep:
             util = np.where(support, costs[None, :], 0).astype(np.int64)
         else:
             util = np.where(support, utilities, 0).astype(np.int64)
-        self.util = util
         self.support = support
         total = multiplicity @ util
         self.total_sat = [int(t) for t in total]
