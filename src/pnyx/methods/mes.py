@@ -2675,7 +2675,7 @@ def _holds_blas(utilities: IntArray, completion: str) -> bool:
         return False
     from pnyx.methods import mes_small  # imports this module
 
-    return completion != "none" or cells > mes_small._TINY_CELLS_ONE_RUN
+    return not mes_small.plain_one_run(completion, cells)
 
 
 def validated_arguments(

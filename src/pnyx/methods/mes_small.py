@@ -168,7 +168,7 @@ from collections.abc import Callable
 from fractions import Fraction
 from math import gcd
 from operator import mul, truediv
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -314,6 +314,12 @@ def small_applies(
     )
 
 
+def plain_one_run(completion: str, cells: int) -> bool:
+    """Whether a count is the plain-Python run alone (no numpy block, no BLAS): without
+    completion, up to ``_TINY_CELLS_ONE_RUN`` ballots x projects (:func:`dispatch`)."""
+    return completion == "none" and cells <= _TINY_CELLS_ONE_RUN
+
+
 def dispatch(
     costs: IntArray,
     budget: int,
@@ -339,7 +345,7 @@ def dispatch(
     prio = np.asarray(tie_priority)
     # without completion the plain-Python run is the whole count; else mes's own run, faster
     # than a one-column numpy block (Wieliczka 11 vs 35 ms, Swiecie 3.1 vs 8.4 ms)
-    if completion == "none" and utilities.size > _TINY_CELLS_ONE_RUN:
+    if completion == "none" and not plain_one_run(completion, utilities.size):
         return None
     walked = False  # the plain-Python walk ran (and with it the first run)
     if completion != "none" and _walk_fits(utilities, multiplicity, supporters):
@@ -1581,13 +1587,11 @@ def _prep(
     once built) for the next count of the same budget and tie order (Toulouse 2024: 12 ms)."""
     if supporters is None:
         return _Prep(costs, budget, utilities, multiplicity, tie_priority, cost_utility)
-    key = (int(budget), tie_priority.tobytes())
-    kept = supporters.scan_preps
-    if key not in kept:
-        if len(kept) >= _TINY_ELECTIONS_KEPT:
-            kept.clear()
-        kept[key] = _Prep(costs, budget, utilities, multiplicity, tie_priority, cost_utility)
-    found: _Prep = kept[key]
+    key = _kept_key(budget, tie_priority)
+    found: _Prep | None = supporters.scan_preps.get(key)
+    if found is None:
+        found = _Prep(costs, budget, utilities, multiplicity, tie_priority, cost_utility)
+        _keep(supporters.scan_preps, key, found)
     return found
 
 
@@ -1887,10 +1891,9 @@ def _tiny_election(
     if supporters is not None and not supporters.every_ballot_counts:
         supporters = None  # read from the arrays, where ballots of multiplicity 0 are left out
     if supporters is not None:
-        key = (int(budget), tie_priority.tobytes())
-        kept = supporters.tiny_elections
-        if key in kept:
-            found: _TinyElection = kept[key]
+        key = _kept_key(budget, tie_priority)
+        found: _TinyElection | None = supporters.tiny_elections.get(key)
+        if found is not None:
             return found
     el = _TinyElection()
     el.n_all, el.n_projects = n_all, n_projects = utilities.shape
@@ -1930,13 +1933,25 @@ def _tiny_election(
         (j for j in range(n_projects) if total[j] > 0 and c_list[j] == 0), key=prio.__getitem__
     )
     if supporters is not None:
-        if len(kept) >= _TINY_ELECTIONS_KEPT:
-            kept.clear()
-        kept[key] = el
+        _keep(supporters.tiny_elections, key, el)
     return el
 
 
-_TINY_ELECTIONS_KEPT = 8  # elections (budgets x tie orders) kept per Supporters
+# elections (budgets x tie orders) kept per Supporters, of each kind (tiny_elections, scan_preps)
+_TINY_ELECTIONS_KEPT = 8
+
+
+def _kept_key(budget: int, tie_priority: IntArray) -> tuple[int, bytes]:
+    """Under which key an election is kept with its supporters: its budget and tie order."""
+    return int(budget), tie_priority.tobytes()
+
+
+def _keep(kept: dict[tuple[int, bytes], Any], key: tuple[int, bytes], election: Any) -> None:
+    """Keep ``election`` under ``key``, forgetting the others once ``_TINY_ELECTIONS_KEPT``
+    are kept."""
+    if len(kept) >= _TINY_ELECTIONS_KEPT:
+        kept.clear()
+    kept[key] = election
 
 
 class _TinyRun:
