@@ -263,6 +263,36 @@ def test_an_idle_process_takes_half_of_a_stage_before_a_known_stop(monkeypatch):
     assert reached == sorted(reached) and all(0 <= r < 100 for r in reached)
 
 
+def test_a_stage_past_the_stop_lets_an_idle_process_share_the_stage_before(monkeypatch):
+    """A stage whose first run overspends tells the parent at once that the stop is before it:
+    the stages after are not started, and the idle process takes half of what is left of the
+    earlier stage, which finds the stop sooner; the stop is the same."""
+    monkeypatch.setattr(mes, "_STAGE_FIRST_UNITS", 100)
+    monkeypatch.setattr(mes, "_STAGE_SECONDS", 0.0)
+    monkeypatch.setattr(mes, "_SPLIT_SECONDS", 0.0)
+
+    def scan_range(first: int, last: int) -> tuple[tuple[int, int] | None, float]:
+        if first >= 100:  # O_100 overspends: the scan stops before
+            mes.stage_past_stop()
+            raise AssertionError("stage_past_stop returns only outside a worker")
+        k, end = first, last
+        while True:  # 10 ms a unit; the scan stops at unit 90
+            if k == 90:
+                return (90, first), 0.0
+            cut = mes.stage_end(k, end)
+            assert cut is not None
+            end = cut
+            if k >= end:
+                return None, 0.0
+            time.sleep(0.01)
+            k += 1
+
+    stop, found_by = mes.staged_stop(scan_range, 2, None)
+    assert stop == 90
+    assert 0 < found_by < 90  # a stage split off [0, 100] by the idle process
+    mes.stage_past_stop()  # outside a worker: nothing to tell
+
+
 def test_a_failing_stage_is_reported_and_its_processes_stopped():
     def scan_range(first: int, last: int) -> tuple[Fraction | None, float]:
         if first >= 20:

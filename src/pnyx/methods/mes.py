@@ -2215,6 +2215,7 @@ def _complete(
         if _outcome_cost(pr, state) > pr.budget:
             if k == 0:
                 raise AssertionError("MES overspent its own budget")  # b_0 * n == budget
+            stage_past_stop()
             return None
         while True:  # invariant: ``state`` is the MES run at b_k and the scan has not stopped
             if progress is not None:
@@ -2384,6 +2385,18 @@ class _Cancelled(Exception):
     """The parent process no longer needs the stage being scanned (it lies past a stop)."""
 
 
+class _PastStop(Exception):
+    """The first run of the stage being scanned overspends: the scan stops before the stage."""
+
+
+def stage_past_stop() -> None:
+    """Told by a stage's scan whose first run overspends (``O_first``; the scan stops at some
+    ``k < first``, in an earlier stage): in a worker of :func:`staged_stop` the parent hears
+    it at once (:class:`_PastStop`) and drops the later stages; outside one, nothing."""
+    if _CONTROL is not None:
+        raise _PastStop
+
+
 def stage_end(k: int, last: int | None) -> int | None:
     """Where the stage being scanned ends, asked by the scan once it has found no stop at the
     units up to ``k``: ``last``, unless the parent process has asked since to split the stage
@@ -2417,7 +2430,8 @@ def stage_end(k: int, last: int | None) -> int | None:
 
 def _serve(conn: Connection) -> None:
     """A worker process of :func:`staged_stop`: scans the stages it is sent, ``("stage",
-    first, last)``, and sends back ``("done", stop, progress, seconds)``, or ``("error",
+    first, last)``, and sends back ``("done", stop, progress, seconds, past)`` (``past``: its
+    first run overspends, see :func:`stage_past_stop`), or ``("error",
     traceback)``; answers requests to split (see :func:`stage_end`), refusing those that come
     after their stage ended."""
     global _CONTROL, _STAGE_STARTED
@@ -2434,9 +2448,11 @@ def _serve(conn: Connection) -> None:
             started = time.perf_counter()
             _STAGE_STARTED = [first, started, -1.0]
             stop, reached = _STAGED(first, last)
-            conn.send(("done", stop, reached, time.perf_counter() - started))
+            conn.send(("done", stop, reached, time.perf_counter() - started, False))
         except _Cancelled:
-            conn.send(("done", None, 0.0, 0.0))
+            conn.send(("done", None, 0.0, 0.0, False))
+        except _PastStop:
+            conn.send(("done", None, 0.0, 0.0, True))
         except BaseException:  # reported to the parent, which raises it
             conn.send(("error", traceback.format_exc()))
             return
@@ -2472,10 +2488,11 @@ def staged_stop(
     whatever the stages' lengths. The first stages are short (``first_units``, by default
     ``_STAGE_FIRST_UNITS``); then each is sized to take about ``_STAGE_SECONDS`` at the rate of
     the stages so far (Budapest 2024: 22,001 fast units; Warsaw: a few hundred slow ones).
-    Once a stage has found a stop, the stages past it are dropped and a process left idle
-    takes the second half of what is left of a stage before it (each start costs about one MES
-    run), so that the processes end together; the stage refuses (:func:`stage_end`) when less
-    is left than a few such starts."""
+    Once a stage has found a stop, or finds that its first run overspends (the stop is before
+    it, :func:`stage_past_stop`), the stages past it are dropped and a process left idle takes
+    the second half of what is left of a stage before it (each start costs about one MES run),
+    so that the processes end together; the stage refuses (:func:`stage_end`) when less is
+    left than a few such starts."""
     global _STAGED
     _STAGED = scan_range
     context = multiprocessing.get_context("fork")
@@ -2487,8 +2504,9 @@ def staged_stop(
     asked: dict[Connection, Connection] = {}  # asked to split -> the idle process waiting
     whole: set[int] = set()  # stages that refused to split (too little left)
     dropped: set[int] = set()  # stages past a stop, cancelled
+    past_stop: set[int] = set()  # stages whose first run overspends (the stop is before)
     frontier = 0  # the first unit of the next new stage
-    stop_at: int | None = None  # the first stage known to stop
+    stop_at: int | None = None  # the first stage known to stop, or to start past the stop
     units = seconds = 0.0  # of the stages done
 
     def start(conn: Connection, first: int, last: int) -> None:
@@ -2518,6 +2536,7 @@ def staged_stop(
             victim.send(("split",))
 
     def found_stop(first: int) -> None:
+        """The stop is in the stage beginning at ``first``, or in an earlier one."""
         nonlocal stop_at
         stop_at = first
         for other, at in busy.items():
@@ -2540,6 +2559,8 @@ def staged_stop(
         shown = 0.0  # the progress reported so far
         while True:
             while read in stages and stages[read][1] is not None:
+                if read in past_stop:
+                    raise AssertionError("a stage starts past a stop no earlier stage found")
                 result: tuple[_Stop | None, float] = stages[read][1]
                 stop, reached = result
                 if stop is not None:
@@ -2574,12 +2595,17 @@ def staged_stop(
                         assign(waiting)
                     continue
                 first = busy.pop(conn)
-                stop, reached, spent = message[1:]
+                stop, reached, spent, past = message[1:]
                 stages[first][1] = (stop, reached)
+                if past:
+                    past_stop.add(first)
                 if first not in dropped:
-                    units += stages[first][0] - first
-                    seconds += spent
-                    if stop is not None and (stop_at is None or first < stop_at):
+                    if not past:
+                        units += stages[first][0] - first
+                        seconds += spent
+                    # a stage past the stop bounds it as a stage that stops would: the
+                    # stages after it are dropped, those before it split for idle processes
+                    if (stop is not None or past) and (stop_at is None or first < stop_at):
                         found_stop(first)
                 if conn not in asked:  # else idle once its answer to the split comes
                     assign(conn)

@@ -180,6 +180,7 @@ from pnyx.methods.mes import (
     available_workers,
     greedy_rest,
     stage_end,
+    stage_past_stop,
     staged_stop,
     validated_arguments,
 )
@@ -1475,6 +1476,7 @@ def _scan(
     if base.over:
         if first_unit == 0:
             raise AssertionError("MES overspent its own budget")
+        stage_past_stop()
         return None  # the previous stage's stop
     if base.stops:
         return base
