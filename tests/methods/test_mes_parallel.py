@@ -30,11 +30,13 @@ def _election(seed: int) -> tuple[tuple, dict]:
     return args, dict(cost_utility=cost_utility, increment=1)
 
 
-def _cuts(rng: np.random.Generator, end: int) -> list[tuple[int, int]]:
-    """Stages ``[a, a']`` of random small lengths covering ``[0, end]``."""
+def _cuts(
+    rng: np.random.Generator, end: int, lengths: tuple[int, ...] = (1, 1, 2, 3, 5, 8)
+) -> list[tuple[int, int]]:
+    """Stages ``[a, a']`` of random lengths (``lengths``) covering ``[0, end]``."""
     stages, first = [], 0
     while first <= end:
-        last = first + int(rng.choice([1, 1, 2, 3, 5, 8]))
+        last = first + int(rng.choice(lengths))
         stages.append((first, last))
         first = last
     return stages
@@ -60,6 +62,20 @@ def _stage_scans(args: tuple, cost_utility: bool) -> dict:
 @pytest.mark.parametrize("module", ["mes", "mes_small"])
 @pytest.mark.parametrize("seed", range(30))
 def test_the_first_stage_that_stops_holds_the_scans_stop(seed, module):
+    _check_stages(seed, module, (1, 1, 2, 3, 5, 8))
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_long_stages_starting_with_fewer_units_one_by_one_hold_the_same_stop(seed, monkeypatch):
+    """A stage after the first ones and longer than them starts its first block with half as
+    many units one by one (here 8 of 16): where it stops is the same."""
+    monkeypatch.setattr(mes_small, "_first_stage_units", lambda prep: 16)
+    _check_stages(seed, "mes_small", (3, 17, 30))
+
+
+def _check_stages(seed: int, module: str, lengths: tuple[int, ...]) -> None:
+    """Cut the scan into stages of random ``lengths``: each stage before the unit whose run
+    shows the stop finds no stop, the stage holding it finds the unit scan's."""
     args, kwargs = _election(seed)
     pr = mes._Problem(*args, kwargs["cost_utility"])
     scan = _stage_scans(args, kwargs["cost_utility"])[module]
@@ -77,7 +93,7 @@ def test_the_first_stage_that_stops_holds_the_scans_stop(seed, module):
             halts = len(there.rounds) == len(pr.candidates)
         seen_at = stop_k if halts else stop_k + 1  # the unit whose run shows the stop
         checked = 0
-        for first, last in _cuts(rng, seen_at):
+        for first, last in _cuts(rng, seen_at, lengths):
             stage = scan(completion, first, last)
             if last < seen_at:
                 assert stage is None, (completion, first, last, stop_k)
