@@ -711,7 +711,7 @@ class _Problem(Supporters):
         cached = self._aggregates.get(j)
         if cached is not None:
             differs = cached[0] != live
-            if not differs.any():
+            if not np.count_nonzero(differs):
                 return cached[1]
             changed = differs.nonzero()[0]
             if changed.size * 4 < sup.size:
@@ -952,7 +952,7 @@ class _State:
         pr = self.pr
         sup = pr.sup[project]
         live = mask & ~(self.exhausted.take(sup) if exh is None else exh)
-        if not live.any():
+        if not np.count_nonzero(live):
             return 0, 1
         if pr.n_voters < 2**53:  # a dot product (no gather) of integers below 2**53: exact
             num = self.b_scaled * int(pr.sup_mf[project] @ live)
@@ -1085,7 +1085,7 @@ class _State:
         unsure = np.where(poor, gap > -tol, gap < tol)
         unsure &= ~exh
         pays_all = poor | exh
-        if unsure.any():
+        if np.count_nonzero(unsure):
             check = unsure.nonzero()[0]
             betas = self._exact_budgets(sup[check])
             u = pr.sup_u[j][check].tolist()
@@ -1380,7 +1380,7 @@ def _solve(
             return None
         rho = (target - poor_mass) / rich
         new = (beta < rho * uf) & ~poor
-        if not new.any():
+        if not np.count_nonzero(new):
             return rho, poor, poor_mass + rho * rich
         poor |= new
         poor_mass += float(mb @ new)
@@ -1410,7 +1410,7 @@ def _settle(
             return None
         rho = (target - float(mb @ poor)) / rich
         should = beta < rho * uf
-        if not (should ^ poor).any():
+        if not np.count_nonzero(should ^ poor):
             return poor
         poor = should
     return None

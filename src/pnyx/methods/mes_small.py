@@ -808,12 +808,12 @@ def _block_run(prep: _Prep, bs: list[Fraction], exhaustive: bool | None) -> list
 
     while True:
         act = running & (cols < cut)
-        if not act.any():
+        if not np.count_nonzero(act):
             break
         if act.sum() * 2 <= act.size or (alive.any(axis=1).sum() * 2 <= qs.size):
             keep_c = np.flatnonzero(act)
             live_q = np.asarray(alive[:, keep_c].any(axis=1))
-            if not live_q.any():  # keep one (dead) project: the arrays stay non-empty
+            if not np.count_nonzero(live_q):  # keep one (dead) project: the arrays stay non-empty
                 live_q[0] = True
             keep_q = np.flatnonzero(live_q)
             emask = live_q[e_q]
@@ -867,7 +867,7 @@ def _block_run(prep: _Prep, bs: list[Fraction], exhaustive: bool | None) -> list
         if rhoU is not None:
             # rho only grows along a run: who was poor at last round's rho is poor now
             np.greater(np.less(Bg, rhoU, out=lt), poor, out=new)
-            if new.any():
+            if np.count_nonzero(new):
                 poor |= new
                 nm = np.multiply(new, em, out=tmp)
                 emp += nm
@@ -879,7 +879,7 @@ def _block_run(prep: _Prep, bs: list[Fraction], exhaustive: bool | None) -> list
             np.take(np.where(alive, rho, 0.0), e_q, axis=0, out=rU)
             rhoU = np.multiply(rU, eu, out=rU)
             np.greater(np.less(Bg, rhoU, out=lt), poor, out=new)
-            if not new.any():
+            if not np.count_nonzero(new):
                 break
             poor |= new
             nm = np.multiply(new, em, out=tmp)
@@ -890,7 +890,7 @@ def _block_run(prep: _Prep, bs: list[Fraction], exhaustive: bool | None) -> list
         bad = np.zeros(Kc, dtype=np.bool_)
         slack = 2.0 * (cnt + 2.0) * _EPS * (Nb[None, :] + c)
         broke = alive & ~(R > 0)  # every supporter poor: unaffordable unless money ~ cost
-        if broke.any():
+        if np.count_nonzero(broke):
             sure = broke & (Pm < c - D[None, :] - slack)
             alive &= ~sure
             bad |= np.asarray((broke & ~sure).any(axis=0))
@@ -913,7 +913,7 @@ def _block_run(prep: _Prep, bs: list[Fraction], exhaustive: bool | None) -> list
             + 4 * _EPS * (np.abs(g_b) + np.abs(g_ru))
         )
         fail = ((np.abs(gap) <= tol) | ((gap < 0) != poor[pos, pk])) & ~g_exh
-        if fail.any():
+        if np.count_nonzero(fail):
             bad[pk[fail]] = True
         w = np.where(has, w0, -1)
         n_cont = np.bincount(ck, minlength=Kc)
@@ -929,7 +929,7 @@ def _block_run(prep: _Prep, bs: list[Fraction], exhaustive: bool | None) -> list
                     bad[k] = True
                 elif exact:
                     rec.exact[(len(rec.rounds), int(cols[k]))] = exact
-        if bad.any():
+        if np.count_nonzero(bad):
             for k in np.flatnonzero(bad).tolist():
                 outs[int(cols[k])].pending = True
             alive[:, bad] = False
@@ -975,7 +975,9 @@ def _block_run(prep: _Prep, bs: list[Fraction], exhaustive: bool | None) -> list
         B[rows, fk] = np.where(pa, 0.0, old - rho[wq[pair], fk] * e_u[pos])
         newly = pa & ~exh[rows, fk]
         exh[rows, fk] |= pa
-        if newly.any():  # their entries in every project are poor from now on (they hold 0)
+        if np.count_nonzero(
+            newly
+        ):  # their entries in every project are poor from now on (they hold 0)
             nr, nk = rows[newly], fk[newly]
             lens = row_ptr[nr + 1] - row_ptr[nr]
             ends = np.cumsum(lens)
@@ -1086,7 +1088,7 @@ def _block_run_lazy(
             rho = (cq - Pm) / R  # R = 0: every supporter poor (rho inf or nan)
             ru = rho.take(pair) * u
             new = (bg < ru) & ~pr
-            if not new.any():
+            if not np.count_nonzero(new):
                 break
             pr |= new
             Pm += np.add.reduceat(bg * m * new, seg)
@@ -1131,7 +1133,7 @@ def _block_run_lazy(
         err_u = ERR.reshape(-1).take(cell).take(pair) * u
         tol = D.take(kk) / m + err_u + 4 * _EPS * (np.abs(bg) + np.abs(ru))
         fail = ((np.abs(gap) <= tol) | ((gap < 0) != pr)) & ~ex
-        if fail.any():
+        if np.count_nonzero(fail):
             bad[kk[fail]] = True
         return pair, at, bg, ru, pr
 
@@ -1155,10 +1157,10 @@ def _block_run_lazy(
         # summed like f and with the same margin, short of the cost
         dead = cleared & ~(S > 0)
         dead |= cleared & (np.add.reduceat(m * bg, seg) < margin)
-        if dead.any():
+        if np.count_nonzero(dead):
             alive_flat[cell[dead]] = False
         up = cleared & ~dead
-        if up.any():
+        if np.count_nonzero(up):
             lb = (x + (margin - f) / S) * (1 - 1e-12)
             LB_flat[cell[up]] = np.maximum(LB_flat.take(cell[up]), lb[up])
         return ~cleared
@@ -1169,7 +1171,7 @@ def _block_run_lazy(
     RHO, ERR, RR, LIVE_POOR = (np.empty((P, K)) for _ in range(4))
     while True:
         act = running & (ar < cut)
-        if not act.any():
+        if not np.count_nonzero(act):
             break
         ak = np.flatnonzero(act)
         evaluated.fill(False)
@@ -1188,11 +1190,11 @@ def _block_run_lazy(
                 evaluate(np.full(ek.size, expect[t], dtype=np.intp), ek)
         while True:
             want = act & ~bad & ~np.isfinite(best_hi)
-            if not want.any():
+            if not np.count_nonzero(want):
                 break
             open_ = alive[:, want] & ~evaluated[:, want]
             has = open_.any(axis=0)
-            if not has.any():
+            if not np.count_nonzero(has):
                 break
             wk = np.flatnonzero(want)[has]
             wq = np.argmin(np.where(open_[:, has], LB[:, wk], np.inf), axis=0)
@@ -1204,7 +1206,7 @@ def _block_run_lazy(
         if sq.size:
             rest = screen(sq, sk)
             keep = rest & alive_flat.take(sq * K + sk)
-            if keep.any():
+            if np.count_nonzero(keep):
                 evaluate(sq[keep], sk[keep])
         # the winner of each column: the least (rho, priority), exactly among contenders
         # (no evaluated affordable project in a column: nothing affordable, the run is over)
@@ -1231,7 +1233,7 @@ def _block_run_lazy(
         won = np.maximum(w, 0)
         rho_w = np.where(w >= 0, RHO[won, ar], 0.0)
         hi_w = np.where(w >= 0, RHO[won, ar] + ERR[won, ar], 0.0)
-        if bad.any():
+        if np.count_nonzero(bad):
             for k in np.flatnonzero(bad).tolist():
                 outs[k].pending = True
             alive[:, bad] = False
