@@ -27,9 +27,18 @@ def _both(profile, ties):  # type: ignore[no-untyped-def]
     return by_ballot, _phragmen_grouped(profile, priority, None)
 
 
+@pytest.mark.parametrize("kept", [True, False], ids=["kept-coapprovals", "gathered"])
 @pytest.mark.parametrize("ties", ["id", "cost", "votes"])
 @pytest.mark.parametrize("vote_type", ["approval", "choose-1"])
-def test_phragmen_ballot_by_ballot_and_grouped_counts_agree(ties: str, vote_type: str) -> None:
+def test_phragmen_ballot_by_ballot_and_grouped_counts_agree(
+    ties: str, vote_type: str, kept: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Also where the profile does not keep its co-approvals (too many of them): the grouped
+    count gathers a winner's from its supporters' ballots."""
+    import pnyx.methods.pb as pb
+
+    if not kept:
+        monkeypatch.setattr(pb, "_COAPPROVALS_MAX", 0)
     for seed in range(60):
         e = random_election(
             seed,
@@ -39,7 +48,9 @@ def test_phragmen_ballot_by_ballot_and_grouped_counts_agree(ties: str, vote_type
             budget_share=0.2 + (seed % 7) / 10,
             zero_cost=seed % 5 == 0,
         )
-        (sel_i, det_i), (sel_s, det_s) = _both(profile_from_election(e), ties)
+        profile = profile_from_election(e)
+        (sel_i, det_i), (sel_s, det_s) = _both(profile, ties)
+        assert (profile._coapprovals is not None) == kept
         assert sel_i == sel_s, seed
         assert det_i == det_s, seed  # the same reasons, remaining money and exact loads
 

@@ -240,11 +240,42 @@ class Profile:
         return bits
 
     @cached_property
+    def _coapprovals(self) -> tuple[IntArray, IntArray, IntArray, FloatArray] | None:
+        """For each project ``w``, the approvals on the ballots that approve ``w``, as
+        ``ptr, ballots, projects`` (``ballots[ptr[w]:ptr[w + 1]]``, ballot by ballot): what
+        Phragmén's grouped update reads each time ``w`` is bought. Built once per profile,
+        None where they would be too many (over :data:`_COAPPROVALS_MAX`: the sum of the
+        squared ballot lengths)."""
+        rows, cols, _ = self.entries  # sorted by ballot
+        lengths = np.bincount(rows, minlength=len(self.multiplicity))
+        if int(lengths @ lengths) > _COAPPROVALS_MAX:
+            return None
+        starts = np.cumsum(lengths) - lengths  # each ballot's first entry
+        supporters = rows.take(np.argsort(cols, kind="stable"))  # by project, then ballot
+        per = lengths.take(supporters)
+        ends = np.cumsum(per)
+        offset = np.arange(int(ends[-1]) if ends.size else 0) - np.repeat(ends - per, per)
+        ballots = np.repeat(supporters, per)
+        projects = cols.take(np.repeat(starts.take(supporters), per) + offset)
+        by_project = np.concatenate(([0], np.cumsum(np.bincount(cols, minlength=self.n_projects))))
+        ptr = np.concatenate(([0], ends)).take(by_project)
+        weights = self.multiplicity.astype(np.float64).take(ballots)
+        for array in (ptr, ballots, projects, weights):
+            array.setflags(write=False)
+        return ptr, ballots, projects, weights
+
+    @cached_property
     def _overlaps(self) -> list[list[int]]:
         """``_overlaps[w][j]``: how many voters list both ``w`` and ``j`` (Phragmén moves
         them together)."""
         bits = self._supporter_bits
         return [[(mine & theirs).bit_count() for theirs in bits] for mine in bits]
+
+
+_COAPPROVALS_MAX = 250_000
+"""Pairs of approvals on a same ballot up to which a profile keeps them for Phragmén (about 4 MB;
+Wieliczka 2023: 79,880, built in 1 ms; Budapest 2024's 3.6 million would cost more than its
+counts)."""
 
 
 class _Lists(NamedTuple):
@@ -1169,7 +1200,8 @@ def _phragmen_grouped(
     Floats: ``xf[j]`` follows ``x[j] / D`` round by round. When ``w`` is bought at the load
     ``new``, its supporters leave their levels ``l``; ``xf[j]`` gains ``sum_l (new - level_l)
     C[l, j]``, ``C[l, j]`` the voters at level ``l`` who approve both ``w`` and ``j`` (one
-    weighted bincount over the approvals of ``w``'s supporters, one product by the steps).
+    weighted bincount over the approvals of ``w``'s supporters, which the profile keeps for
+    each project where they are few, :attr:`Profile._coapprovals`; one product by the steps).
     ``err[j]`` bounds ``|xf[j] - x[j] / D|``: the levels and the new load are the correctly
     rounded values of exact fractions (relative error ``u = 2^-53``), so each step is within
     ``4 u new`` of its exact value (every level is at most ``new``: loads only grow), the product
@@ -1185,6 +1217,7 @@ def _phragmen_grouped(
     n = profile.n_projects
     mult_f = profile.multiplicity.astype(np.float64)
     rows, cols, _ = profile.entries  # sorted by ballot
+    pairs = profile._coapprovals
     indptr = np.searchsorted(rows, np.arange(len(mult_f) + 1))
     by_project = np.argsort(cols.astype(np.int16) if n < 2**15 else cols, kind="stable")
     project_rows = rows.take(by_project)
@@ -1199,7 +1232,8 @@ def _phragmen_grouped(
     err = xf * u  # a cost above 2**53 is rounded
     votes_f = np.asarray(approvals, dtype=np.float64)
     candidates = [j for j in range(n) if costs[j] <= budget]
-    # the loads of the others are never read again: their counts are not updated
+    # the loads of the others are never read again (the update below counts them all the
+    # same: leaving them out of it cost more than it saved)
     is_candidate = np.zeros(n, dtype=np.bool_)
     is_candidate[candidates] = True
     approved_at_all = votes_f > 0
@@ -1265,16 +1299,20 @@ def _phragmen_grouped(
             denominator *= factor
             new_f = load / denominator  # int / int: correctly rounded
             supporters = project_rows[project_ptr[winner] : project_ptr[winner + 1]]
-            lengths = indptr[supporters + 1] - indptr[supporters]
-            firsts = indptr[supporters] - (np.cumsum(lengths) - lengths)
-            entries = np.repeat(firsts, lengths) + np.arange(int(lengths.sum()))
-            approved = cols.take(entries)
-            open_ = is_candidate.take(approved)
-            key = (np.repeat(level_of[supporters] * n, lengths) + approved)[open_]
+            if pairs is None:
+                lengths = indptr[supporters + 1] - indptr[supporters]
+                firsts = indptr[supporters] - (np.cumsum(lengths) - lengths)
+                entries = np.repeat(firsts, lengths) + np.arange(int(lengths.sum()))
+                approved = cols.take(entries)
+                owners = np.repeat(supporters, lengths)
+                weights = mult_f.take(owners)
+            else:
+                at = slice(pairs[0][winner], pairs[0][winner + 1])
+                approved, owners, weights = pairs[2][at], pairs[1][at], pairs[3][at]
             n_levels = len(levels)
             counts = np.bincount(
-                key,
-                weights=np.repeat(mult_f[supporters], lengths)[open_],
+                level_of.take(owners) * n + approved,
+                weights=weights,
                 minlength=n_levels * n,
             ).reshape(n_levels, n)
             xf += (new_f - np.asarray(levels_f)) @ counts
