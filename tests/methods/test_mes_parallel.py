@@ -104,10 +104,15 @@ def _check_stages(seed: int, module: str, lengths: tuple[int, ...]) -> None:
         assert checked == 1
 
 
-@pytest.mark.parametrize("small", [False, True], ids=["mes", "mes_small"])
+@pytest.mark.parametrize(
+    "small, lazy", [(False, False), (True, False), (True, True)], ids=["mes", "blocks", "lazy"]
+)
 @pytest.mark.parametrize("seed", range(16))
-def test_the_parallel_completion_equals_the_unit_scan(seed, small, monkeypatch):
+def test_the_parallel_completion_equals_the_unit_scan(seed, small, lazy, monkeypatch):
+    """Also with lazy blocks, which answer a request to split between their rounds."""
     monkeypatch.setattr(mes_small, "ENABLED", small)
+    if lazy:
+        monkeypatch.setattr(mes_small, "_LAZY_ENTRIES", 0)
     # stages of a few units each, so that the scan is cut many times
     monkeypatch.setattr(mes, "_STAGE_FIRST_UNITS", 1 + seed % 4)
     monkeypatch.setattr(mes_small, "_first_stage_units", lambda prep: 1 + seed % 4)
@@ -209,6 +214,7 @@ def test_a_stage_is_cut_shorter_or_dropped_when_the_parent_asks(monkeypatch):
     little is left); asked to drop the stage, it stops."""
     mine, theirs = multiprocessing.Pipe()
     monkeypatch.setattr(mes, "_CONTROL", theirs)
+    monkeypatch.setattr(mes, "_STAGE_CUT", None)
     monkeypatch.setattr(mes, "_STAGE_STARTED", [0, 0.0, 0.0])
     monkeypatch.setattr(mes, "_SPLIT_SECONDS", 0.0)
     assert mes.stage_end(10, 50) == 50  # nothing asked
@@ -226,12 +232,88 @@ def test_a_stage_is_cut_shorter_or_dropped_when_the_parent_asks(monkeypatch):
     assert mes.stage_end(10, 50) == 50  # not in a worker: no one to answer
 
 
+def test_a_stage_answers_between_the_rounds_of_a_block(monkeypatch):
+    """During a block the stage answers its parent at once (stage_poll) from the units it had
+    resolved, and ends at the cut when the scan next asks where it ends; during its first
+    block, whose end measures what starting the stage cost, requests wait."""
+    mine, theirs = multiprocessing.Pipe()
+    monkeypatch.setattr(mes, "_CONTROL", theirs)
+    monkeypatch.setattr(mes, "_STAGE_CUT", None)
+    monkeypatch.setattr(mes, "_SPLIT_SECONDS", 0.0)
+    monkeypatch.setattr(mes, "_STAGE_STARTED", [0, time.perf_counter() - 1.0, -1.0])
+    mine.send(("split",))
+    mes.stage_poll(0, 50)  # the first block: not answered yet
+    assert not mine.poll()
+    assert mes.stage_end(0, 50) == 50  # its end: no rate yet, refused
+    assert mine.recv() == ("split", None, None)
+    # started in 0.1 s, 10 units in 0.9 s, 40 left
+    monkeypatch.setattr(mes, "_STAGE_STARTED", [0, time.perf_counter() - 1.0, 0.1])
+    mine.send(("split",))
+    mes.stage_poll(10, 50)  # a later block, from unit 10: answered at once
+    assert mine.recv() == ("split", 30, 50)
+    mes.stage_poll(12, 50)  # nothing asked
+    assert mes.stage_end(20, 50) == 30  # the block's runs past 30 are not the stage's
+    mine.send(("cancel",))
+    with pytest.raises(mes._Cancelled):
+        mes.stage_poll(20, 30)
+    monkeypatch.setattr(mes, "_CONTROL", None)
+    mes.stage_poll(10, 50)  # not in a worker: nothing to answer
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_a_stage_cut_while_a_lazy_block_runs_finds_the_stop_up_to_the_cut(seed, monkeypatch):
+    """A stage asked to split during a block (after its first block) answers between the
+    block's rounds, from the units it had resolved; the scan then ends at the cut: no stop if
+    the scan stops past it, else the unit scan's stop. As in a worker process."""
+    monkeypatch.setattr(mes_small, "_LAZY_ENTRIES", 0)  # every block lazy
+    monkeypatch.setattr(mes_small, "_first_stage_units", lambda prep: 1)  # blocks after it
+    monkeypatch.setattr(mes, "_SPLIT_SECONDS", 0.0)
+    monkeypatch.setattr(mes, "_SPLIT_STARTS", 0.0)
+    mine, theirs = multiprocessing.Pipe()
+    monkeypatch.setattr(mes, "_CONTROL", theirs)
+    args, kwargs = _election(seed)
+    prep = mes_small._Prep(*args, kwargs["cost_utility"])
+    unit = mes.equal_shares(*args, **kwargs, completion="add1", scan="unit")
+    stop_k = int(unit.final_budget - Fraction(prep.budget, prep.n_voters))
+    asked, answered_in_block = [False], [False]
+    stage_end, stage_poll = mes_small.stage_end, mes_small.stage_poll
+
+    def asking_end(k, last):  # the parent asks once the stage has measured its start
+        end = stage_end(k, last)
+        if not asked[0]:
+            asked[0] = True
+            mine.send(("split",))
+        return end
+
+    def watched_poll(k, last):
+        waiting = mine.poll() is False and theirs.poll()
+        stage_poll(k, last)
+        answered_in_block[0] |= bool(waiting and not theirs.poll())
+
+    monkeypatch.setattr(mes_small, "stage_end", asking_end)
+    monkeypatch.setattr(mes_small, "stage_poll", watched_poll)
+    monkeypatch.setattr(mes, "_STAGE_CUT", None)
+    monkeypatch.setattr(mes, "_STAGE_STARTED", [0, time.perf_counter(), -1.0])
+    end = 2 * stop_k + 8 if seed % 2 else stop_k + 3  # cut past the stop, or before it
+    out = mes_small._scan(prep, "add1", 1, None, 0, end)
+    if not answered_in_block[0]:
+        pytest.skip("the scan needed no block after the request")
+    reply = mine.recv()
+    assert reply[0] == "split" and reply[2] == end
+    cut = end if reply[1] is None else reply[1]
+    if stop_k > cut:
+        assert out is None
+    else:
+        assert out is not None and out.b == unit.final_budget
+
+
 def test_a_stage_is_not_split_when_less_is_left_than_starting_one_costs(monkeypatch):
     """A split hands the rest to a process that must start a stage of its own: refused while
     the time left, at the rate of the units scanned since the stage's start, is under twice
     what starting this stage cost; and at the stage's first question, with no rate yet."""
     mine, theirs = multiprocessing.Pipe()
     monkeypatch.setattr(mes, "_CONTROL", theirs)
+    monkeypatch.setattr(mes, "_STAGE_CUT", None)
     monkeypatch.setattr(mes, "_SPLIT_SECONDS", 0.0)
     now = time.perf_counter()
     # started 1 s ago, 0.9 s of it to start: 10 units in 0.1 s, 40 left, about 0.4 s
@@ -244,8 +326,9 @@ def test_a_stage_is_not_split_when_less_is_left_than_starting_one_costs(monkeypa
     mine.send(("split",))
     assert mes.stage_end(10, 50) == 30
     assert mine.recv() == ("split", 30, 50)
-    # the first question of a stage measures its start, and no rate is known yet
+    # the first question of a (new) stage measures its start, and no rate is known yet
     monkeypatch.setattr(mes, "_STAGE_STARTED", [0, time.perf_counter() - 1.0, -1.0])
+    monkeypatch.setattr(mes, "_STAGE_CUT", None)
     mine.send(("split",))
     assert mes.stage_end(10, 50) == 50
     assert mine.recv() == ("split", None, None)

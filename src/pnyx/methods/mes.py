@@ -2379,6 +2379,7 @@ _Stop = TypeVar("_Stop")  # what a stage's scan reports of its stop
 # (seconds to the scan's first question, -1 before it) of its stage
 _CONTROL: Connection | None = None
 _STAGE_STARTED: list[Any] = [0, 0.0, -1.0]
+_STAGE_CUT: int | None = None  # where the stage now ends, once a split was granted
 
 
 class _Cancelled(Exception):
@@ -2400,19 +2401,51 @@ def stage_past_stop() -> None:
 def stage_end(k: int, last: int | None) -> int | None:
     """Where the stage being scanned ends, asked by the scan once it has found no stop at the
     units up to ``k``: ``last``, unless the parent process has asked since to split the stage
-    (then the first half of what is left, the rest going to an idle process) or to drop it
-    (:class:`_Cancelled` is raised). Outside a worker of :func:`staged_stop`, ``last``."""
+    (then the first half of what is left, the rest going to an idle process; also when the
+    split was granted during a block, :func:`stage_poll`) or to drop it (:class:`_Cancelled`
+    is raised). Outside a worker of :func:`staged_stop`, ``last``."""
+    global _STAGE_CUT
     conn = _CONTROL
     if conn is None or last is None:
         return last
     stage = _STAGE_STARTED
     if stage[2] < 0:  # the scan's first question: what starting the stage cost
         stage[2] = time.perf_counter() - stage[1]
+    if _STAGE_CUT is not None:
+        last = min(last, _STAGE_CUT)
+    cut = _answer(conn, k, last)
+    if cut < last:
+        _STAGE_CUT = cut
+    return cut
+
+
+def stage_poll(k: int, last: int | None) -> None:
+    """Asked by a scan between the rounds of a block, having found no stop at the units up to
+    ``k``: the parent's requests are answered now, not at the block's end (a block of
+    Toulouse 2024 takes 0.1-0.2 s, which an idle process would wait), as :func:`stage_end`
+    answers them: a drop raises :class:`_Cancelled`; a split hands on the second half of what
+    is left past ``k``, and :func:`stage_end` ends the stage at the cut (the block's runs past
+    it are lost). Requests wait for the end of the stage's first block, which measures what
+    starting the stage costs."""
+    global _STAGE_CUT
+    conn = _CONTROL
+    if conn is None or last is None or _STAGE_STARTED[2] < 0 or not conn.poll():
+        return
+    if _STAGE_CUT is not None:
+        last = min(last, _STAGE_CUT)
+    cut = _answer(conn, k, last)
+    if cut < last:
+        _STAGE_CUT = cut
+
+
+def _answer(conn: Connection, k: int, last: int) -> int:
+    """Answer the requests waiting from the parent for a stage that found no stop at the units
+    up to ``k``: the stage's last unit, cut if a split was granted."""
     while conn.poll():
         request = conn.recv()
         if request[0] == "cancel":
             raise _Cancelled
-        first, started, start_cost = stage
+        first, started, start_cost = _STAGE_STARTED
         # the time left at the rate of the units scanned since the start; a split costs the
         # idle process a stage start of its own (about this one's), so it is only worth it
         # when much more is left (Toulouse 2024: stages of a few units split again and
@@ -2434,7 +2467,7 @@ def _serve(conn: Connection) -> None:
     first run overspends, see :func:`stage_past_stop`), or ``("error",
     traceback)``; answers requests to split (see :func:`stage_end`), refusing those that come
     after their stage ended."""
-    global _CONTROL, _STAGE_STARTED
+    global _CONTROL, _STAGE_STARTED, _STAGE_CUT
     assert _STAGED is not None
     _CONTROL = conn
     while True:
@@ -2447,6 +2480,7 @@ def _serve(conn: Connection) -> None:
         try:
             started = time.perf_counter()
             _STAGE_STARTED = [first, started, -1.0]
+            _STAGE_CUT = None
             stop, reached = _STAGED(first, last)
             conn.send(("done", stop, reached, time.perf_counter() - started, False))
         except _Cancelled:

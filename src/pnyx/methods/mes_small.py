@@ -181,6 +181,7 @@ from pnyx.methods.mes import (
     greedy_rest,
     stage_end,
     stage_past_stop,
+    stage_poll,
     staged_stop,
     validated_arguments,
 )
@@ -702,13 +703,19 @@ def _stops(prep: _Prep, rounds: list[int], spent: int, exhaustive: bool) -> bool
 
 
 def _block(
-    prep: _Prep, bs: list[Fraction], exhaustive: bool | None, expect: list[int] | None = None
+    prep: _Prep,
+    bs: list[Fraction],
+    exhaustive: bool | None,
+    expect: list[int] | None = None,
+    between_rounds: Callable[[], None] | None = None,
 ) -> list[_Outcome | None]:
     """MES runs at the budgets ``bs`` side by side; ``expect``: the sequence of a run at a
-    nearby budget, whose project of each round lazy blocks evaluate first."""
+    nearby budget, whose project of each round lazy blocks evaluate first;
+    ``between_rounds``: called before each round of a lazy block (a stage of a parallel scan
+    answers its parent there, see ``mes.stage_poll``)."""
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         if prep.e_q.size > _LAZY_ENTRIES:
-            return _block_run_lazy(prep, bs, exhaustive, expect or [])
+            return _block_run_lazy(prep, bs, exhaustive, expect or [], between_rounds)
         return _block_run(prep, bs, exhaustive)
 
 
@@ -1005,7 +1012,11 @@ def _block_run(prep: _Prep, bs: list[Fraction], exhaustive: bool | None) -> list
 
 
 def _block_run_lazy(
-    prep: _Prep, bs: list[Fraction], exhaustive: bool | None, expect: list[int]
+    prep: _Prep,
+    bs: list[Fraction],
+    exhaustive: bool | None,
+    expect: list[int],
+    between_rounds: Callable[[], None] | None = None,
 ) -> list[_Outcome | None]:
     """:func:`_block_run` for blocks too large to evaluate every project in every round: the
     same runs, decisions and record, but each round evaluates only the projects that may win
@@ -1170,6 +1181,8 @@ def _block_run_lazy(
     evaluated = np.empty((P, K), dtype=np.bool_)
     RHO, ERR, RR, LIVE_POOR = (np.empty((P, K)) for _ in range(4))
     while True:
+        if between_rounds is not None:
+            between_rounds()
         act = running & (ar < cut)
         if not np.count_nonzero(act):
             break
@@ -1477,6 +1490,14 @@ def _scan(
         # units long, would otherwise need a block of one budget for it, which costs as many
         # rounds: 5 ms of Wieliczka 2023's 50)
         first = [p for p in first if p < last] + [last]
+    # a stage answers its parent during its blocks (mes.stage_poll), from the last unit
+    # resolved before the block (the budgets the block runs past a cut are lost)
+    resolved_k = [0]
+
+    def poll() -> None:
+        stage_poll(first_unit + resolved_k[0], None if last is None else first_unit + last)
+
+    between_rounds = None if last is None else poll
     first_outs = _block(prep, [start + p * increment for p in first], exhaustive)
     if first_outs[0] is not None and first_outs[0].stops and not first_outs[0].pending:
         return first_outs[0]
@@ -1576,7 +1597,14 @@ def _scan(
             probes.append(p)
             room -= 1
         probes.sort()
-        outs = _block(prep, [start + p * increment for p in probes], exhaustive, base.rounds)
+        resolved_k[0] = k
+        outs = _block(
+            prep,
+            [start + p * increment for p in probes],
+            exhaustive,
+            base.rounds,
+            between_rounds,
+        )
         for p, o in zip(probes, outs, strict=True):
             known[p] = o
         if any(o is None for o in outs):  # nothing past a budget where the scan stops
