@@ -13,8 +13,9 @@ both select the same projects, prints a Markdown table and writes it to
 ``benchmarks/results/pb-<date>.md``.
 
 Timing. pnyx: one untimed warm-up call of ``tally`` on the profile (first-use costs: imports,
-what the profile keeps for every count, such as the tie-breaking order, its positive cells and
-the supporters of each project for MES: pabutools' profile, built before its timed call, keeps
+what the profile keeps for every count, such as the tie-breaking order, its positive cells, the
+supporters of each project for MES and the approvals on their ballots for Phragmén: pabutools'
+profile, built before its timed call, keeps
 its ballots likewise), then repeated calls until ``--pnyx-seconds`` (0.2 s) have been spent (at
 least 1, at most 100 calls); the table shows the fastest call, the usual estimate of the cost of
 a computation on a noisy machine (other processes only ever add time). The
