@@ -109,7 +109,7 @@ def _check_stages(seed: int, module: str, lengths: tuple[int, ...]) -> None:
 )
 @pytest.mark.parametrize("seed", range(16))
 def test_the_parallel_completion_equals_the_unit_scan(seed, small, lazy, monkeypatch):
-    """Also with lazy blocks, which answer a request to split between their rounds."""
+    """Also with lazy blocks, the path of large elections."""
     monkeypatch.setattr(mes_small, "ENABLED", small)
     if lazy:
         monkeypatch.setattr(mes_small, "_LAZY_ENTRIES", 0)
@@ -286,9 +286,9 @@ def test_a_stage_cut_while_a_lazy_block_runs_finds_the_stop_up_to_the_cut(seed, 
         return end
 
     def watched_poll(k, last):
-        waiting = mine.poll() is False and theirs.poll()
+        waiting = theirs.poll()  # the parent's request, not yet read by the stage
         stage_poll(k, last)
-        answered_in_block[0] |= bool(waiting and not theirs.poll())
+        answered_in_block[0] |= waiting and not theirs.poll()
 
     monkeypatch.setattr(mes_small, "stage_end", asking_end)
     monkeypatch.setattr(mes_small, "stage_poll", watched_poll)

@@ -820,7 +820,7 @@ def _block_run(prep: _Prep, bs: list[Fraction], exhaustive: bool | None) -> list
         if act.sum() * 2 <= act.size or (alive.any(axis=1).sum() * 2 <= qs.size):
             keep_c = np.flatnonzero(act)
             live_q = np.asarray(alive[:, keep_c].any(axis=1))
-            if not np.count_nonzero(live_q):  # keep one (dead) project: the arrays stay non-empty
+            if not np.count_nonzero(live_q):  # keep a (dead) project: the arrays stay non-empty
                 live_q[0] = True
             keep_q = np.flatnonzero(live_q)
             emask = live_q[e_q]
@@ -982,9 +982,8 @@ def _block_run(prep: _Prep, bs: list[Fraction], exhaustive: bool | None) -> list
         B[rows, fk] = np.where(pa, 0.0, old - rho[wq[pair], fk] * e_u[pos])
         newly = pa & ~exh[rows, fk]
         exh[rows, fk] |= pa
-        if np.count_nonzero(
-            newly
-        ):  # their entries in every project are poor from now on (they hold 0)
+        # their entries in every project are poor from now on (they hold 0)
+        if np.count_nonzero(newly):
             nr, nk = rows[newly], fk[newly]
             lens = row_ptr[nr + 1] - row_ptr[nr]
             ends = np.cumsum(lens)

@@ -242,10 +242,10 @@ class Profile:
     @cached_property
     def _coapprovals(self) -> tuple[IntArray, IntArray, IntArray, FloatArray] | None:
         """For each project ``w``, the approvals on the ballots that approve ``w``, as
-        ``ptr, ballots, projects`` (``ballots[ptr[w]:ptr[w + 1]]``, ballot by ballot): what
-        Phragmén's grouped update reads each time ``w`` is bought. Built once per profile,
-        None where they would be too many (over :data:`_COAPPROVALS_MAX`: the sum of the
-        squared ballot lengths)."""
+        ``ptr, ballots, projects, weights`` (``ballots[ptr[w]:ptr[w + 1]]``, ballot by ballot;
+        ``weights``: each ballot's multiplicity as a float): what Phragmén's grouped update
+        reads each time ``w`` is bought. Built once per profile, None where they would be too
+        many (over :data:`_COAPPROVALS_MAX`: the sum of the squared ballot lengths)."""
         rows, cols, _ = self.entries  # sorted by ballot
         lengths = np.bincount(rows, minlength=len(self.multiplicity))
         if int(lengths @ lengths) > _COAPPROVALS_MAX:
@@ -1307,8 +1307,8 @@ def _phragmen_grouped(
                 owners = np.repeat(supporters, lengths)
                 weights = mult_f.take(owners)
             else:
-                at = slice(pairs[0][winner], pairs[0][winner + 1])
-                approved, owners, weights = pairs[2][at], pairs[1][at], pairs[3][at]
+                span = slice(pairs[0][winner], pairs[0][winner + 1])
+                approved, owners, weights = pairs[2][span], pairs[1][span], pairs[3][span]
             n_levels = len(levels)
             counts = np.bincount(
                 level_of.take(owners) * n + approved,
