@@ -2404,19 +2404,13 @@ def stage_end(k: int, last: int | None) -> int | None:
     (then the first half of what is left, the rest going to an idle process; also when the
     split was granted during a block, :func:`stage_poll`) or to drop it (:class:`_Cancelled`
     is raised). Outside a worker of :func:`staged_stop`, ``last``."""
-    global _STAGE_CUT
     conn = _CONTROL
     if conn is None or last is None:
         return last
     stage = _STAGE_STARTED
     if stage[2] < 0:  # the scan's first question: what starting the stage cost
         stage[2] = time.perf_counter() - stage[1]
-    if _STAGE_CUT is not None:
-        last = min(last, _STAGE_CUT)
-    cut = _answer(conn, k, last)
-    if cut < last:
-        _STAGE_CUT = cut
-    return cut
+    return _answer(conn, k, last)
 
 
 def stage_poll(k: int, last: int | None) -> None:
@@ -2427,20 +2421,18 @@ def stage_poll(k: int, last: int | None) -> None:
     is left past ``k``, and :func:`stage_end` ends the stage at the cut (the block's runs past
     it are lost). Requests wait for the end of the stage's first block, which measures what
     starting the stage costs."""
-    global _STAGE_CUT
     conn = _CONTROL
     if conn is None or last is None or _STAGE_STARTED[2] < 0 or not conn.poll():
         return
-    if _STAGE_CUT is not None:
-        last = min(last, _STAGE_CUT)
-    cut = _answer(conn, k, last)
-    if cut < last:
-        _STAGE_CUT = cut
+    _answer(conn, k, last)
 
 
 def _answer(conn: Connection, k: int, last: int) -> int:
     """Answer the requests waiting from the parent for a stage that found no stop at the units
-    up to ``k``: the stage's last unit, cut if a split was granted."""
+    up to ``k``: the stage's last unit, cut if a split was granted (now or earlier)."""
+    global _STAGE_CUT
+    if _STAGE_CUT is not None:
+        last = min(last, _STAGE_CUT)
     while conn.poll():
         request = conn.recv()
         if request[0] == "cancel":
@@ -2455,7 +2447,7 @@ def _answer(conn: Connection, k: int, last: int) -> int:
         if last - k >= 2 and left >= max(_SPLIT_SECONDS, _SPLIT_STARTS * start_cost):
             middle = k + (last - k) // 2
             conn.send(("split", middle, last))
-            last = middle
+            last = _STAGE_CUT = middle
         else:
             conn.send(("split", None, None))
     return last
