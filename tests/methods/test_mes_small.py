@@ -590,21 +590,31 @@ def test_dispatch_equals_the_unit_scan(seed: int) -> None:
             assert_same(routed, ref, (seed, completion))
 
 
+def _kept_case(seed: int, first: int, n_projects: int, n_voters: int) -> tuple:
+    """The random election ``first + seed`` (its vote type by ``seed``), whether MES reads it
+    with cost utilities, the profile's supporters that keep elections, and two tie orders (by
+    id and reversed)."""
+    vote_type = VOTE_TYPES[seed % 3]
+    election = pb.random_election(
+        first + seed, n_projects=n_projects, n_voters=n_voters, vote_type=vote_type
+    )
+    profile = pb.profile_from_election(election)
+    cost_utility = vote_type == "approval"
+    by_id = pb.tie_priority(profile, "id")
+    priorities = (by_id, np.ascontiguousarray(by_id[::-1]))
+    return profile, cost_utility, profile.mes_supporters(cost_utility), priorities
+
+
 @pytest.mark.parametrize("seed", range(6))
 def test_elections_kept_with_the_supporters_follow_the_budget_and_the_ties(seed: int) -> None:
     """The plain-Python run keeps its election with the profile's supporters, by budget and
     tie order: counts with another budget or another tie order must not read a kept one."""
-    vote_type = VOTE_TYPES[seed % 3]
-    election = pb.random_election(1300 + seed, n_projects=8, n_voters=40, vote_type=vote_type)
-    profile = pb.profile_from_election(election)
-    cost_utility = vote_type == "approval"
-    supporters = profile.mes_supporters(cost_utility)
+    profile, cost_utility, supporters, priorities = _kept_case(seed, 1300, 8, 40)
     c, u, m = profile.costs, profile.utilities, profile.multiplicity
     kwargs = dict(cost_utility=cost_utility, increment=1)
-    reversed_prio = np.ascontiguousarray(pb.tie_priority(profile, "id")[::-1])
     for completion in ("none", "add1"):
         for budget in (profile.budget, profile.budget // 3, profile.budget // 7):
-            for prio in (pb.tie_priority(profile, "id"), reversed_prio):
+            for prio in priorities:
                 fresh = equal_shares(c, budget, u, m, prio, completion=completion, **kwargs)  # type: ignore[arg-type]
                 kept = equal_shares(
                     c, budget, u, m, prio, completion=completion, supporters=supporters, **kwargs
@@ -618,16 +628,11 @@ def test_scans_kept_with_the_supporters_follow_the_budget_and_the_ties(seed: int
     """The numpy scan keeps the election as it reads it with the profile's supporters, by
     budget and tie order, like the plain-Python run: another budget or tie order must not
     read a kept one, and the counts that read one give the fresh count's result."""
-    vote_type = VOTE_TYPES[seed % 3]
-    election = pb.random_election(1400 + seed, n_projects=10, n_voters=80, vote_type=vote_type)
-    profile = pb.profile_from_election(election)
-    cost_utility = vote_type == "approval"
-    supporters = profile.mes_supporters(cost_utility)
+    profile, cost_utility, supporters, priorities = _kept_case(seed, 1400, 10, 80)
     c, u, m = profile.costs, profile.utilities, profile.multiplicity
-    reversed_prio = np.ascontiguousarray(pb.tie_priority(profile, "id")[::-1])
     for _ in range(2):  # the second time every count reads a kept election
         for budget in (profile.budget, profile.budget // 3):
-            for prio in (pb.tie_priority(profile, "id"), reversed_prio):
+            for prio in priorities:
                 args = (c, budget, u, m, prio)
                 kwargs = dict(cost_utility=cost_utility, completion="add1", increment=1)
                 fresh = mes_small._equal_shares_checked(*args, try_tiny=False, **kwargs)

@@ -1489,14 +1489,6 @@ def _scan(
         # units long, would otherwise need a block of one budget for it, which costs as many
         # rounds: 5 ms of Wieliczka 2023's 50)
         first = [p for p in first if p < last] + [last]
-    # a stage answers its parent during its blocks (mes.stage_poll), from the last unit
-    # resolved before the block (the budgets the block runs past a cut are lost)
-    resolved_k = [0]
-
-    def poll() -> None:
-        stage_poll(first_unit + resolved_k[0], None if last is None else first_unit + last)
-
-    between_rounds = None if last is None else poll
     first_outs = _block(prep, [start + p * increment for p in first], exhaustive)
     if first_outs[0] is not None and first_outs[0].stops and not first_outs[0].pending:
         return first_outs[0]
@@ -1509,6 +1501,13 @@ def _scan(
     if base.stops:
         return base
     k = 0
+
+    def poll() -> None:
+        """A stage answers its parent during its blocks (mes.stage_poll), from the last unit
+        resolved before the block (the budgets the block runs past a cut are lost)."""
+        stage_poll(first_unit + k, None if last is None else first_unit + last)
+
+    between_rounds = None if last is None else poll
     known: dict[int, _Outcome | None] = dict(zip(first[1:], first_outs[1:], strict=True))
     if any(o is None for o in first_outs):
         cut = min(p for p, o in known.items() if o is None)
@@ -1596,7 +1595,6 @@ def _scan(
             probes.append(p)
             room -= 1
         probes.sort()
-        resolved_k[0] = k
         outs = _block(
             prep,
             [start + p * increment for p in probes],

@@ -1218,7 +1218,8 @@ def _phragmen_grouped(
     mult_f = profile.multiplicity.astype(np.float64)
     rows, cols, _ = profile.entries  # sorted by ballot
     pairs = profile._coapprovals
-    indptr = np.searchsorted(rows, np.arange(len(mult_f) + 1))
+    # where the profile does not keep them, a winner's co-approvals are gathered by ballot
+    indptr = None if pairs is not None else np.searchsorted(rows, np.arange(len(mult_f) + 1))
     by_project = np.argsort(cols.astype(np.int16) if n < 2**15 else cols, kind="stable")
     project_rows = rows.take(by_project)
     project_ptr = np.concatenate(([0], np.cumsum(np.bincount(cols, minlength=n))))
@@ -1299,7 +1300,7 @@ def _phragmen_grouped(
             denominator *= factor
             new_f = load / denominator  # int / int: correctly rounded
             supporters = project_rows[project_ptr[winner] : project_ptr[winner + 1]]
-            if pairs is None:
+            if indptr is not None:
                 lengths = indptr[supporters + 1] - indptr[supporters]
                 firsts = indptr[supporters] - (np.cumsum(lengths) - lengths)
                 entries = np.repeat(firsts, lengths) + np.arange(int(lengths.sum()))
@@ -1307,6 +1308,7 @@ def _phragmen_grouped(
                 owners = np.repeat(supporters, lengths)
                 weights = mult_f.take(owners)
             else:
+                assert pairs is not None
                 span = slice(pairs[0][winner], pairs[0][winner + 1])
                 approved, owners, weights = pairs[2][span], pairs[1][span], pairs[3][span]
             n_levels = len(levels)
