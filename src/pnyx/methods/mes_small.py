@@ -1905,7 +1905,8 @@ class _TinyElection:
     sup_rows: list[list[int]]
     sup_sets: list[set[int] | None]  # the supporters as sets, on first use (_exact_money)
     sup_u: list[list[int]]
-    sup_udicts: dict[int, dict[int, int]]  # points by ballot, on first use (_exact_money)
+    # m u by ballot (multiplicity times points), on first use (_exact_money)
+    sup_udicts: dict[int, dict[int, int]]
     # sup_u as floats, for the float operations (float * float is float * int's result, faster)
     sup_uf: list[list[float]]
     total: list[int]
@@ -1992,7 +1993,10 @@ def _keep(kept: dict[tuple[int, bytes], Any], key: tuple[int, bytes], election: 
 class _TinyRun:
     """One plain-Python MES run at the per-voter budget ``b``: the winners in order, their
     exact price factors ``(P, Q)`` (reduced), who paid what in each round (the voters who paid
-    everything first, ``poor_counts`` of them) and the cost of the winners."""
+    everything first, ``poor_counts`` of them) and the cost of the winners. What each voter of
+    ``pay_rows[r]`` paid is ``pay_held[r]`` (the budgets of the first ones), then ``rho_r u``
+    for each utility of ``pay_u[r]`` (``rho_r`` the float of ``rhos[r]``): :meth:`paid`, read
+    only for a result's payments and reasons, so a run does not build it."""
 
     __slots__ = (
         "alives",
@@ -2004,8 +2008,9 @@ class _TinyRun:
         "evals",
         "held",
         "los",
+        "pay_held",
         "pay_rows",
-        "pay_vals",
+        "pay_u",
         "poor_counts",
         "rhos",
         "rounds",
@@ -2018,12 +2023,13 @@ class _TinyRun:
         rounds: list[int],
         rhos: list[tuple[int, int]],
         pay_rows: list[list[int]],
-        pay_vals: list[list[float]],
+        pay_held: list[list[float]],
+        pay_u: list[list[float]],
         spent: int,
         poor_counts: list[int] | None = None,
     ) -> None:
         self.b, self.rounds, self.rhos, self.spent = b, rounds, rhos, spent
-        self.pay_rows, self.pay_vals = pay_rows, pay_vals
+        self.pay_rows, self.pay_held, self.pay_u = pay_rows, pay_held, pay_u
         self.poor_counts = poor_counts
         # each round's state as its winner was chosen, kept for the certificates of another
         # run (see _tiny_run): the valid evaluations, which were certified, the budgets and
@@ -2038,6 +2044,12 @@ class _TinyRun:
         # given a base run: whether the certificate that MES funds the same sequence at every
         # budget between the two held (None: no base)
         self.held: bool | None = None
+
+    def paid(self, r: int) -> list[float]:
+        """What each voter of ``pay_rows[r]`` paid in round ``r``."""
+        p_, q_ = self.rhos[r]
+        rho = p_ / q_  # int / int: correctly rounded, the float the run paid with
+        return self.pay_held[r] + [rho * u for u in self.pay_u[r]]
 
 
 # a fresh evaluation: (rho', err, rich utility, supporters' positions by beta / u or None when
@@ -2131,17 +2143,16 @@ def _all_funded(el: _TinyElection) -> _TinyRun | None:
         if rho_of[a] == rho_of[z] and c_list[a] * total[z] != c_list[z] * total[a]:
             return None  # equal floats of different factors: let the run compare them
     rhos: list[tuple[int, int]] = []
-    pay_vals: list[list[float]] = []
     for w in rounds:
         cd = gcd(c_list[w], total[w])
         rhos.append((c_list[w] // cd, total[w] // cd))
-        rho = rho_of[w]
-        if el.cost_utility:
-            pay_vals.append([rho * c_list[w]] * len(sup_rows[w]))
-        else:
-            pay_vals.append(list(map(rho.__mul__, sup_u[w])))
     pay_rows = [sup_rows[w] for w in rounds]
-    return _TinyRun(b0, rounds, rhos, pay_rows, pay_vals, sum([c_list[j] for j in rounds]))
+    if el.cost_utility:
+        pay_u = [[float(c_list[w])] * len(sup_rows[w]) for w in rounds]
+    else:
+        pay_u = [el.sup_uf[w] for w in rounds]
+    pay_held: list[list[float]] = [[] for _ in rounds]
+    return _TinyRun(b0, rounds, rhos, pay_rows, pay_held, pay_u, sum([c_list[j] for j in rounds]))
 
 
 def _split_certified(el: _TinyElection, j: int, ev: _Eval, beta: list[float], D: float) -> bool:
@@ -2275,11 +2286,13 @@ def _exact_money(
             if el.cost_utility:
                 units = el.c_list[w] * sum(map(mult.__getitem__, paid))
             else:
-                points = el.sup_udicts.get(w)
-                if points is None:
-                    points = dict(zip(el.sup_rows[w], el.sup_u[w], strict=True))
-                    el.sup_udicts[w] = points
-                units = sum([mult[i] * points[i] for i in paid])
+                weighted = el.sup_udicts.get(w)
+                if weighted is None:
+                    weighted = {
+                        i: mult[i] * u for i, u in zip(el.sup_rows[w], el.sup_u[w], strict=True)
+                    }
+                    el.sup_udicts[w] = weighted
+                units = sum(map(weighted.__getitem__, paid))
             money -= p_ * (g // q_) * units
     return money
 
@@ -2368,7 +2381,8 @@ def _tiny_run(
     rhos: list[tuple[int, int]] = []  # exact price factors P / Q of the rounds
     g = b_bottom  # a common denominator of b and every price factor so far
     pay_rows: list[list[int]] = []
-    pay_vals: list[list[float]] = []
+    pay_held: list[list[float]] = []
+    pay_u: list[list[float]] = []
     spent = 0
     inf = float("inf")
 
@@ -2504,34 +2518,33 @@ def _tiny_run(
         g *= bottom // gcd(g, bottom)
         rho = top_ / bottom  # int / int: correctly rounded, as float(Fraction) in mes
         rows_w = poor + rich
-        vals = [beta[i] for i in poor]
+        held_w = [beta[i] for i in poor]  # the poor pay what they hold
         for i in poor:
             beta[i] = 0.0
             exh[i] = True
         if cost_utility:
             ru = rho * c_list[w]
             if not rich or low >= ru:  # the least budget among them: every rich voter pays ru
-                vals += [ru] * len(rich)
+                rich_u = [float(c_list[w])] * len(rich)
                 for i in rich:
                     beta[i] -= ru
             else:
+                rich_u = []
                 for i in rich:
                     old = beta[i]
-                    vals.append(old if old < ru else ru)
+                    held_w.append(old if old < ru else ru)
                     beta[i] = old - ru
         else:
             # the certified split (step 2) leaves every rich voter more than rho u: each
-            # pays rho u, as min(beta, rho u) in mes
-            uf_w = sup_uf[w]
-            if order is None:
-                rus = [rho * u for u in uf_w]
-            else:
-                rus = [rho * uf_w[t] for t in order[k:]]
-            vals += rus
-            for i, ru in zip(rich, rus, strict=True):
-                beta[i] -= ru
+            # pays rho u, as min(beta, rho u) in mes (the payments are read from pay_u later)
+            rich_u = sup_uf[w]
+            if order is not None:
+                rich_u = [rich_u[t] for t in order[k:]]
+            for i, u in zip(rich, rich_u, strict=True):
+                beta[i] -= rho * u
         pay_rows.append(rows_w)
-        pay_vals.append(vals)
+        pay_held.append(held_w)
+        pay_u.append(rich_u)
         poor_counts.append(len(poor))
         rhos.append((top_, bottom))
         alive.remove(w)
@@ -2542,7 +2555,7 @@ def _tiny_run(
         for j in alive:
             if evals[j] is not None and masks[j] & paid_mask:
                 evals[j] = None
-    run = _TinyRun(b, rounds, rhos, pay_rows, pay_vals, spent, poor_counts)
+    run = _TinyRun(b, rounds, rhos, pay_rows, pay_held, pay_u, spent, poor_counts)
     if base is not None:
         run.held = held and len(rounds) == len(base.rounds)
     if keep:
@@ -2644,7 +2657,7 @@ def _tiny_result(
     """The result of a count whose scan stopped at ``run``."""
     n_all, n_projects, budget = el.n_all, el.n_projects, el.budget
     c_list, total, masks, prio = el.c_list, el.total, el.masks, el.prio
-    rounds, pay_rows, pay_vals = run.rounds, run.pay_rows, run.pay_vals
+    rounds, pay_rows = run.rounds, run.pay_rows
     selected = el.free + rounds
 
     def reasons_of_mes() -> Reasons:
@@ -2654,7 +2667,8 @@ def _tiny_result(
         reasons: Reasons = {}
         # who paid for each round, as bitmasks over the ballots (one AND per pair)
         payers: list[int] = []
-        for w, rows_w, vals in zip(rounds, pay_rows, pay_vals, strict=True):
+        for r, (w, rows_w) in enumerate(zip(rounds, pay_rows, strict=True)):
+            vals = run.paid(r)
             if min(vals, default=1.0) <= 0:  # usually every supporter paid something
                 payers.append(_mask([i for i, v in zip(rows_w, vals, strict=True) if v > 0]))
             else:
@@ -2685,10 +2699,10 @@ def _tiny_result(
             flat_rows: list[int] = []
             flat_cols: list[int] = []
             flat_vals: list[float] = []
-            for w, rows_w, vals in zip(rounds, pay_rows, pay_vals, strict=True):
+            for r, (w, rows_w) in enumerate(zip(rounds, pay_rows, strict=True)):
                 flat_rows += rows_w
                 flat_cols += [w] * len(rows_w)
-                flat_vals += vals
+                flat_vals += run.paid(r)
             matrix[flat_rows, flat_cols] = flat_vals
         return matrix
 
