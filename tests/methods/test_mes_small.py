@@ -226,6 +226,17 @@ SHARED = [
     "Poland_Krakow_2023_Bienczyce",
     "Poland_Katowice_2023",
 ]
+# and the larger ones, whose single run is cheap to check
+EVERY_SHARED = [
+    *SHARED,
+    "France_Toulouse_2024",
+    "Netherlands_Amsterdam_604",
+    "Poland_Lodz_2022",
+    "Poland_Krakow_2024",
+    "Poland_Warszawa_2021_Mokotow",
+    "Poland_Warszawa_2026",
+    "Hungary_Budapest_2024",
+]
 
 
 # the files the predicate accepts (checked below: a change of the rule shows up here)
@@ -358,21 +369,58 @@ def test_single_run_of_mid_sized_elections_in_plain_python(seed: int) -> None:
         assert_same(kept, ref, ("supporters", seed))
 
 
-@pytest.mark.parametrize("name", SHARED)
+@pytest.mark.parametrize("name", EVERY_SHARED)
 def test_shared_files_single_run_equals_mes(reference_data: Path, name: str) -> None:
     """MES without completion through ``dispatch`` (plain Python up to
-    ``_TINY_CELLS_ONE_RUN`` cells) against ``mes``'s own run."""
+    ``_TINY_CELLS_ONE_RUN`` cells, or ``_TINY_PER_PROJECT_ONE_RUN`` supporter entries per
+    project with the profile's supporters) against ``mes``'s own run."""
     path = reference_data / "pb" / f"{name}.pb"
     if not path.is_file():
         pytest.skip(f"{path} not in the reference data")
     profile = pb.profile_from_election(pabulib.read_pb(path))
     c, u, m, _ = _args(profile.costs, profile.utilities, profile.multiplicity)
     prio = pb.tie_priority(profile, "id")
-    kwargs = dict(cost_utility=profile.vote_type in ("approval", "choose-1"), completion="none")
+    approval = profile.vote_type in ("approval", "choose-1")
+    kwargs = dict(cost_utility=approval, completion="none")
     ref = equal_shares(c, profile.budget, u, m, prio, scan="unit", increment=1, **kwargs)  # type: ignore[arg-type]
     routed = dispatch(c, profile.budget, u, m, prio, increment=1, **kwargs)  # type: ignore[arg-type]
     if routed is not None:
         assert_same(routed, ref, name)
+    supporters = profile.mes_supporters(approval)
+    kept = dispatch(c, profile.budget, u, m, prio, increment=1, supporters=supporters, **kwargs)  # type: ignore[arg-type]
+    if mes_small.plain_one_run("none", u.size, supporters):
+        assert kept is not None, name  # every shared file's run is decided
+    if kept is not None:
+        assert_same(kept, ref, ("supporters", name))
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_single_run_of_many_projects_with_few_supporters_each(seed: int) -> None:
+    """Without completion, an election of more than ``_TINY_CELLS_ONE_RUN`` cells but few
+    supporter entries per project (Toulouse 2024: 183 projects, 70 entries each) is counted
+    by the plain-Python run when the profile's supporters are given; ``mes``'s result."""
+    vote_type = VOTE_TYPES[seed % 3]
+    election = pb.random_election(
+        5_000 + seed, n_projects=160, n_voters=260, vote_type=vote_type, max_length=4
+    )
+    profile = pb.profile_from_election(election)
+    approval = vote_type == "approval"
+    supporters = profile.mes_supporters(approval)
+    cells = profile.utilities.size
+    assert cells > mes_small._TINY_CELLS_ONE_RUN
+    assert mes_small.plain_one_run("none", cells, supporters)
+    assert not mes_small.plain_one_run("add1", cells, supporters)
+    args = _args(profile.costs, profile.utilities, profile.multiplicity)
+    for ties in ("id", "cost", "votes"):
+        prio = pb.tie_priority(profile, ties)
+        kwargs = dict(cost_utility=approval, completion="none", increment=1)
+        ref = equal_shares(args[0], profile.budget, args[1], args[2], prio, scan="unit", **kwargs)  # type: ignore[arg-type]
+        assert dispatch(args[0], profile.budget, args[1], args[2], prio, **kwargs) is None  # type: ignore[arg-type]
+        kept = dispatch(
+            args[0], profile.budget, args[1], args[2], prio, supporters=supporters, **kwargs
+        )  # type: ignore[arg-type]
+        assert kept is not None, (seed, ties)
+        assert_same(kept, ref, (seed, ties))
 
 
 @pytest.mark.parametrize("seed", range(300))
@@ -408,18 +456,19 @@ def test_single_run_with_many_voters_per_ballot(seed: int) -> None:
         assert_same(routed, ref, (seed, ties))
 
 
-@pytest.mark.parametrize("name", SHARED)
+@pytest.mark.parametrize("name", EVERY_SHARED)
 def test_shared_files_plain_python_run_equals_mes(reference_data: Path, name: str) -> None:
-    """The plain-Python run decides every file of up to ``_TINY_CELLS_ONE_RUN`` cells (no
+    """The plain-Python run decides every file it counts alone (:func:`plain_one_run`: no
     uncertain decision), in every tie order, as ``mes`` does."""
     path = reference_data / "pb" / f"{name}.pb"
     if not path.is_file():
         pytest.skip(f"{path} not in the reference data")
     profile = pb.profile_from_election(pabulib.read_pb(path))
-    if profile.utilities.size > mes_small._TINY_CELLS_ONE_RUN:
+    approval = profile.vote_type in ("approval", "choose-1")
+    supporters = profile.mes_supporters(approval)
+    if not mes_small.plain_one_run("none", profile.utilities.size, supporters):
         pytest.skip("counted by mes")
     c, u, m, _ = _args(profile.costs, profile.utilities, profile.multiplicity)
-    approval = profile.vote_type in ("approval", "choose-1")
     for ties in ("id", "cost", "votes"):
         prio = pb.tie_priority(profile, ties)
         ours = mes_small._tiny(c, profile.budget, u, m, prio, approval, "none", None)

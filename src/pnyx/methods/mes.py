@@ -2718,7 +2718,7 @@ def _small_dispatch() -> Callable[..., MesResult | None]:
 _dispatch: Callable[..., MesResult | None] | None = None
 
 
-def _holds_blas(utilities: IntArray, completion: str) -> bool:
+def _holds_blas(utilities: IntArray, completion: str, supporters: Supporters | None) -> bool:
     """Whether a count holds BLAS to one thread (see blas): from ``_BLAS_CELLS`` ballots x
     projects, unless it is one run that ``mes_small`` plays in plain Python: no BLAS call
     there, and entering and leaving the limit cost tens of microseconds."""
@@ -2727,7 +2727,7 @@ def _holds_blas(utilities: IntArray, completion: str) -> bool:
         return False
     from pnyx.methods import mes_small  # imports this module
 
-    return not mes_small.plain_one_run(completion, cells)
+    return not mes_small.plain_one_run(completion, cells, supporters)
 
 
 def validated_arguments(
@@ -2783,7 +2783,8 @@ def equal_shares(
     (shapes, costs, voters), not cell by cell.
     """
     # the products of a MES run are small: BLAS threads would only spin (see blas)
-    with single_threaded_blas() if _holds_blas(utilities, completion) else nullcontext():
+    blas_held = _holds_blas(utilities, completion, supporters)
+    with single_threaded_blas() if blas_held else nullcontext():
         if scan not in ("fast", "unit"):
             raise ValueError(f"unknown scan {scan!r}")
         if workers is not None and (not isinstance(workers, int) or workers < 1):
