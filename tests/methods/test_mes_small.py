@@ -410,6 +410,8 @@ def test_single_run_of_many_projects_with_few_supporters_each(seed: int) -> None
     assert cells > mes_small._TINY_CELLS_ONE_RUN
     assert mes_small.plain_one_run("none", cells, supporters)
     assert not mes_small.plain_one_run("add1", cells, supporters)
+    # not where the runs' bit masks of supporters would grow large
+    assert not mes_small.plain_one_run("none", mes_small._LAZY_CELLS + 1, supporters)
     args = _args(profile.costs, profile.utilities, profile.multiplicity)
     for ties in ("id", "cost", "votes"):
         prio = pb.tie_priority(profile, ties)

@@ -326,14 +326,15 @@ def small_applies(
 def plain_one_run(completion: str, cells: int, supporters: Supporters | None = None) -> bool:
     """Whether a count is the plain-Python run alone (no numpy block, no BLAS): without
     completion, up to ``_TINY_CELLS_ONE_RUN`` ballots x projects, or, given the election's
-    ``supporters``, up to ``_TINY_PER_PROJECT_ONE_RUN`` supporter entries per project
-    (:func:`dispatch`)."""
+    ``supporters``, up to ``_TINY_PER_PROJECT_ONE_RUN`` supporter entries per project and
+    ``_LAZY_CELLS`` ballots x projects (:func:`dispatch`)."""
     if completion != "none":
         return False
     if cells <= _TINY_CELLS_ONE_RUN:
         return True
     return (
         supporters is not None
+        and cells <= _LAZY_CELLS  # the runs' supporter bit masks stay small (cells / 8 bytes)
         and supporters.flat_rows.size <= _TINY_PER_PROJECT_ONE_RUN * supporters.n_projects
     )
 
