@@ -297,7 +297,12 @@ _SPARSE_MIN = 50_000  # supporter entries from which the money of all projects i
 # a stage (its start is no change of outcome)
 _PARALLEL_ENTRIES = 15_000
 _BLAS_CELLS = 20_000  # ballots x projects from which BLAS is held to one thread (see blas)
-_STAGE_FIRST_UNITS = 16
+# the first two stages end where the stop of Amsterdam (unit 56) and Lodz 2022 (58) falls: the
+# one that holds it starts at 32, while another process scans [0, 32] (first stages of 16 / 24
+# / 32 / 40 units, alternated: Amsterdam 67 / 57-62 / 57-69 / 69-78 ms, Lodz 241-280 / 216-219
+# / 175-181 / 209-220 ms; Krakow 2024, the Warsaw files and Budapest, whose stops are
+# hundreds of units in, within noise)
+_STAGE_FIRST_UNITS = 32
 _STAGE_SECONDS = 1.0
 _STAGE_STEP = 32
 _SPLIT_SECONDS = 0.1  # a stage splits for an idle process when it has this much left ...
