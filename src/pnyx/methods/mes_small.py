@@ -1895,10 +1895,10 @@ class _TinyElection:
         "n_voters",
         "prio",
         "sup_mf",
+        "sup_mu_dicts",
         "sup_rows",
         "sup_sets",
         "sup_u",
-        "sup_udicts",
         "sup_uf",
         "total",
     )
@@ -1919,11 +1919,10 @@ class _TinyElection:
     n_voters: int
     prio: list[int]
     sup_mf: list[list[float]]  # the multiplicities of sup_rows, as floats
+    sup_mu_dicts: dict[int, dict[int, int]]  # m u by ballot, on first use (_exact_money)
     sup_rows: list[list[int]]
     sup_sets: list[set[int] | None]  # the supporters as sets, on first use (_exact_money)
     sup_u: list[list[int]]
-    # m u by ballot (multiplicity times points), on first use (_exact_money)
-    sup_udicts: dict[int, dict[int, int]]
     # sup_u as floats, for the float operations (float * float is float * int's result, faster)
     sup_uf: list[list[float]]
     total: list[int]
@@ -1980,7 +1979,7 @@ def _tiny_election(
     el.sup_uf = [list(map(float, us)) for us in sup_u]
     el.min_u = [min(us, default=1) for us in sup_u]
     el.least_m, el.counts, el.masks, el.cost_utility = least_m, counts, masks, cost_utility
-    el.sup_sets, el.sup_udicts = [None] * n_projects, {}
+    el.sup_sets, el.sup_mu_dicts = [None] * n_projects, {}
     el.cands = [j for j in range(n_projects) if total[j] > 0 and c_list[j] > 0]
     el.free = sorted(
         (j for j in range(n_projects) if total[j] > 0 and c_list[j] == 0), key=prio.__getitem__
@@ -2303,12 +2302,12 @@ def _exact_money(
             if el.cost_utility:
                 units = el.c_list[w] * sum(map(mult.__getitem__, paid))
             else:
-                weighted = el.sup_udicts.get(w)
+                weighted = el.sup_mu_dicts.get(w)
                 if weighted is None:
                     weighted = {
                         i: mult[i] * u for i, u in zip(el.sup_rows[w], el.sup_u[w], strict=True)
                     }
-                    el.sup_udicts[w] = weighted
+                    el.sup_mu_dicts[w] = weighted
                 units = sum(map(weighted.__getitem__, paid))
             money -= p_ * (g // q_) * units
     return money
