@@ -2725,8 +2725,9 @@ _dispatch: Callable[..., MesResult | None] | None = None
 
 def _holds_blas(utilities: IntArray, completion: str, supporters: Supporters | None) -> bool:
     """Whether a count holds BLAS to one thread (see blas): from ``_BLAS_CELLS`` ballots x
-    projects, unless it is one run that ``mes_small`` plays in plain Python: no BLAS call
-    there, and entering and leaving the limit cost tens of microseconds."""
+    projects, unless it is one run that ``mes_small`` plays in plain Python (which the
+    election's ``supporters``, where the caller keeps them, help decide): no BLAS call there,
+    and entering and leaving the limit cost tens of microseconds."""
     cells = np.size(utilities)
     if cells < _BLAS_CELLS:
         return False
