@@ -240,6 +240,21 @@ class Profile:
         return bits
 
     @cached_property
+    def _project_supporters(self) -> tuple[IntArray, IntArray]:
+        """The ballots approving each project, as ``rows, ptr``: project ``j``'s are
+        ``rows[ptr[j]:ptr[j + 1]]``, ascending (what Phragmén's grouped count and
+        :attr:`_coapprovals` read)."""
+        rows, cols, _ = self.entries  # sorted by ballot
+        n = self.n_projects
+        # a stable sort on small integers is a radix sort
+        by_project = np.argsort(cols.astype(np.int16) if n < 2**15 else cols, kind="stable")
+        project_rows = rows.take(by_project)
+        ptr = np.concatenate(([0], np.cumsum(np.bincount(cols, minlength=n))))
+        for array in (project_rows, ptr):
+            array.setflags(write=False)
+        return project_rows, ptr
+
+    @cached_property
     def _coapprovals(self) -> tuple[IntArray, IntArray, IntArray, FloatArray] | None:
         """For each project ``w``, the approvals on the ballots that approve ``w``, as
         ``ptr, ballots, projects, weights`` (``ballots[ptr[w]:ptr[w + 1]]``, ballot by ballot;
@@ -251,13 +266,12 @@ class Profile:
         if int(lengths @ lengths) > _COAPPROVALS_MAX:
             return None
         starts = np.cumsum(lengths) - lengths  # each ballot's first entry
-        supporters = rows.take(np.argsort(cols, kind="stable"))  # by project, then ballot
+        supporters, by_project = self._project_supporters  # by project, then ballot
         per = lengths.take(supporters)
         ends = np.cumsum(per)
         offset = np.arange(int(ends[-1]) if ends.size else 0) - np.repeat(ends - per, per)
         ballots = np.repeat(supporters, per)
         projects = cols.take(np.repeat(starts.take(supporters), per) + offset)
-        by_project = np.concatenate(([0], np.cumsum(np.bincount(cols, minlength=self.n_projects))))
         ptr = np.concatenate(([0], ends)).take(by_project)
         weights = self.multiplicity.astype(np.float64).take(ballots)
         for array in (ptr, ballots, projects, weights):
@@ -1220,9 +1234,7 @@ def _phragmen_grouped(
     pairs = profile._coapprovals
     # where the profile does not keep them, a winner's co-approvals are gathered by ballot
     indptr = None if pairs is not None else np.searchsorted(rows, np.arange(len(mult_f) + 1))
-    by_project = np.argsort(cols.astype(np.int16) if n < 2**15 else cols, kind="stable")
-    project_rows = rows.take(by_project)
-    project_ptr = np.concatenate(([0], np.cumsum(np.bincount(cols, minlength=n))))
+    project_rows, project_ptr = profile._project_supporters
     budget = profile.budget
     level_of = np.zeros(len(mult_f), dtype=np.int64)
     levels = [(0, 1)]  # exact loads, (numerator, denominator)
