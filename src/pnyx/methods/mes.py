@@ -288,8 +288,14 @@ BoolArray = npt.NDArray[np.bool_]
 
 _DELTA = 1e-8  # budget float error margin, relative to the per-voter budget
 _REL = 1e-12  # relative slack for rounding in sums and products
+_NOBODY = np.zeros(0, dtype=np.intp)  # no supporter pays everything (read-only)
+_NOBODY.setflags(write=False)
 _CHAIN_MIN = 4  # units from which a certificate uses the chained sandwich
 _SPARSE_MIN = 50_000  # supporter entries from which the money of all projects is a scipy product
+# supporters x projects (summed over the projects) up to which each project's supporters keep
+# a dense block of their entries' weights: an exact sum over some of them is then one
+# product (Amsterdam 604: 424,872 cells, 26 -> 4 us a sum)
+_DENSE_AGG_CELLS = 2_000_000
 # supporter entries from which a completion is scanned in stages by several processes (see
 # staged_stop; measured with two, in one and two processes: Amsterdam, 17,703 entries, 0.20
 # and 0.16 s; Krakow 2024, 94,230, 2.0 and 1.5 s; Budapest 2024 11-13 and 5.5-7 s); the units
@@ -630,6 +636,9 @@ class _Problem(Supporters):
         self._overlap = {} if supporters is None else supporters.overlap_rows
         self._apart: dict[int, BoolArray] = {}
         self._aggregates: dict[int, tuple[BoolArray, FloatArray]] = {}
+        self._agg_blocks: dict[int, FloatArray] | None = None
+        if self.float_exact and self.flat_rows.size * self.n_projects <= _DENSE_AGG_CELLS:
+            self._agg_blocks = {}
         # many runs on this problem (a completion): clean flags from cached overlap rows, as on
         # an election counted again (shares_overlap); else (one run) from the ballots that pay
         # for the first time, each entry read once
@@ -711,8 +720,22 @@ class _Problem(Supporters):
         the supporters of ``j`` at the positions ``live``: float bincounts over their entries,
         exact while every partial sum is an integer below 2**53 (``float_exact``). The last
         result for ``j`` is kept and updated by the ballots that changed (runs at nearby budgets
-        ask for nearly the same sets)."""
+        ask for nearly the same sets). In a completion (many runs) of an election up to
+        ``_DENSE_AGG_CELLS``, ``j``'s supporters keep instead a dense block of their entries'
+        weights, built on first use, and the sums are one product with it."""
         sup = self.sup[j]
+        blocks = self._agg_blocks
+        if blocks is not None and self.many_runs:  # one run: not worth building
+            block = blocks.get(j)
+            if block is None:  # row p: the weights of the entries of j's p-th supporter
+                pos, lens = self._entries(sup)
+                block = np.zeros((sup.size, self.n_projects), dtype=np.float64)
+                block[np.repeat(np.arange(sup.size), lens), self.row_proj.take(pos)] = (
+                    self.row_aggw.take(pos)
+                )
+                blocks[j] = block
+            # exact: integer weights, every partial sum below 2**53 (float_exact)
+            return live.astype(np.float64) @ block
         cached = self._aggregates.get(j)
         if cached is not None:
             differs = cached[0] != live
@@ -1056,6 +1079,19 @@ class _State:
         poor, beta = ev.poor, ev.beta
         assert poor is not None and beta is not None
         exh = self.exhausted.take(sup)
+        if not np.count_nonzero(poor) and not np.count_nonzero(exh) and pr.costs[j] > 0:
+            # nobody pays everything (most rounds of a certificate): rho = c / R, and the
+            # split holds where every supporter clears rho u by the margin of _check_split
+            every_rich = Fraction(int(pr.costs[j]), int(pr.total_sat[j]))
+            rho_f = self.float_of(every_rich)
+            if pr.cost_utility:
+                ru = rho_f * float(pr.costs[j])
+                clear = beta.min() - ru >= 2 * self.delta + _REL * ru
+            else:
+                ru_all = rho_f * pr.sup_uf[j]
+                clear = (beta - ru_all).min() >= 2 * self.delta + _REL * ru_all.max()
+            if clear:
+                return every_rich, _NOBODY
         if pr.total_sat[j] < 2**53:  # every partial sum is an integer below 2**53: exact
             rich_sat = pr.total_sat[j] - int(pr.sup_muf[j] @ poor)
         else:
@@ -1211,14 +1247,20 @@ class _State:
         if pr.cost_utility and self.clean[j]:
             return self.evaluate(j)
         beta = self.beta.take(pr.sup[j])
-        mb = pr.sup_mf[j] * beta
         c = float(pr.costs[j])
+        uf, muf = pr.utility_of(j), pr.sup_muf[j]
+        if guess is not None and not guess.size and affordable:
+            # nobody paid everything in the run guessed from: _settle's first step, where
+            # everybody is rich at rho = c / R, without its sums
+            rho = c / float(pr.total_sat[j])
+            if beta.min() >= rho * uf if pr.cost_utility else not np.count_nonzero(beta < rho * uf):
+                return _Eval(1, 0.0, float("inf"), np.zeros(beta.size, np.bool_), beta=beta)
+        mb = pr.sup_mf[j] * beta
         if not affordable:
             avail = float(mb.sum())
             err = 2.0 * pr.sup_countf[j] * self.delta + _REL * c
             if avail < c - err or (avail <= c + err and not self.exact_affordable(j)):
                 return _Eval(0)
-        uf, muf = pr.utility_of(j), pr.sup_muf[j]
         if guess is not None:
             settled = _settle(beta, uf, mb, muf, c, guess, float(pr.total_sat[j]))
             if settled is not None:
