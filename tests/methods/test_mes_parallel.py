@@ -188,6 +188,72 @@ def test_stages_are_read_in_order_whatever_ends_first(monkeypatch):
     assert reached == [0.0, 0.04]  # the stages before the stop, in order
 
 
+def test_the_work_at_a_stop_is_done_while_the_stages_before_it_end(monkeypatch):
+    """A later stage that finds a stop first lets the parent do its work there (the run at the
+    stop) while the earlier stages still scan; once, and only for a stage that stops."""
+    monkeypatch.setattr(mes, "_STAGE_FIRST_UNITS", 4)
+    monkeypatch.setattr(mes, "_STAGE_SECONDS", 0.0)
+
+    def scan_range(first: int, last: int) -> tuple[Fraction | None, float]:
+        if first == 0:
+            time.sleep(0.3)  # the first stage ends last, without a stop
+            return None, 0.0
+        return Fraction(first + 1), 0.5
+
+    seen: list[tuple[Fraction, bool]] = []
+
+    def meanwhile(stop: Fraction) -> None:
+        seen.append((stop, bool(multiprocessing.active_children())))
+
+    assert mes.staged_stop(scan_range, 2, None, meanwhile=meanwhile) == 5
+    assert seen == [(Fraction(5), True)]  # while the stage [0, 4] still ran
+
+
+def test_an_earlier_stop_overrides_the_work_done_at_a_later_one(monkeypatch):
+    """The stop handed to ``meanwhile`` is only a candidate: an earlier stage that stops too
+    holds the scan's stop, which the count returns (and then does its work there)."""
+    monkeypatch.setattr(mes, "_STAGE_FIRST_UNITS", 4)
+    monkeypatch.setattr(mes, "_STAGE_SECONDS", 0.0)
+
+    def scan_range(first: int, last: int) -> tuple[Fraction | None, float]:
+        if first == 0:
+            time.sleep(0.3)
+            return Fraction(2), 0.0
+        return Fraction(first + 1), 0.5
+
+    seen: list[Fraction] = []
+    assert mes.staged_stop(scan_range, 2, None, meanwhile=seen.append) == 2
+    assert seen == [Fraction(5)]
+
+
+def test_a_completion_in_stages_returns_the_run_at_the_stop(monkeypatch):
+    """The run the parent plays at a later stage's stop while the earlier stages end is the
+    one the count returns, the same as in one process."""
+    monkeypatch.setattr(mes, "_STAGE_FIRST_UNITS", 2)
+    monkeypatch.setattr(mes, "_STAGE_SECONDS", 0.0)
+    monkeypatch.setattr(mes, "available_workers", lambda: 2)
+    played: list[Fraction] = []
+    real_run = mes._run
+
+    def run(pr, b, expect=None):
+        played.append(b)
+        return real_run(pr, b, expect)
+
+    monkeypatch.setattr(mes, "_run", run)
+    rng = np.random.default_rng(7)
+    for _ in range(20):
+        costs = rng.integers(1, 40, size=6) * 10
+        util = (rng.random((30, 6)) < 0.4).astype(np.int64)
+        mult = rng.integers(1, 4, size=30)
+        args = (costs, 200, util, mult, np.arange(6))
+        kwargs = {"cost_utility": True, "completion": "add1", "increment": 1}
+        played.clear()
+        staged = mes._complete_parallel(mes._Problem(*args, cost_utility=True), "add1", 1, None, 2)
+        assert played.count(staged.b) == 1  # played once, at the stop returned
+        alone = mes.equal_shares(*args, **kwargs, scan="unit")
+        assert [j for j, _ in staged.rounds] == [int(j) for j in alone.selected]
+
+
 def test_the_processes_still_scanning_at_the_stop_end(monkeypatch):
     """Once the stop is known the count returns without waiting for the processes it killed
     (one is still scanning far past the stop); they end and are reaped all the same."""

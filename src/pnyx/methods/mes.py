@@ -2547,6 +2547,7 @@ def staged_stop(
     workers: int,
     progress: Callable[[float], None] | None,
     first_units: int | None = None,
+    meanwhile: Callable[[_Stop], None] | None = None,
 ) -> _Stop:
     """Where a completion's scan stops, the scan cut into stages run side by side by
     ``workers`` forked processes, and read in order.
@@ -2565,7 +2566,10 @@ def staged_stop(
     it, :func:`stage_past_stop`), the stages past it are dropped and a process left idle takes
     the second half of what is left of a stage before it (each start costs about one MES run),
     so that the processes end together; the stage refuses (:func:`stage_end`) when less is
-    left than a few such starts."""
+    left than a few such starts. ``meanwhile(stop)`` is called once, with the stop of the
+    first stage that found one, while stages before it still run (the caller's work at the
+    stop, done while this process would wait; the stop is the scan's unless one of them
+    finds an earlier one)."""
     global _STAGED
     _STAGED = scan_range
     context = multiprocessing.get_context("fork")
@@ -2643,6 +2647,11 @@ def staged_stop(
                     shown = max(shown, reached)  # a stage ended before its first report says 0
                     progress(shown)
                 read = stages[read][0]
+            if meanwhile is not None and stop_at is not None and stop_at != read:
+                ahead = stages[stop_at][1]
+                if ahead is not None and ahead[0] is not None:  # not a stage past the stop
+                    meanwhile(ahead[0])
+                    meanwhile = None
             listening = set(busy) | set(asked)
             for conn in wait(list(listening)):
                 assert isinstance(conn, Connection)
@@ -2701,7 +2710,7 @@ def _complete_parallel(
     workers: int,
 ) -> _State:
     """The scan of :func:`_complete` by :func:`staged_stop`; the run at the stop played again
-    here."""
+    here, while the stages before it end where a later stage found it first."""
     pr.many_runs = True
     pr.cosupport()  # built once, before the fork (with the money matrix on large elections)
 
@@ -2710,7 +2719,13 @@ def _complete_parallel(
         state = _complete(pr, completion, increment, "fast", reached.append, first, last)
         return (None if state is None else state.b), reached[-1]
 
-    return _run(pr, staged_stop(scan_range, workers, progress))
+    played: dict[Fraction, _State] = {}  # the run at a stop found while earlier stages run
+
+    def play(b: Fraction) -> None:
+        played[b] = _run(pr, b)
+
+    stop = staged_stop(scan_range, workers, progress, meanwhile=play)
+    return played[stop] if stop in played else _run(pr, stop)
 
 
 def _greedy_rest(
