@@ -167,9 +167,21 @@ def test_a_split_settled_from_a_guess_is_the_split_found_afresh(seed):
     m = rng.integers(1, 4, size=n).astype(np.float64)
     mb, muf = m * beta, m * uf
     target = float(mb.sum()) * rng.uniform(0.2, 0.95)
-    solved = mes._solve(beta, uf, mb, muf, target, None)
+    solved = mes._solve(beta, uf, mb, muf, target, None, float(muf.sum()))
     assert solved is not None
     answer = solved[1]
+    # the sums it returns are those of its poor set, and a solve started from that set with
+    # them (as evaluate's upper bound is) settles at once on the same split
+    poor_mass, rich = solved[2], solved[3]
+    assert poor_mass == pytest.approx(float(mb @ answer), rel=1e-12, abs=1e-9)
+    assert rich == pytest.approx(float(muf.sum() - muf @ answer), rel=1e-12, abs=1e-9)
+    assert poor_mass + solved[0] * rich == pytest.approx(target, rel=1e-9)
+    again = mes._solve(
+        beta, uf, mb, muf, target, answer.copy(), float(muf.sum()), (poor_mass, rich)
+    )
+    assert again is not None
+    np.testing.assert_array_equal(again[1], answer)
+    assert again[0] == solved[0]
     near = answer.copy()
     near[rng.choice(n, size=min(n, 3), replace=False)] ^= True
     guesses = [

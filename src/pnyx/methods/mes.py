@@ -449,6 +449,7 @@ class Supporters:
         self.sup_mf = per_project(flat_m.astype(np.float64))
         self.sup_mu = per_project(flat_mu)
         self.sup_muf = per_project(flat_mu.astype(np.float64))
+        self.sup_muf_sum = [float(muf.sum()) for muf in self.sup_muf]  # as the solves sum them
         nonempty = np.flatnonzero(sizes)
         sums = np.zeros((2, self.n_projects), dtype=np.int64)  # each below 2**62 (checked)
         if nonempty.size:
@@ -1215,10 +1216,11 @@ class _State:
             return _Eval(0)
         uf = pr.utility_of(j)
         muf = pr.sup_muf[j]
-        solved = _solve(beta, uf, mb, muf, c, None)
+        solved = _solve(beta, uf, mb, muf, c, None, pr.sup_muf_sum[j])
         if solved is None:
             return self._evaluate_sorted(j)
-        rho, poor, value = solved
+        rho, poor, poor_mass, rich = solved
+        value = poor_mass + rho * rich
         strictly_rich = beta > rho * uf * (1 + 1e-12) + 1e-300
         slope = float(muf @ strictly_rich)
         if slope <= 0:
@@ -1226,7 +1228,9 @@ class _State:
         lo = rho - (err + max(0.0, value - c)) / slope
         lo = lo * (1 - 1e-12) - 1e-300
         if c + err <= avail:
-            up = _solve(beta, uf, mb, muf, c + err, poor.copy())
+            up = _solve(
+                beta, uf, mb, muf, c + err, poor.copy(), pr.sup_muf_sum[j], (poor_mass, rich)
+            )
             if up is None:
                 return self._evaluate_sorted(j)
             hi = up[0]
@@ -1265,7 +1269,7 @@ class _State:
             settled = _settle(beta, uf, mb, muf, c, guess, float(pr.total_sat[j]))
             if settled is not None:
                 return _Eval(1, 0.0, float("inf"), settled, beta=beta)
-        solved = _solve(beta, uf, mb, muf, c, None)
+        solved = _solve(beta, uf, mb, muf, c, None, pr.sup_muf_sum[j])
         if solved is None:
             return self.evaluate(j)
         return _Eval(1, 0.0, float("inf"), solved[1], beta=beta)
@@ -1412,23 +1416,38 @@ def _solve(
     muf: FloatArray,
     target: float,
     poor: BoolArray | None,
-) -> tuple[float, BoolArray, float] | None:
+    muf_sum: float,
+    sums: tuple[float, float] | None = None,
+) -> tuple[float, BoolArray, float, float] | None:
     """Float ``rho`` with ``sum m min(beta, rho u) = target`` by the poor/rich iteration, the
-    poor supporters, and the value of the sum at ``rho``; None if it does not settle quickly."""
-    if poor is None:
-        poor = np.zeros(beta.size, dtype=np.bool_)
-        poor_mass = 0.0
-        rich = float(muf.sum())
+    poor supporters and their ``sum m beta`` and the others' ``sum m u`` (the value of the sum
+    at ``rho`` is ``poor_mass + rho rich``); None if it does not settle quickly. ``muf_sum``:
+    ``float(muf.sum())``, kept per project (``Supporters.sup_muf_sum``); ``sums``: those two
+    sums for the ``poor`` given, if known."""
+    if poor is None:  # the first step, everybody rich, without an empty poor set
+        if muf_sum <= 0:
+            return None
+        rho = target / muf_sum
+        poor = beta < rho * uf
+        if not np.count_nonzero(poor):
+            return rho, poor, 0.0, muf_sum
+        poor_mass = float(mb @ poor)
+        rich = muf_sum - float(muf @ poor)
+        steps = 63
+    elif sums is not None:
+        poor_mass, rich = sums
+        steps = 64
     else:
         poor_mass = float(mb @ poor)
-        rich = float(muf.sum() - muf @ poor)
-    for _ in range(64):
+        rich = float(muf_sum - muf @ poor)
+        steps = 64
+    for _ in range(steps):
         if rich <= 0:
             return None
         rho = (target - poor_mass) / rich
         new = (beta < rho * uf) & ~poor
         if not np.count_nonzero(new):
-            return rho, poor, poor_mass + rho * rich
+            return rho, poor, poor_mass, rich
         poor |= new
         poor_mass += float(mb @ new)
         rich -= float(muf @ new)
@@ -1987,7 +2006,7 @@ def _upper_line(
     if poor is not None:
         start = np.zeros(ly.size, dtype=np.bool_)
         start[poor] = True
-    solved = _solve(ly, uf, mb, muf, target, start)
+    solved = _solve(ly, uf, mb, muf, target, start, pr.sup_muf_sum[j])
     if solved is None:
         return None
     v = solved[0] * (1 + 1e-12)
