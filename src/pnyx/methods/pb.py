@@ -217,7 +217,7 @@ class Profile:
     def _approvals(self) -> tuple[list[list[int]], list[list[int]]]:
         """For each distinct ballot the projects it gives points to, and for each project the
         ballots that do (Phragmén walks these on small profiles)."""
-        rows, cols = np.nonzero(self.utilities > 0)
+        rows, cols, _ = self.entries
         ballot_projects: list[list[int]] = [[] for _ in range(len(self.multiplicity))]
         project_ballots: list[list[int]] = [[] for _ in range(self.n_projects)]
         for b, j in zip(rows.tolist(), cols.tolist(), strict=True):
