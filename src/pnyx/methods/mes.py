@@ -294,7 +294,8 @@ _CHAIN_MIN = 4  # units from which a certificate uses the chained sandwich
 _SPARSE_MIN = 50_000  # supporter entries from which the money of all projects is a scipy product
 # supporters x projects (summed over the projects) up to which each project's supporters keep
 # a dense block of their entries' weights: an exact sum over some of them is then one
-# product (Amsterdam 604: 424,872 cells, 26 -> 4 us a sum)
+# product (Amsterdam 604, 424,872 cells: 26 -> 9 us a sum in a count, building the blocks
+# included; 4 us once built)
 _DENSE_AGG_CELLS = 2_000_000
 # supporter entries from which a completion is scanned in stages by several processes (see
 # staged_stop; measured with two, in one and two processes: Amsterdam, 17,703 entries, 0.20
