@@ -1258,7 +1258,11 @@ class _State:
             # nobody paid everything in the run guessed from: _settle's first step, where
             # everybody is rich at rho = c / R, without its sums
             rho = c / float(pr.total_sat[j])
-            if beta.min() >= rho * uf if pr.cost_utility else not np.count_nonzero(beta < rho * uf):
+            if pr.cost_utility:  # one utility: the least budget tells
+                everybody_rich = bool(beta.min() >= rho * uf)
+            else:
+                everybody_rich = not np.count_nonzero(beta < rho * uf)
+            if everybody_rich:
                 return _Eval(1, 0.0, float("inf"), np.zeros(beta.size, np.bool_), beta=beta)
         mb = pr.sup_mf[j] * beta
         if not affordable:
