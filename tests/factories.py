@@ -57,8 +57,9 @@ def add_two_factor(user: User) -> User:
     return user
 
 
-def make_staff(role: str = StaffRole.Role.ADMINISTRATOR, *, two_factor: bool = True,
-               **fields: Any) -> User:
+def make_staff(
+    role: str = StaffRole.Role.ADMINISTRATOR, *, two_factor: bool = True, **fields: Any
+) -> User:
     user = make_user(**fields)
     StaffRole.objects.create(user=user, role=role)
     if two_factor:
@@ -66,8 +67,9 @@ def make_staff(role: str = StaffRole.Role.ADMINISTRATOR, *, two_factor: bool = T
     return user
 
 
-def make_space_staff(space: Any, role: str = SpaceRole.Role.MANAGER, *,
-                     two_factor: bool = True) -> User:
+def make_space_staff(
+    space: Any, role: str = SpaceRole.Role.MANAGER, *, two_factor: bool = True
+) -> User:
     user = make_user()
     SpaceRole.objects.create(user=user, space=space, role=role)
     if two_factor:
@@ -80,8 +82,12 @@ def make_district(code: str | None = None, name: str | None = None) -> District:
     return District.objects.create(code=code, name={"en": name or code.title()})
 
 
-def verify(user: User, district: District | None = None, *, expires_at: Any = "default",
-           ) -> Verification:
+def verify(
+    user: User,
+    district: District | None = None,
+    *,
+    expires_at: Any = "default",
+) -> Verification:
     """A staff verification written directly (the census path is tested on its own)."""
     if expires_at == "default":
         expires_at = timezone.now() + timedelta(days=365)
@@ -105,8 +111,9 @@ def make_organisation(*, verified: bool = True, **fields: Any) -> Organisation:
     return Organisation.objects.create(**fields)
 
 
-def add_member(organisation: Organisation, user: User,
-               role: str = Membership.Role.MEMBER) -> Membership:
+def add_member(
+    organisation: Organisation, user: User, role: str = Membership.Role.MEMBER
+) -> Membership:
     return Membership.objects.create(organisation=organisation, user=user, role=role)
 
 
@@ -146,8 +153,9 @@ def make_process(
     return process
 
 
-def make_page_component(space: Any, *, published: bool = True, body: str = "The rules.",
-                        **fields: Any) -> ComponentInstance:
+def make_page_component(
+    space: Any, *, published: bool = True, body: str = "The rules.", **fields: Any
+) -> ComponentInstance:
     component = ComponentInstance.objects.create(
         space=space,
         component="page",
@@ -159,8 +167,11 @@ def make_page_component(space: Any, *, published: bool = True, body: str = "The 
     return component
 
 
-def make_comment(component: ComponentInstance, author: User | None, body: str = "I agree.",
-                 ) -> Comment:
+def make_comment(
+    component: ComponentInstance,
+    author: User | None,
+    body: str = "I agree.",
+) -> Comment:
     from django.contrib.contenttypes.models import ContentType
 
     return Comment.objects.create(
@@ -190,8 +201,9 @@ def form_data(html: str, form_id: str | None = None) -> dict[str, Any]:
         def _add(self, name: str, value: str) -> None:
             if name in self.data:
                 existing = self.data[name]
-                self.data[name] = [*existing, value] if isinstance(existing, list) else [
-                    existing, value]
+                self.data[name] = (
+                    [*existing, value] if isinstance(existing, list) else [existing, value]
+                )
             else:
                 self.data[name] = value
 

@@ -76,9 +76,15 @@ def snapshot() -> dict[str, Any]:
             Membership.objects.values_list("organisation__slug", "user__email", "role")
         ),
         "processes": sorted(
-            (p.slug, p.status(), p.start_date, p.end_date, p.restrict_to_district,
-             str(p.active_phase) if p.active_phase else "",
-             tuple(sorted(p.co_organisers.values_list("slug", flat=True))))
+            (
+                p.slug,
+                p.status(),
+                p.start_date,
+                p.end_date,
+                p.restrict_to_district,
+                str(p.active_phase) if p.active_phase else "",
+                tuple(sorted(p.co_organisers.values_list("slug", flat=True))),
+            )
             for p in Process.objects.all()
         ),
         "comments": sorted(
@@ -87,8 +93,9 @@ def snapshot() -> dict[str, Any]:
             )
         ),
         "assembly": sorted(
-            Assembly.objects.values_list("members__full_name", "members__selection",
-                                         "members__user__email")
+            Assembly.objects.values_list(
+                "members__full_name", "members__selection", "members__user__email"
+            )
         ),
         "roles": sorted(StaffRole.objects.values_list("user__email", "role"))
         + sorted(SpaceRole.objects.values_list("user__email", "space__slug", "role")),
@@ -162,8 +169,14 @@ def test_the_municipality_has_what_the_issue_asks_for(loaded: None) -> None:
 def test_each_printed_account_holds_its_role(loaded: None) -> None:
     accounts = dict(demo.demo_accounts())
     assert set(accounts) == {
-        "administrator", "process manager", "moderator", "evaluator", "data publisher",
-        "organisation admin", "verified resident", "resident",
+        "administrator",
+        "process manager",
+        "moderator",
+        "evaluator",
+        "data publisher",
+        "organisation admin",
+        "verified resident",
+        "resident",
     }
     active = Process.objects.get(slug=demo.ACTIVE_PROCESS)
     assert permissions.is_administrator(fresh(accounts["administrator"]))
@@ -191,9 +204,10 @@ def test_all_demo_accounts_share_the_password_and_a_verified_email(loaded: None)
     assert demo_users.count() == 200 + len(demo.STAFF)
     assert demo_users.values("password").distinct().count() == 1
     assert demo_users.first().check_password(demo.DEMO_PASSWORD)  # type: ignore[union-attr]
-    assert EmailAddress.objects.filter(
-        user__in=demo_users, verified=True, primary=True
-    ).count() == demo_users.count()
+    assert (
+        EmailAddress.objects.filter(user__in=demo_users, verified=True, primary=True).count()
+        == demo_users.count()
+    )
 
 
 def test_verification_depends_on_the_district_in_the_restricted_process(loaded: None) -> None:
@@ -236,14 +250,20 @@ def test_no_document_number_is_stored(loaded: None) -> None:
 
 def test_administrative_acts_are_in_an_unbroken_audit_log(loaded: None) -> None:
     actions = set(AuditEntry.objects.values_list("action", flat=True))
-    assert {"census.import", "person.verify", "role.grant", "organisation.verify",
-            "space.create", "space.publish"} <= actions
+    assert {
+        "census.import",
+        "person.verify",
+        "role.grant",
+        "organisation.verify",
+        "space.create",
+        "space.publish",
+    } <= actions
     assert audit.verify_chain() is None
 
 
 def test_council_colours_carry_white_text() -> None:
     def luminance(hex_colour: str) -> float:
-        channels = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
         linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
         return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
 

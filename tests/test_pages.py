@@ -26,8 +26,14 @@ def process():
 
 
 def public_urls(process) -> list[str]:
-    return ["/", "/processes/", process.get_absolute_url(), "/log/", "/accounts/login/",
-            "/accounts/signup/"]
+    return [
+        "/",
+        "/processes/",
+        process.get_absolute_url(),
+        "/log/",
+        "/accounts/login/",
+        "/accounts/signup/",
+    ]
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -40,8 +46,9 @@ def test_public_pages_answer_in_the_requested_language(client, process, language
 
 def test_public_pages_differ_by_language(client, process):
     for url in public_urls(process):
-        pages = {language: client.get(url, HTTP_ACCEPT_LANGUAGE=language).text
-                 for language in LANGUAGES}
+        pages = {
+            language: client.get(url, HTTP_ACCEPT_LANGUAGE=language).text for language in LANGUAGES
+        }
         assert len(set(pages.values())) == 3, url
 
 
@@ -70,6 +77,7 @@ def test_process_page_shows_title_and_dates_in_the_readers_language(client, proc
 
 
 # --- rate limits -------------------------------------------------------------------------------
+
 
 @pytest.fixture
 def clean_cache(settings):
@@ -104,8 +112,9 @@ def test_sign_in_is_refused_after_repeated_failures(client, clean_cache):
 
 def test_sign_in_works_with_the_right_password(client, clean_cache):
     person = make_user_with_password()
-    response = client.post(reverse("account_login"),
-                           {"login": person.email, "password": factories.PASSWORD})
+    response = client.post(
+        reverse("account_login"), {"login": person.email, "password": factories.PASSWORD}
+    )
     assert response.status_code == 302
     assert client.session["_auth_user_id"] == str(person.pk)
 
@@ -113,14 +122,24 @@ def test_sign_in_works_with_the_right_password(client, clean_cache):
 def test_sign_up_is_refused_after_too_many_from_one_address(client, clean_cache):
     url = reverse("account_signup")
     for number in range(5):
-        response = client.post(url, {"email": f"new{number}@example.org",
-                                     "password1": "a-long-new-passphrase-7",
-                                     "password2": "a-long-new-passphrase-7"})
+        response = client.post(
+            url,
+            {
+                "email": f"new{number}@example.org",
+                "password1": "a-long-new-passphrase-7",
+                "password2": "a-long-new-passphrase-7",
+            },
+        )
         assert response.status_code == 302
         client.logout()
-    response = client.post(url, {"email": "new9@example.org",
-                                 "password1": "a-long-new-passphrase-7",
-                                 "password2": "a-long-new-passphrase-7"})
+    response = client.post(
+        url,
+        {
+            "email": "new9@example.org",
+            "password1": "a-long-new-passphrase-7",
+            "password2": "a-long-new-passphrase-7",
+        },
+    )
     assert response.status_code == 429
     from pnyx.core.models import User
 

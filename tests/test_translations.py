@@ -131,8 +131,9 @@ def test_catalogue_header(language):
 
 
 def test_the_three_catalogues_hold_the_same_messages():
-    keys = {language: [entry.key for entry in read_po(po_path(language))[1]]
-            for language in LANGUAGES}
+    keys = {
+        language: [entry.key for entry in read_po(po_path(language))[1]] for language in LANGUAGES
+    }
     assert keys["fr"] == keys["es"] == keys["en"]
     assert len(keys["fr"]) == len(set(keys["fr"])), "duplicate entries"
     assert len(keys["fr"]) > 250
@@ -184,17 +185,22 @@ def test_compiled_catalogue_is_up_to_date(language):
     for entry in entries:
         if entry.msgid_plural is None:
             expected = entry.msgstr[0] or entry.msgid
-            got = (compiled.pgettext(entry.msgctxt, entry.msgid) if entry.msgctxt is not None
-                   else compiled.gettext(entry.msgid))
+            got = (
+                compiled.pgettext(entry.msgctxt, entry.msgid)
+                if entry.msgctxt is not None
+                else compiled.gettext(entry.msgid)
+            )
             if got != expected:
                 stale.append(f"{entry.msgid!r}: .mo has {got!r}, .po has {expected!r}")
             continue
         for n, index in ((1, 0), (2, 1)):
             fallback = entry.msgid if n == 1 else entry.msgid_plural
             expected = entry.msgstr.get(index) or fallback
-            got = (compiled.npgettext(entry.msgctxt, entry.msgid, entry.msgid_plural, n)
-                   if entry.msgctxt is not None
-                   else compiled.ngettext(entry.msgid, entry.msgid_plural, n))
+            got = (
+                compiled.npgettext(entry.msgctxt, entry.msgid, entry.msgid_plural, n)
+                if entry.msgctxt is not None
+                else compiled.ngettext(entry.msgid, entry.msgid_plural, n)
+            )
             if got != expected:
                 stale.append(f"{entry.msgid!r} (n={n}): .mo has {got!r}, .po has {expected!r}")
     assert not stale, "run `pnyx compilemessages`:\n" + "\n".join(stale)
@@ -205,7 +211,8 @@ def test_compiled_catalogue_is_up_to_date(language):
 
 def _scanned(pattern: str) -> list[Path]:
     return sorted(
-        path for path in PACKAGE.rglob(pattern)
+        path
+        for path in PACKAGE.rglob(pattern)
         if not set(path.relative_to(PACKAGE).parts[:-1]) & set(NOT_SCANNED)
         and "migrations" not in path.parts
     )
@@ -247,8 +254,11 @@ def _python_messages(path: Path) -> list[tuple[int, tuple[str | None, str]]]:
         if not isinstance(node, ast.Call):
             continue
         name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
-        texts = [arg.value for arg in node.args
-                 if isinstance(arg, ast.Constant) and isinstance(arg.value, str)]
+        texts = [
+            arg.value
+            for arg in node.args
+            if isinstance(arg, ast.Constant) and isinstance(arg.value, str)
+        ]
         if name in _SIMPLE | _PLURAL and texts:
             messages.append((node.lineno, (None, texts[0])))
         elif name in _CONTEXT and len(texts) >= 2:
@@ -288,8 +298,11 @@ def _methods_templates(path: Path) -> tuple[list[tuple[int, str]], list[int]]:
             continue
         if (getattr(node.func, "id", None) or getattr(node.func, "attr", None)) != "gettext_noop":
             continue
-        if (len(node.args) == 1 and isinstance(node.args[0], ast.Constant)
-                and isinstance(node.args[0].value, str)):
+        if (
+            len(node.args) == 1
+            and isinstance(node.args[0], ast.Constant)
+            and isinstance(node.args[0].value, str)
+        ):
             templates.append((node.lineno, node.args[0].value))
         else:
             unreadable.append(node.lineno)
@@ -321,8 +334,11 @@ def test_every_error_template_of_the_methods_is_in_the_catalogue():
 # --- (d) public pages answer in the reader's language ---------------------------------------
 
 # Strings of our own catalogue (Django's admin translates the skip link differently in French).
-SKIP_LINK = {"fr": "Aller au contenu principal", "es": "Saltar al contenido principal",
-             "en": "Skip to main content"}
+SKIP_LINK = {
+    "fr": "Aller au contenu principal",
+    "es": "Saltar al contenido principal",
+    "en": "Skip to main content",
+}
 PUBLIC_LOG = {"fr": "Journal public", "es": "Registro público", "en": "Public log"}
 
 
@@ -334,8 +350,14 @@ def process(db):
 
 
 def public_urls(process) -> list[str]:
-    return ["/", "/processes/", process.get_absolute_url(), "/log/", "/accounts/login/",
-            "/accounts/signup/"]
+    return [
+        "/",
+        "/processes/",
+        process.get_absolute_url(),
+        "/log/",
+        "/accounts/login/",
+        "/accounts/signup/",
+    ]
 
 
 @pytest.mark.django_db

@@ -212,22 +212,121 @@ STATIC_PAGES: list[tuple[str, Text, Text]] = [
 # --------------------------------------------------------------------------- people
 
 FIRST_NAMES = [
-    "Lucía", "Hugo", "Martina", "Mateo", "Sofía", "Leo", "Julia", "Daniel", "Paula", "Álvaro",
-    "Carmen", "Pablo", "Elena", "Adrián", "Sara", "Javier", "Nora", "Marc", "Inés", "Diego",
-    "Camille", "Louis", "Chloé", "Gabriel", "Léa", "Arthur", "Manon", "Jules", "Emma", "Théo",
-    "Amina", "Youssef", "Fatima", "Omar", "Grace", "Samuel", "Aisha", "Kofi", "Mei", "Wei",
-    "Olivia", "James", "Ana", "João", "Irina", "Andrei", "Rosa", "Tomás", "Alba", "Iker",
+    "Lucía",
+    "Hugo",
+    "Martina",
+    "Mateo",
+    "Sofía",
+    "Leo",
+    "Julia",
+    "Daniel",
+    "Paula",
+    "Álvaro",
+    "Carmen",
+    "Pablo",
+    "Elena",
+    "Adrián",
+    "Sara",
+    "Javier",
+    "Nora",
+    "Marc",
+    "Inés",
+    "Diego",
+    "Camille",
+    "Louis",
+    "Chloé",
+    "Gabriel",
+    "Léa",
+    "Arthur",
+    "Manon",
+    "Jules",
+    "Emma",
+    "Théo",
+    "Amina",
+    "Youssef",
+    "Fatima",
+    "Omar",
+    "Grace",
+    "Samuel",
+    "Aisha",
+    "Kofi",
+    "Mei",
+    "Wei",
+    "Olivia",
+    "James",
+    "Ana",
+    "João",
+    "Irina",
+    "Andrei",
+    "Rosa",
+    "Tomás",
+    "Alba",
+    "Iker",
 ]
 LAST_NAMES = [
-    "García", "Martínez", "López", "Sánchez", "Pérez", "Gómez", "Fernández", "Ruiz", "Díaz",
-    "Moreno", "Álvarez", "Romero", "Navarro", "Torres", "Domínguez", "Vázquez", "Ramos", "Gil",
-    "Serrano", "Molina", "Blanco", "Castro", "Ortega", "Delgado", "Marín", "Iglesias", "Garrido",
-    "Martin", "Bernard", "Dubois", "Moreau", "Laurent", "Lefèvre", "Roux", "Fournier", "Girard",
-    "El Amrani", "Benali", "Diallo", "Mensah", "Okafor", "Chen", "Wang", "Silva", "Pereira",
-    "Popescu", "Ionescu", "Smith", "Brown", "Murphy",
+    "García",
+    "Martínez",
+    "López",
+    "Sánchez",
+    "Pérez",
+    "Gómez",
+    "Fernández",
+    "Ruiz",
+    "Díaz",
+    "Moreno",
+    "Álvarez",
+    "Romero",
+    "Navarro",
+    "Torres",
+    "Domínguez",
+    "Vázquez",
+    "Ramos",
+    "Gil",
+    "Serrano",
+    "Molina",
+    "Blanco",
+    "Castro",
+    "Ortega",
+    "Delgado",
+    "Marín",
+    "Iglesias",
+    "Garrido",
+    "Martin",
+    "Bernard",
+    "Dubois",
+    "Moreau",
+    "Laurent",
+    "Lefèvre",
+    "Roux",
+    "Fournier",
+    "Girard",
+    "El Amrani",
+    "Benali",
+    "Diallo",
+    "Mensah",
+    "Okafor",
+    "Chen",
+    "Wang",
+    "Silva",
+    "Pereira",
+    "Popescu",
+    "Ionescu",
+    "Smith",
+    "Brown",
+    "Murphy",
 ]
-NICKNAMES = ["vecina_del_rio", "bici_valverde", "huerta42", "la_lomera", "tren_y_barrio",
-             "plaza_viva", "jardinier", "rio_verde", "maestra_jubilada", "skater_lomas"]
+NICKNAMES = [
+    "vecina_del_rio",
+    "bici_valverde",
+    "huerta42",
+    "la_lomera",
+    "tren_y_barrio",
+    "plaza_viva",
+    "jardinier",
+    "rio_verde",
+    "maestra_jubilada",
+    "skater_lomas",
+]
 LANGUAGES = ("es", "fr", "en")
 LANGUAGE_WEIGHTS = (55, 25, 20)
 _DNI_LETTERS = "TRWAGMYFPDXBNJZSQVHLCKE"
@@ -275,7 +374,9 @@ def _population() -> tuple[tuple[DemoResident, ...], tuple[tuple[str, date, str]
     rng.shuffle(numbers)
     not_on_census = set(numbers[:NOT_ON_CENSUS_COUNT])
     staff_verified = set(numbers[:STAFF_VERIFIED_COUNT])
-    census_verified = set(numbers[NOT_ON_CENSUS_COUNT:NOT_ON_CENSUS_COUNT + CENSUS_VERIFIED_COUNT - 2])
+    census_verified = set(
+        numbers[NOT_ON_CENSUS_COUNT : NOT_ON_CENSUS_COUNT + CENSUS_VERIFIED_COUNT - 2]
+    )
     census_verified |= {2, 3}
     residents = []
     for number in range(1, RESIDENT_COUNT + 1):
@@ -286,8 +387,9 @@ def _population() -> tuple[tuple[DemoResident, ...], tuple[tuple[str, date, str]
         district = rng.choices(codes, DISTRICT_WEIGHTS)[0]
         if number in (2, 3):
             district = "la-ribera"
-        status = "census" if number in census_verified else (
-            "staff" if number in staff_verified else "")
+        status = (
+            "census" if number in census_verified else ("staff" if number in staff_verified else "")
+        )
         residents.append(
             DemoResident(
                 number=number,
@@ -361,6 +463,7 @@ def demo_accounts() -> list[tuple[str, str]]:
 
 # --------------------------------------------------------------------------- organisations
 
+
 @dataclass(frozen=True)
 class DemoOrganisation:
     slug: str
@@ -375,38 +478,64 @@ class DemoOrganisation:
 
 ORGANISATIONS = [
     DemoOrganisation(
-        "av-la-ribera", "Asociación Vecinal La Ribera", "neighbourhood", "la-ribera", True,
+        "av-la-ribera",
+        "Asociación Vecinal La Ribera",
+        "neighbourhood",
+        "la-ribera",
+        True,
         "Residents of Riverside since 1979: the river banks, the old mill, safe streets to "
         "school and a neighbourhood that stays affordable.",
-        "https://avlaribera.example", 14,
+        "https://avlaribera.example",
+        14,
     ),
     DemoOrganisation(
-        "valverde-en-bici", "Valverde en Bici", "association", None, True,
+        "valverde-en-bici",
+        "Valverde en Bici",
+        "association",
+        None,
+        True,
         "Cyclists of every age asking for a connected network of safe cycle lanes, secure "
         "parking at the station and cycling lessons in every school.",
-        "https://valverdeenbici.example", 11,
+        "https://valverdeenbici.example",
+        11,
     ),
     DemoOrganisation(
-        "banco-alimentos", "Banco de Alimentos de Valverde", "ngo", "la-estacion", True,
+        "banco-alimentos",
+        "Banco de Alimentos de Valverde",
+        "ngo",
+        "la-estacion",
+        True,
         "Collects and distributes food to 600 households each month with 80 volunteers, and "
         "fights food waste with the town's markets and shops.",
-        "https://bancoalimentosvalverde.example", 9,
+        "https://bancoalimentosvalverde.example",
+        9,
     ),
     DemoOrganisation(
-        "comercio-vivo", "Comercio Vivo Casco Antiguo", "business", "casco-antiguo", False,
+        "comercio-vivo",
+        "Comercio Vivo Casco Antiguo",
+        "business",
+        "casco-antiguo",
+        False,
         "Forty-two independent shops and cafés of the Old Town working for a lively, walkable "
         "centre.",
-        "", 6,
+        "",
+        6,
     ),
     DemoOrganisation(
-        "huertos-urbanos", "Colectivo Huertos Urbanos", "collective", "los-huertos", False,
+        "huertos-urbanos",
+        "Colectivo Huertos Urbanos",
+        "collective",
+        "los-huertos",
+        False,
         "Neighbours who grow vegetables on empty plots, share seeds and teach composting.",
-        "", 7,
+        "",
+        7,
     ),
 ]
 
 
 # --------------------------------------------------------------------------- spaces
+
 
 @dataclass(frozen=True)
 class DemoPhase:
@@ -448,8 +577,11 @@ PAST_PROCESS = "old-town-streets"
 PROCESSES = [
     DemoProcess(
         slug=ACTIVE_PROCESS,
-        title=_t("Valverde breathes: climate plan 2030", "Valverde respire : plan climat 2030",
-                 "Valverde respira: plan del clima 2030"),
+        title=_t(
+            "Valverde breathes: climate plan 2030",
+            "Valverde respire : plan climat 2030",
+            "Valverde respira: plan del clima 2030",
+        ),
         subtitle=_t(
             "Cut the town's emissions by half and prepare for hotter summers.",
             "Diviser par deux les émissions de la ville et se préparer à des étés plus chauds.",
@@ -486,39 +618,70 @@ PROCESSES = [
             "El pleno municipal vota el plan final y se compromete a incluir las medidas que "
             "elija la vecindad, con un presupuesto de 4,2 millones de euros.",
         ),
-        start=-40, end=80,
+        start=-40,
+        end=80,
         phases=(
-            DemoPhase(_t("Information", "Information", "Información"),
-                      _t("Public meetings in the five districts and the climate diagnosis.",
-                         "Réunions publiques dans les cinq quartiers et diagnostic climat.",
-                         "Reuniones públicas en los cinco barrios y diagnóstico climático."),
-                      -40, -15),
-            DemoPhase(_t("Proposals", "Propositions", "Propuestas"),
-                      _t("Anyone may propose measures and comment on those of others.",
-                         "Chacun peut proposer des mesures et commenter celles des autres.",
-                         "Cualquiera puede proponer medidas y comentar las de los demás."),
-                      -14, 20),
-            DemoPhase(_t("Technical evaluation", "Évaluation technique", "Evaluación técnica"),
-                      _t("Council staff cost each proposal and answer it in public.",
-                         "Les services chiffrent chaque proposition et y répondent en public.",
-                         "El personal municipal valora cada propuesta y la responde en público."),
-                      21, 45),
-            DemoPhase(_t("Vote", "Vote", "Votación"),
-                      _t("Verified residents choose the measures to fund.",
-                         "Les habitants vérifiés choisissent les mesures à financer.",
-                         "La vecindad verificada elige las medidas que se financian."),
-                      46, 65),
-            DemoPhase(_t("Results", "Résultats", "Resultados"),
-                      _t("The council publishes the plan and its milestones.",
-                         "La mairie publie le plan et ses étapes.",
-                         "El Ayuntamiento publica el plan y sus hitos."),
-                      66, 80),
+            DemoPhase(
+                _t("Information", "Information", "Información"),
+                _t(
+                    "Public meetings in the five districts and the climate diagnosis.",
+                    "Réunions publiques dans les cinq quartiers et diagnostic climat.",
+                    "Reuniones públicas en los cinco barrios y diagnóstico climático.",
+                ),
+                -40,
+                -15,
+            ),
+            DemoPhase(
+                _t("Proposals", "Propositions", "Propuestas"),
+                _t(
+                    "Anyone may propose measures and comment on those of others.",
+                    "Chacun peut proposer des mesures et commenter celles des autres.",
+                    "Cualquiera puede proponer medidas y comentar las de los demás.",
+                ),
+                -14,
+                20,
+            ),
+            DemoPhase(
+                _t("Technical evaluation", "Évaluation technique", "Evaluación técnica"),
+                _t(
+                    "Council staff cost each proposal and answer it in public.",
+                    "Les services chiffrent chaque proposition et y répondent en public.",
+                    "El personal municipal valora cada propuesta y la responde en público.",
+                ),
+                21,
+                45,
+            ),
+            DemoPhase(
+                _t("Vote", "Vote", "Votación"),
+                _t(
+                    "Verified residents choose the measures to fund.",
+                    "Les habitants vérifiés choisissent les mesures à financer.",
+                    "La vecindad verificada elige las medidas que se financian.",
+                ),
+                46,
+                65,
+            ),
+            DemoPhase(
+                _t("Results", "Résultats", "Resultados"),
+                _t(
+                    "The council publishes the plan and its milestones.",
+                    "La mairie publie le plan et ses étapes.",
+                    "El Ayuntamiento publica el plan y sus hitos.",
+                ),
+                66,
+                80,
+            ),
         ),
         active_phase=1,
-        district=None, restricted=False, promoted=True,
+        district=None,
+        restricted=False,
+        promoted=True,
         co_organisers=("valverde-en-bici", "av-la-ribera"),
-        page_title=_t("The climate diagnosis in brief", "Le diagnostic climat en bref",
-                      "El diagnóstico climático en breve"),
+        page_title=_t(
+            "The climate diagnosis in brief",
+            "Le diagnostic climat en bref",
+            "El diagnóstico climático en breve",
+        ),
         page_body=_t(
             "Valverde emitted 212,000 tonnes of CO2 equivalent in 2024: 41% from transport, 33% "
             "from heating and cooling buildings, 14% from waste and 12% from the rest.\n\n"
@@ -542,41 +705,57 @@ PROCESSES = [
         comment_window=(-14, -1),
         organisation_comment=(5, "valverde-en-bici"),
         comments=(
-            _t("Transport is the biggest share: the plan should start with buses that run "
-               "after 10 pm.",
-               "Les transports pèsent le plus : le plan devrait commencer par des bus après "
-               "22 heures.",
-               "El transporte es lo que más pesa: el plan debería empezar por autobuses que "
-               "funcionen después de las diez de la noche."),
-            _t("Could the diagnosis show the figures per district? Riverside floods, the Hills "
-               "do not.",
-               "Le diagnostic pourrait-il donner les chiffres par quartier ? Les Berges sont "
-               "inondables, pas les Coteaux.",
-               "¿Podría el diagnóstico dar las cifras por barrio? La Ribera se inunda, Las Lomas "
-               "no."),
-            _t("Shade in the school playgrounds first, please.",
-               "De l'ombre dans les cours d'école d'abord, s'il vous plaît.",
-               "Primero sombra en los patios de los colegios, por favor."),
-            _t("Where does the 4.2 million come from, and is it on top of the normal budget?",
-               "D'où viennent les 4,2 millions, et s'ajoutent-ils au budget normal ?",
-               "¿De dónde salen los 4,2 millones y se suman al presupuesto ordinario?"),
-            _t("Insulating the council's own buildings would set an example.",
-               "Isoler d'abord les bâtiments de la mairie donnerait l'exemple.",
-               "Aislar primero los edificios municipales daría ejemplo."),
-            _t("We will bring a proposal for a protected cycle lane from the station to the "
-               "secondary school.",
-               "Nous proposerons une piste cyclable protégée de la gare au lycée.",
-               "Presentaremos una propuesta de carril bici protegido de la estación al "
-               "instituto."),
-            _t("Thank you for the clear figures.", "Merci pour ces chiffres clairs.",
-               "Gracias por las cifras tan claras."),
+            _t(
+                "Transport is the biggest share: the plan should start with buses that run "
+                "after 10 pm.",
+                "Les transports pèsent le plus : le plan devrait commencer par des bus après "
+                "22 heures.",
+                "El transporte es lo que más pesa: el plan debería empezar por autobuses que "
+                "funcionen después de las diez de la noche.",
+            ),
+            _t(
+                "Could the diagnosis show the figures per district? Riverside floods, the Hills "
+                "do not.",
+                "Le diagnostic pourrait-il donner les chiffres par quartier ? Les Berges sont "
+                "inondables, pas les Coteaux.",
+                "¿Podría el diagnóstico dar las cifras por barrio? La Ribera se inunda, Las Lomas "
+                "no.",
+            ),
+            _t(
+                "Shade in the school playgrounds first, please.",
+                "De l'ombre dans les cours d'école d'abord, s'il vous plaît.",
+                "Primero sombra en los patios de los colegios, por favor.",
+            ),
+            _t(
+                "Where does the 4.2 million come from, and is it on top of the normal budget?",
+                "D'où viennent les 4,2 millions, et s'ajoutent-ils au budget normal ?",
+                "¿De dónde salen los 4,2 millones y se suman al presupuesto ordinario?",
+            ),
+            _t(
+                "Insulating the council's own buildings would set an example.",
+                "Isoler d'abord les bâtiments de la mairie donnerait l'exemple.",
+                "Aislar primero los edificios municipales daría ejemplo.",
+            ),
+            _t(
+                "We will bring a proposal for a protected cycle lane from the station to the "
+                "secondary school.",
+                "Nous proposerons une piste cyclable protégée de la gare au lycée.",
+                "Presentaremos una propuesta de carril bici protegido de la estación al instituto.",
+            ),
+            _t(
+                "Thank you for the clear figures.",
+                "Merci pour ces chiffres clairs.",
+                "Gracias por las cifras tan claras.",
+            ),
         ),
     ),
     DemoProcess(
         slug=UPCOMING_PROCESS,
-        title=_t("Riverside: what should the old mill become?",
-                 "Les Berges : que faire du vieux moulin ?",
-                 "La Ribera: ¿qué hacemos con el molino viejo?"),
+        title=_t(
+            "Riverside: what should the old mill become?",
+            "Les Berges : que faire du vieux moulin ?",
+            "La Ribera: ¿qué hacemos con el molino viejo?",
+        ),
         subtitle=_t(
             "The council has bought the old flour mill and its garden; Riverside decides their "
             "future.",
@@ -613,26 +792,44 @@ PROCESSES = [
             "El Ayuntamiento encargará el proyecto que elija la vecindad de La Ribera, hasta "
             "1,5 millones de euros.",
         ),
-        start=21, end=140,
+        start=21,
+        end=140,
         phases=(
-            DemoPhase(_t("Listening", "Écoute", "Escucha"),
-                      _t("Walks around the mill and meetings with the neighbours.",
-                         "Visites du moulin et rencontres avec les riverains.",
-                         "Paseos por el molino y encuentros con la vecindad."),
-                      21, 60),
-            DemoPhase(_t("Design workshops", "Ateliers de conception", "Talleres de diseño"),
-                      _t("Architects and residents draw three options together.",
-                         "Architectes et habitants dessinent ensemble trois options.",
-                         "Arquitectura y vecindad dibujan juntas tres opciones."),
-                      61, 100),
-            DemoPhase(_t("Decision", "Décision", "Decisión"),
-                      _t("Verified residents of Riverside choose one option.",
-                         "Les habitants vérifiés des Berges choisissent une option.",
-                         "La vecindad verificada de La Ribera elige una opción."),
-                      101, 140),
+            DemoPhase(
+                _t("Listening", "Écoute", "Escucha"),
+                _t(
+                    "Walks around the mill and meetings with the neighbours.",
+                    "Visites du moulin et rencontres avec les riverains.",
+                    "Paseos por el molino y encuentros con la vecindad.",
+                ),
+                21,
+                60,
+            ),
+            DemoPhase(
+                _t("Design workshops", "Ateliers de conception", "Talleres de diseño"),
+                _t(
+                    "Architects and residents draw three options together.",
+                    "Architectes et habitants dessinent ensemble trois options.",
+                    "Arquitectura y vecindad dibujan juntas tres opciones.",
+                ),
+                61,
+                100,
+            ),
+            DemoPhase(
+                _t("Decision", "Décision", "Decisión"),
+                _t(
+                    "Verified residents of Riverside choose one option.",
+                    "Les habitants vérifiés des Berges choisissent une option.",
+                    "La vecindad verificada de La Ribera elige una opción.",
+                ),
+                101,
+                140,
+            ),
         ),
         active_phase=None,
-        district="la-ribera", restricted=True, promoted=True,
+        district="la-ribera",
+        restricted=True,
+        promoted=True,
         co_organisers=("av-la-ribera",),
         page_title=_t("The mill today", "Le moulin aujourd'hui", "El molino hoy"),
         page_body=_t(
@@ -653,32 +850,41 @@ PROCESSES = [
         comment_window=(-20, -1),
         verified_actions=("comment",),
         comments=(
-            _t("A covered market on the ground floor would bring life back to the riverside.",
-               "Une halle couverte au rez-de-chaussée ramènerait de la vie au bord de l'eau.",
-               "Un mercado cubierto en la planta baja devolvería la vida a la ribera."),
-            _t("Please keep the garden open to the public, whatever is decided for the "
-               "building.",
-               "Gardez le jardin ouvert au public, quoi qu'on décide pour le bâtiment.",
-               "Que la huerta siga abierta al público, se decida lo que se decida con el "
-               "edificio."),
-            _t("Affordable flats for young people from the neighbourhood.",
-               "Des logements abordables pour les jeunes du quartier.",
-               "Pisos asequibles para la gente joven del barrio."),
-            _t("Will the Saturday visits be accessible by wheelchair?",
-               "Les visites du samedi sont-elles accessibles en fauteuil roulant ?",
-               "¿Las visitas de los sábados son accesibles en silla de ruedas?"),
+            _t(
+                "A covered market on the ground floor would bring life back to the riverside.",
+                "Une halle couverte au rez-de-chaussée ramènerait de la vie au bord de l'eau.",
+                "Un mercado cubierto en la planta baja devolvería la vida a la ribera.",
+            ),
+            _t(
+                "Please keep the garden open to the public, whatever is decided for the building.",
+                "Gardez le jardin ouvert au public, quoi qu'on décide pour le bâtiment.",
+                "Que la huerta siga abierta al público, se decida lo que se decida con el "
+                "edificio.",
+            ),
+            _t(
+                "Affordable flats for young people from the neighbourhood.",
+                "Des logements abordables pour les jeunes du quartier.",
+                "Pisos asequibles para la gente joven del barrio.",
+            ),
+            _t(
+                "Will the Saturday visits be accessible by wheelchair?",
+                "Les visites du samedi sont-elles accessibles en fauteuil roulant ?",
+                "¿Las visitas de los sábados son accesibles en silla de ruedas?",
+            ),
         ),
     ),
     DemoProcess(
         slug=PAST_PROCESS,
-        title=_t("Old Town: streets for people", "Vieille Ville : des rues pour les piétons",
-                 "Casco Antiguo: calles para las personas"),
+        title=_t(
+            "Old Town: streets for people",
+            "Vieille Ville : des rues pour les piétons",
+            "Casco Antiguo: calles para las personas",
+        ),
         subtitle=_t(
             "Which streets of the Old Town become pedestrian, and how deliveries still get in.",
             "Quelles rues de la Vieille Ville deviennent piétonnes, et comment les livraisons "
             "passent encore.",
-            "Qué calles del Casco Antiguo se hacen peatonales y cómo siguen llegando los "
-            "repartos.",
+            "Qué calles del Casco Antiguo se hacen peatonales y cómo siguen llegando los repartos.",
         ),
         description=_t(
             "Residents, shopkeepers and the council agreed on a plan to make eleven streets of "
@@ -702,26 +908,44 @@ PROCESSES = [
             "Le maire a signé l'arrêté de circulation issu de la démarche.",
             "La alcaldía firmó el bando de tráfico que salió del proceso.",
         ),
-        start=-400, end=-120,
+        start=-400,
+        end=-120,
         phases=(
-            DemoPhase(_t("Proposals", "Propositions", "Propuestas"),
-                      _t("Residents and shops proposed streets and rules.",
-                         "Habitants et commerces ont proposé des rues et des règles.",
-                         "Vecindad y comercios propusieron calles y normas."),
-                      -400, -330),
-            DemoPhase(_t("Debate and vote", "Débat et vote", "Debate y votación"),
-                      _t("Two public debates and a vote of verified residents.",
-                         "Deux débats publics et un vote des habitants vérifiés.",
-                         "Dos debates públicos y una votación de la vecindad verificada."),
-                      -329, -290),
-            DemoPhase(_t("Follow-up", "Suivi", "Seguimiento"),
-                      _t("The council reported on the first six months.",
-                         "La mairie a rendu compte des six premiers mois.",
-                         "El Ayuntamiento informó de los seis primeros meses."),
-                      -289, -120),
+            DemoPhase(
+                _t("Proposals", "Propositions", "Propuestas"),
+                _t(
+                    "Residents and shops proposed streets and rules.",
+                    "Habitants et commerces ont proposé des rues et des règles.",
+                    "Vecindad y comercios propusieron calles y normas.",
+                ),
+                -400,
+                -330,
+            ),
+            DemoPhase(
+                _t("Debate and vote", "Débat et vote", "Debate y votación"),
+                _t(
+                    "Two public debates and a vote of verified residents.",
+                    "Deux débats publics et un vote des habitants vérifiés.",
+                    "Dos debates públicos y una votación de la vecindad verificada.",
+                ),
+                -329,
+                -290,
+            ),
+            DemoPhase(
+                _t("Follow-up", "Suivi", "Seguimiento"),
+                _t(
+                    "The council reported on the first six months.",
+                    "La mairie a rendu compte des six premiers mois.",
+                    "El Ayuntamiento informó de los seis primeros meses.",
+                ),
+                -289,
+                -120,
+            ),
         ),
         active_phase=None,
-        district="casco-antiguo", restricted=False, promoted=False,
+        district="casco-antiguo",
+        restricted=False,
+        promoted=False,
         co_organisers=("comercio-vivo",),
         page_title=_t("Results of the vote", "Résultats du vote", "Resultados de la votación"),
         page_body=_t(
@@ -742,15 +966,21 @@ PROCESSES = [
         comments_open=False,
         comment_window=(-329, -290),
         comments=(
-            _t("The morning delivery window works well for our bakery.",
-               "Le créneau de livraison du matin convient bien à notre boulangerie.",
-               "El horario de reparto de la mañana le va muy bien a nuestra panadería."),
-            _t("Calle Mayor is so much quieter now. Thank you.",
-               "La Calle Mayor est tellement plus calme maintenant. Merci.",
-               "La calle Mayor está mucho más tranquila ahora. Gracias."),
-            _t("Taxis for older residents still need a way in.",
-               "Les taxis des personnes âgées doivent encore pouvoir entrer.",
-               "Los taxis de las personas mayores todavía necesitan poder entrar."),
+            _t(
+                "The morning delivery window works well for our bakery.",
+                "Le créneau de livraison du matin convient bien à notre boulangerie.",
+                "El horario de reparto de la mañana le va muy bien a nuestra panadería.",
+            ),
+            _t(
+                "Calle Mayor is so much quieter now. Thank you.",
+                "La Calle Mayor est tellement plus calme maintenant. Merci.",
+                "La calle Mayor está mucho más tranquila ahora. Gracias.",
+            ),
+            _t(
+                "Taxis for older residents still need a way in.",
+                "Les taxis des personnes âgées doivent encore pouvoir entrer.",
+                "Los taxis de las personas mayores todavía necesitan poder entrar.",
+            ),
         ),
     ),
 ]
@@ -760,6 +990,7 @@ ASSEMBLY_SORTITION_SEATS = 6
 
 
 # --------------------------------------------------------------------------- loading
+
 
 def _day(offset: int) -> date:
     return timezone.localdate() + timedelta(days=offset)
@@ -847,8 +1078,7 @@ class _Loader:
             for person in people
         )
         EmailAddress.objects.bulk_create(
-            EmailAddress(user=user, email=user.email, verified=True, primary=True)
-            for user in users
+            EmailAddress(user=user, email=user.email, verified=True, primary=True) for user in users
         )
         return users
 
@@ -859,11 +1089,17 @@ class _Loader:
         from pnyx.core.models import StaffRole
 
         joined = timezone.now() - timedelta(days=900)
-        users = self._users([
-            {"email": staff.email, "name": staff.name, "preferred_language": "es",
-             "date_joined": joined}
-            for staff in STAFF
-        ])
+        users = self._users(
+            [
+                {
+                    "email": staff.email,
+                    "name": staff.name,
+                    "preferred_language": "es",
+                    "date_joined": joined,
+                }
+                for staff in STAFF
+            ]
+        )
         self.staff = {staff.key: user for staff, user in zip(STAFF, users, strict=True)}
         administrator = self.staff["administrator"]
         for staff in STAFF:
@@ -874,18 +1110,27 @@ class _Loader:
             StaffRole.objects.create(user=user, role=staff.key)
             audit.record(
                 None if user is administrator else administrator,
-                "role.grant", user, summary=staff.key,
+                "role.grant",
+                user,
+                summary=staff.key,
                 object_repr=f"account #{user.pk}",
             )
 
     def _residents(self) -> None:
         now = timezone.now()
         people = residents()
-        users = self._users([
-            {"email": r.email, "name": r.name, "nickname": r.nickname,
-             "preferred_language": r.language, "date_joined": now - timedelta(days=r.joined_days_ago)}
-            for r in people
-        ])
+        users = self._users(
+            [
+                {
+                    "email": r.email,
+                    "name": r.name,
+                    "nickname": r.nickname,
+                    "preferred_language": r.language,
+                    "date_joined": now - timedelta(days=r.joined_days_ago),
+                }
+                for r in people
+            ]
+        )
         self.residents = {r.number: user for r, user in zip(people, users, strict=True)}
 
     def _census_and_verification(self) -> None:
@@ -900,7 +1145,9 @@ class _Loader:
                 verify_with_census(user, resident.document, resident.birth_date)
             elif resident.verification == "staff":
                 verify_by_staff(
-                    administrator, user, self.districts[resident.district],
+                    administrator,
+                    user,
+                    self.districts[resident.district],
                     note="verified in person at the citizen service office",
                 )
 
@@ -914,7 +1161,10 @@ class _Loader:
         taken: set[int] = {1, 2, 3}
         for spec in ORGANISATIONS:
             organisation = Organisation.objects.create(
-                name=spec.name, slug=spec.slug, kind=spec.kind, description=spec.description,
+                name=spec.name,
+                slug=spec.slug,
+                kind=spec.kind,
+                description=spec.description,
                 website=spec.website,
                 district=self.districts[spec.district] if spec.district else None,
             )
@@ -922,14 +1172,21 @@ class _Loader:
             if spec.slug == "av-la-ribera":
                 admin_number = 3
             else:
-                admin_number = rng.choice([n for n in range(4, RESIDENT_COUNT + 1) if n not in taken])
+                admin_number = rng.choice(
+                    [n for n in range(4, RESIDENT_COUNT + 1) if n not in taken]
+                )
                 taken.add(admin_number)
             members = rng.sample(
                 [n for n in range(4, RESIDENT_COUNT + 1) if n != admin_number], spec.members - 1
             )
             Membership.objects.bulk_create(
-                [Membership(organisation=organisation, user=self.residents[admin_number],
-                            role=Membership.Role.ADMIN)]
+                [
+                    Membership(
+                        organisation=organisation,
+                        user=self.residents[admin_number],
+                        role=Membership.Role.ADMIN,
+                    )
+                ]
                 + [Membership(organisation=organisation, user=self.residents[n]) for n in members]
             )
             if spec.verified:
@@ -956,42 +1213,64 @@ class _Loader:
         manager = self.staff["manager"]
         for spec in PROCESSES:
             process = Process.objects.create(
-                slug=spec.slug, title=spec.title, subtitle=spec.subtitle,
-                description=spec.description, scope_of_decision=spec.scope,
-                start_date=_day(spec.start), end_date=_day(spec.end),
+                slug=spec.slug,
+                title=spec.title,
+                subtitle=spec.subtitle,
+                description=spec.description,
+                scope_of_decision=spec.scope,
+                start_date=_day(spec.start),
+                end_date=_day(spec.end),
                 district=self.districts[spec.district] if spec.district else None,
-                restrict_to_district=spec.restricted, promoted=spec.promoted,
+                restrict_to_district=spec.restricted,
+                promoted=spec.promoted,
             )
             self.processes[spec.slug] = process
             process.co_organisers.set([self.organisations[slug] for slug in spec.co_organisers])
             audit.record(administrator, "space.create", process)
             Phase.objects.bulk_create(
-                Phase(process=process, title=phase.title, description=phase.description,
-                      start_date=_day(phase.start), end_date=_day(phase.end), position=position,
-                      is_active=position == spec.active_phase)
+                Phase(
+                    process=process,
+                    title=phase.title,
+                    description=phase.description,
+                    start_date=_day(phase.start),
+                    end_date=_day(phase.end),
+                    position=position,
+                    is_active=position == spec.active_phase,
+                )
                 for position, phase in enumerate(spec.phases)
             )
             if spec.slug in (ACTIVE_PROCESS, UPCOMING_PROCESS):
                 SpaceRole.objects.create(space=process, user=manager, role=SpaceRole.Role.MANAGER)
-                audit.record(administrator, "role.grant", manager, summary=f"manager of {spec.slug}",
-                             object_repr=f"account #{manager.pk}")
+                audit.record(
+                    administrator,
+                    "role.grant",
+                    manager,
+                    summary=f"manager of {spec.slug}",
+                    object_repr=f"account #{manager.pk}",
+                )
             component = ComponentInstance.objects.create(
-                space=process, component="page", title=spec.page_title, published=True,
+                space=process,
+                component="page",
+                title=spec.page_title,
+                published=True,
                 settings={"verified_actions": list(spec.verified_actions)}
-                if spec.verified_actions else {},
+                if spec.verified_actions
+                else {},
                 actions_by_phase={"default": ["comment"]},
             )
             PageContent.objects.create(component=component, body=spec.page_body)
             process.published = True
             process.save(update_fields=["published", "updated_at"])
-            audit.record(manager if spec.slug == ACTIVE_PROCESS else administrator,
-                         "space.publish", process)
+            audit.record(
+                manager if spec.slug == ACTIVE_PROCESS else administrator, "space.publish", process
+            )
 
             # Comments, written through the service (so they pass the same permission checks as
             # anyone's), then dated back to when they were written.
             district = process.participation_district()
             candidates = [
-                r.number for r in residents()
+                r.number
+                for r in residents()
                 if r.number > 3
                 and (district is None or is_verified(self.residents[r.number], district))
             ]
@@ -1001,15 +1280,19 @@ class _Loader:
                 index, slug = spec.organisation_comment
                 organisation = self.organisations[slug]
                 member_ids = self._member_ids(organisation)
-                authors[index] = rng.choice(sorted(
-                    number for number, user in self.residents.items()
-                    if number > 3 and user.pk in member_ids and number not in authors
-                ))
+                authors[index] = rng.choice(
+                    sorted(
+                        number
+                        for number, user in self.residents.items()
+                        if number > 3 and user.pk in member_ids and number not in authors
+                    )
+                )
                 on_behalf[index] = organisation
             for index, (number, text) in enumerate(zip(authors, spec.comments, strict=True)):
                 user = self.residents[number]
-                comment = add_comment(user, component, component, text[user.preferred_language],
-                                      on_behalf.get(index))
+                comment = add_comment(
+                    user, component, component, text[user.preferred_language], on_behalf.get(index)
+                )
                 Comment.objects.filter(pk=comment.pk).update(
                     created_at=_moment(rng.randrange(*spec.comment_window), rng)
                 )
@@ -1027,8 +1310,11 @@ class _Loader:
         founded = _day(-150)
         assembly = Assembly.objects.create(
             slug=ASSEMBLY_SLUG,
-            title=_t("Citizens' Assembly on Mobility", "Assemblée citoyenne sur la mobilité",
-                     "Asamblea Ciudadana de Movilidad"),
+            title=_t(
+                "Citizens' Assembly on Mobility",
+                "Assemblée citoyenne sur la mobilité",
+                "Asamblea Ciudadana de Movilidad",
+            ),
             subtitle=_t(
                 "Residents drawn by lot advise the council on how Valverde moves.",
                 "Des habitants tirés au sort conseillent la mairie sur les déplacements.",
@@ -1067,10 +1353,12 @@ class _Loader:
         )
         audit.record(administrator, "space.create", assembly)
         drawn_pool = sorted(
-            Verification.objects.filter(user__is_demo=True, user__staff_roles__isnull=True,
-                                        user__space_roles__isnull=True)
-            .exclude(user__email__in=[RESIDENT_EMAIL, VERIFIED_RESIDENT_EMAIL,
-                                      ORGANISATION_ADMIN_EMAIL])
+            Verification.objects.filter(
+                user__is_demo=True, user__staff_roles__isnull=True, user__space_roles__isnull=True
+            )
+            .exclude(
+                user__email__in=[RESIDENT_EMAIL, VERIFIED_RESIDENT_EMAIL, ORGANISATION_ADMIN_EMAIL]
+            )
             .values_list("user_id", flat=True)
         )
         drawn = rng.sample(drawn_pool, ASSEMBLY_SORTITION_SEATS)
@@ -1081,29 +1369,56 @@ class _Loader:
         delegate = cyclists.membership_set.filter(role="admin").get().user
         member = _t("Member", "Membre", "Miembro")
         members = [
-            AssemblyMember(assembly=assembly, full_name="Rafael Ortiz Campos",
-                           position=_t("Councillor for mobility (non-voting)",
-                                       "Conseiller chargé de la mobilité (sans vote)",
-                                       "Concejal de Movilidad (sin voto)"),
-                           selection=AssemblyMember.Selection.EX_OFFICIO, since=founded,
-                           weight=0),
-            AssemblyMember(assembly=assembly, full_name="Inés Latorre",
-                           position=_t("Facilitator", "Animatrice", "Facilitadora"),
-                           selection=AssemblyMember.Selection.APPOINTED, since=founded, weight=1),
-            AssemblyMember(assembly=assembly, user=delegate, full_name=delegate.name,
-                           position=_t("Delegate of Valverde en Bici",
-                                       "Délégué de Valverde en Bici",
-                                       "Delegado de Valverde en Bici"),
-                           selection=AssemblyMember.Selection.APPOINTED, organisation=cyclists,
-                           since=founded, weight=2),
+            AssemblyMember(
+                assembly=assembly,
+                full_name="Rafael Ortiz Campos",
+                position=_t(
+                    "Councillor for mobility (non-voting)",
+                    "Conseiller chargé de la mobilité (sans vote)",
+                    "Concejal de Movilidad (sin voto)",
+                ),
+                selection=AssemblyMember.Selection.EX_OFFICIO,
+                since=founded,
+                weight=0,
+            ),
+            AssemblyMember(
+                assembly=assembly,
+                full_name="Inés Latorre",
+                position=_t("Facilitator", "Animatrice", "Facilitadora"),
+                selection=AssemblyMember.Selection.APPOINTED,
+                since=founded,
+                weight=1,
+            ),
+            AssemblyMember(
+                assembly=assembly,
+                user=delegate,
+                full_name=delegate.name,
+                position=_t(
+                    "Delegate of Valverde en Bici",
+                    "Délégué de Valverde en Bici",
+                    "Delegado de Valverde en Bici",
+                ),
+                selection=AssemblyMember.Selection.APPOINTED,
+                organisation=cyclists,
+                since=founded,
+                weight=2,
+            ),
         ]
         for index, user_id in enumerate(drawn):
             user = people[user_id]
-            members.append(AssemblyMember(
-                assembly=assembly, user=user, full_name=user.name,
-                position=_t("Spokesperson", "Porte-parole", "Portavoz") if index == 0 else member,
-                selection=AssemblyMember.Selection.SORTITION, since=founded, weight=3 + index,
-            ))
+            members.append(
+                AssemblyMember(
+                    assembly=assembly,
+                    user=user,
+                    full_name=user.name,
+                    position=_t("Spokesperson", "Porte-parole", "Portavoz")
+                    if index == 0
+                    else member,
+                    selection=AssemblyMember.Selection.SORTITION,
+                    since=founded,
+                    weight=3 + index,
+                )
+            )
         AssemblyMember.objects.bulk_create(members)
         assembly.published = True
         assembly.save(update_fields=["published", "updated_at"])

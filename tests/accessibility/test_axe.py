@@ -48,8 +48,14 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 pytestmark = pytest.mark.browser
 
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 # PNYX_AXE_FAIL_ON=minor,moderate,serious,critical makes the check stricter while fixing pages.
 FAILING_IMPACTS = set(os.environ.get("PNYX_AXE_FAIL_ON", "serious,critical").split(","))
@@ -109,9 +115,11 @@ def page_component_path() -> str:
 
     from pnyx.spaces.models import ComponentInstance
 
-    component = ComponentInstance.objects.filter(
-        component="page", published=True, space__published=True
-    ).select_related("space").first()
+    component = (
+        ComponentInstance.objects.filter(component="page", published=True, space__published=True)
+        .select_related("space")
+        .first()
+    )
     assert component is not None, "the test data hold no published page component"
     return reverse("pages:page", args=[component.space.slug, component.pk])
 
@@ -148,66 +156,106 @@ def minimal_site() -> None:
 
     today = timezone.localdate()
     SiteSettings.objects.create(
-        council_name={"en": "Town of Riverside", "fr": "Ville de Riverside",
-                      "es": "Ayuntamiento de Riverside"},
+        council_name={
+            "en": "Town of Riverside",
+            "fr": "Ville de Riverside",
+            "es": "Ayuntamiento de Riverside",
+        },
         tagline={"en": "Decide together", "fr": "Décider ensemble", "es": "Decidir juntos"},
     )
     north = District.objects.create(code="north", name={"en": "North", "fr": "Nord", "es": "Norte"})
     District.objects.create(code="south", name={"en": "South", "fr": "Sud", "es": "Sur"})
     organisation = Organisation.objects.create(
-        name="Riverside Neighbours", slug="riverside-neighbours",
-        kind=Organisation.Kind.NEIGHBOURHOOD, district=north, verified_at=timezone.now(),
+        name="Riverside Neighbours",
+        slug="riverside-neighbours",
+        kind=Organisation.Kind.NEIGHBOURHOOD,
+        district=north,
+        verified_at=timezone.now(),
         description="Neighbours of the north bank.",
     )
-    Organisation.objects.create(name="Bike Collective", slug="bike-collective",
-                                kind=Organisation.Kind.COLLECTIVE)
+    Organisation.objects.create(
+        name="Bike Collective", slug="bike-collective", kind=Organisation.Kind.COLLECTIVE
+    )
     process = Process.objects.create(
         slug="participatory-budget-2026",
-        title={"en": "Participatory budget 2026", "fr": "Budget participatif 2026",
-               "es": "Presupuestos participativos 2026"},
-        subtitle={"en": "Residents decide how to spend 500,000 euros",
-                  "fr": "Les habitants décident comment dépenser 500 000 euros",
-                  "es": "Los vecinos deciden cómo gastar 500.000 euros"},
-        description={"en": "Propose projects, support them, then vote.",
-                     "fr": "Proposez des projets, soutenez-les, puis votez.",
-                     "es": "Propón proyectos, apóyalos y vota."},
+        title={
+            "en": "Participatory budget 2026",
+            "fr": "Budget participatif 2026",
+            "es": "Presupuestos participativos 2026",
+        },
+        subtitle={
+            "en": "Residents decide how to spend 500,000 euros",
+            "fr": "Les habitants décident comment dépenser 500 000 euros",
+            "es": "Los vecinos deciden cómo gastar 500.000 euros",
+        },
+        description={
+            "en": "Propose projects, support them, then vote.",
+            "fr": "Proposez des projets, soutenez-les, puis votez.",
+            "es": "Propón proyectos, apóyalos y vota.",
+        },
         scope_of_decision={"en": "The council commits to carrying out the winning projects."},
-        start_date=today - timedelta(days=10), end_date=today + timedelta(days=80),
-        published=True, promoted=True, district=north,
+        start_date=today - timedelta(days=10),
+        end_date=today + timedelta(days=80),
+        published=True,
+        promoted=True,
+        district=north,
     )
     process.co_organisers.add(organisation)
-    Phase.objects.create(process=process, title={"en": "Proposals", "fr": "Propositions"},
-                         start_date=today - timedelta(days=10), end_date=today + timedelta(days=20),
-                         position=1, is_active=True,
-                         description={"en": "Anyone may propose a project."})
-    Phase.objects.create(process=process, title={"en": "Vote", "fr": "Vote"},
-                         start_date=today + timedelta(days=21), end_date=today + timedelta(days=80),
-                         position=2)
+    Phase.objects.create(
+        process=process,
+        title={"en": "Proposals", "fr": "Propositions"},
+        start_date=today - timedelta(days=10),
+        end_date=today + timedelta(days=20),
+        position=1,
+        is_active=True,
+        description={"en": "Anyone may propose a project."},
+    )
+    Phase.objects.create(
+        process=process,
+        title={"en": "Vote", "fr": "Vote"},
+        start_date=today + timedelta(days=21),
+        end_date=today + timedelta(days=80),
+        position=2,
+    )
     Process.objects.create(
-        slug="old-town-square", title={"en": "Redesign of the old town square"},
-        start_date=today - timedelta(days=400), end_date=today - timedelta(days=300),
+        slug="old-town-square",
+        title={"en": "Redesign of the old town square"},
+        start_date=today - timedelta(days=400),
+        end_date=today - timedelta(days=300),
         published=True,
     )
     component = ComponentInstance.objects.create(
-        space=process, component="page", title={"en": "How it works", "fr": "Comment ça marche"},
-        published=True, position=1,
+        space=process,
+        component="page",
+        title={"en": "How it works", "fr": "Comment ça marche"},
+        published=True,
+        position=1,
     )
     PageContent.objects.create(
         component=component,
-        body={"en": "Each resident may propose projects.\n\nThe vote opens in spring.",
-              "fr": "Chaque habitant peut proposer des projets."},
+        body={
+            "en": "Each resident may propose projects.\n\nThe vote opens in spring.",
+            "fr": "Chaque habitant peut proposer des projets.",
+        },
     )
     assembly = Assembly.objects.create(
-        slug="youth-council", title={"en": "Youth council", "fr": "Conseil des jeunes"},
-        body_type=Assembly.Body.ADVISORY, purpose={"en": "Advises the council on youth policy."},
-        composition={"en": "Twelve residents aged 14 to 25, chosen by lot."}, published=True,
+        slug="youth-council",
+        title={"en": "Youth council", "fr": "Conseil des jeunes"},
+        body_type=Assembly.Body.ADVISORY,
+        purpose={"en": "Advises the council on youth policy."},
+        composition={"en": "Twelve residents aged 14 to 25, chosen by lot."},
+        published=True,
     )
-    AssemblyMember.objects.create(assembly=assembly, full_name="Ana García",
-                                  position={"en": "Chair"},
-                                  selection=AssemblyMember.Selection.SORTITION,
-                                  organisation=organisation)
+    AssemblyMember.objects.create(
+        assembly=assembly,
+        full_name="Ana García",
+        position={"en": "Chair"},
+        selection=AssemblyMember.Selection.SORTITION,
+        organisation=organisation,
+    )
     StaticPage.objects.create(
-        slug="accessibility", title={"en": "Accessibility", "fr": "Accessibilité"},
+        slug="accessibility",
+        title={"en": "Accessibility", "fr": "Accessibilité"},
         body={"en": "This site aims to meet WCAG 2.2 level AA."},
     )
     audit.record(None, "space.publish", process, "Published the process.")
@@ -262,8 +310,11 @@ def browser_page() -> Iterator[Any]:
         page.failed_assets = []
 
         def on_response(response: Any) -> None:
-            if (response.request.resource_type in ASSET_TYPES and response.status >= 400
-                    and not response.url.endswith("/favicon.ico")):
+            if (
+                response.request.resource_type in ASSET_TYPES
+                and response.status >= 400
+                and not response.url.endswith("/favicon.ico")
+            ):
                 page.failed_assets.append(f"{response.status} {response.url}")
 
         page.on("response", on_response)
@@ -276,7 +327,9 @@ def _format(violations: list[dict[str, Any]]) -> str:
     lines = []
     for violation in violations:
         targets = [" ".join(map(str, node.get("target", []))) for node in violation["nodes"]]
-        shown = "; ".join(targets[:5]) + (f" (+{len(targets) - 5} more)" if len(targets) > 5 else "")
+        shown = "; ".join(targets[:5]) + (
+            f" (+{len(targets) - 5} more)" if len(targets) > 5 else ""
+        )
         lines.append(
             f"  {violation['id']} [{violation['impact']}] {violation['help']}\n"
             f"      at: {shown}\n      see: {violation.get('helpUrl', '')}"
@@ -349,7 +402,10 @@ def test_pages_are_accessible(
                 with subtests.test(msg=f"{entry.name} [{language}]"):
                     # the narrow layout does not depend on the language: axe it once per page
                     problems = check_page(
-                        browser_page, url, language, login_cookies if entry.needs_login else [],
+                        browser_page,
+                        url,
+                        language,
+                        login_cookies if entry.needs_login else [],
                         axe_narrow=index == 0,
                     )
                     if problems:

@@ -31,6 +31,7 @@ def run_verify() -> str:
 
 # --- pnyx audit verify -------------------------------------------------------------------------
 
+
 def test_audit_verify_passes_on_an_intact_chain():
     write_entries(5)
     assert "audit log intact: 5 entries" in run_verify()
@@ -64,7 +65,9 @@ def test_audit_verify_fails_when_an_altered_entry_was_rehashed():
     entries = write_entries(5)
     entry = AuditEntry.objects.get(pk=entries[1].pk)
     entry.summary = "rewritten"
-    AuditEntry.objects.filter(pk=entry.pk).update(summary="rewritten", entry_hash=entry.compute_hash())
+    AuditEntry.objects.filter(pk=entry.pk).update(
+        summary="rewritten", entry_hash=entry.compute_hash()
+    )
     with pytest.raises(CommandError, match="#3: does not link to the previous entry"):
         run_verify()
 
@@ -87,6 +90,7 @@ def test_audit_verify_exits_with_status_1_from_the_command_line():
 
 
 # --- admin acts are logged ---------------------------------------------------------------------
+
 
 @pytest.fixture
 def admin_client(client):
@@ -117,8 +121,12 @@ def test_verifying_a_person_through_the_admin_action_is_logged(admin_client):
     resident = factories.make_user()
     response = admin_client.post(
         "/admin/core/user/",
-        {"action": "verify_selected", "_selected_action": [resident.pk], "apply": "1",
-         "district": district.pk},
+        {
+            "action": "verify_selected",
+            "_selected_action": [resident.pk],
+            "apply": "1",
+            "district": district.pk,
+        },
     )
     assert response.status_code == 302
     assert verification.is_verified(resident, "east")
@@ -142,12 +150,19 @@ def test_verify_action_first_asks_for_the_district(admin_client):
 
 def user_change_data(user, roles: list[str]) -> dict[str, object]:
     data: dict[str, object] = {
-        "email": user.email, "name": user.name, "nickname": user.nickname,
-        "preferred_language": "", "is_active": "on",
-        "staff_roles-TOTAL_FORMS": str(len(roles)), "staff_roles-INITIAL_FORMS": "0",
-        "staff_roles-MIN_NUM_FORMS": "0", "staff_roles-MAX_NUM_FORMS": "1000",
-        "verification-TOTAL_FORMS": "0", "verification-INITIAL_FORMS": "0",
-        "verification-MIN_NUM_FORMS": "0", "verification-MAX_NUM_FORMS": "1",
+        "email": user.email,
+        "name": user.name,
+        "nickname": user.nickname,
+        "preferred_language": "",
+        "is_active": "on",
+        "staff_roles-TOTAL_FORMS": str(len(roles)),
+        "staff_roles-INITIAL_FORMS": "0",
+        "staff_roles-MIN_NUM_FORMS": "0",
+        "staff_roles-MAX_NUM_FORMS": "1000",
+        "verification-TOTAL_FORMS": "0",
+        "verification-INITIAL_FORMS": "0",
+        "verification-MIN_NUM_FORMS": "0",
+        "verification-MAX_NUM_FORMS": "1",
     }
     for index, role in enumerate(roles):
         data[f"staff_roles-{index}-role"] = role
@@ -161,7 +176,9 @@ def test_granting_a_role_in_the_admin_is_logged(admin_client):
         f"/admin/core/user/{person.pk}/change/",
         user_change_data(person, [StaffRole.Role.MODERATOR]),
     )
-    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else response
+    assert response.status_code == 302, (
+        response.context["adminform"].form.errors if response.context else response
+    )
     assert list(person.staff_roles.values_list("role", flat=True)) == ["moderator"]
     entry = AuditEntry.objects.get(action="role.change")
     assert entry.actor == admin_client.administrator
@@ -177,17 +194,20 @@ def test_editing_a_process_in_the_admin_is_logged(admin_client):
         "/admin/spaces/process/", {"action": "unpublish", "_selected_action": [process.pk]}
     )
     assert list(AuditEntry.objects.order_by("sequence").values_list("action", flat=True)) == [
-        "space.publish", "space.unpublish"
+        "space.publish",
+        "space.unpublish",
     ]
     assert not Process.objects.get(pk=process.pk).published
 
 
 # --- the public log ----------------------------------------------------------------------------
 
+
 def test_public_log_shows_public_entries_only(client):
     audit.record(None, "space.publish", object_type="spaces.process", object_repr="Parks plan")
-    audit.record(None, "person.verify", object_type="core.user", object_repr="account #77",
-                 public=False)
+    audit.record(
+        None, "person.verify", object_type="core.user", object_repr="account #77", public=False
+    )
     response = client.get("/log/")
     assert response.status_code == 200
     assert "Parks plan" in response.text
@@ -199,6 +219,7 @@ def test_public_log_shows_public_entries_only(client):
 
 
 def test_administrator_sees_private_entries_in_the_log(admin_client):
-    audit.record(None, "person.verify", object_type="core.user", object_repr="account #77",
-                 public=False)
+    audit.record(
+        None, "person.verify", object_type="core.user", object_repr="account #77", public=False
+    )
     assert "account #77" in admin_client.get("/log/").text

@@ -20,6 +20,7 @@ from tests import factories
 
 pytestmark = pytest.mark.django_db
 
+
 def _walk(patterns, prefix: str = "") -> Iterator[tuple[str, object]]:
     for pattern in patterns:
         if isinstance(pattern, URLResolver):
@@ -63,8 +64,9 @@ def back_office_data():
     organisation = factories.make_organisation(district=district)
     process = factories.make_process(phases=2, active_phase=0)
     factories.make_page_component(process)
-    Assembly.objects.create(slug="council", title={"en": "Council"}, body_type="advisory",
-                            purpose={"en": "Advise"})
+    Assembly.objects.create(
+        slug="council", title={"en": "Council"}, body_type="advisory", purpose={"en": "Advise"}
+    )
     CensusEntry.objects.create(digest="f" * 64, district=district)
     SiteSettings.objects.create(council_name={"en": "Town"})
     StaticPage.objects.create(slug="about", title={"en": "About"})
@@ -141,6 +143,7 @@ def test_administrator_with_two_factor_reaches_the_back_office(client, back_offi
 
 
 # --- two-factor gates every staff power --------------------------------------------------------
+
 
 def test_staff_without_two_factor_has_no_staff_power(client):
     administrator = factories.make_staff(two_factor=False)

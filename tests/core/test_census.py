@@ -52,6 +52,7 @@ def upload(client, content: bytes | str):
 
 # --- matching -----------------------------------------------------------------------------------
 
+
 def test_resident_on_the_census_is_verified_in_their_district(districts):
     verification.import_census(HEADER + "X-1234567-Z,1984-03-21,north\n", actor=None)
     resident = factories.make_user()
@@ -106,6 +107,7 @@ def test_verify_page_verifies_a_resident_on_the_census(client, districts):
 
 # --- the raw number is stored nowhere -----------------------------------------------------------
 
+
 def database_dump() -> str:
     """Every row of every table, as text: dumpdata plus a raw dump that also sees tables and
     columns the ORM does not serialise."""
@@ -156,24 +158,34 @@ BAD_FILES = [
         HEADER + "A1,1990-01-01,north\nB2,1990-13-01,north\n", 3, "YYYY-MM-DD", id="bad-date"
     ),
     pytest.param(
-        HEADER + "A1,1990-01-01,north\nB2,1990-01-01,nowhere\n", 3, "unknown district nowhere",
+        HEADER + "A1,1990-01-01,north\nB2,1990-01-01,nowhere\n",
+        3,
+        "unknown district nowhere",
         id="unknown-district",
     ),
     pytest.param(
-        HEADER + "A1,1990-01-01,north\nB2,1990-01-01,north\nC3,1990-01-01\n", 4,
-        "expected 3 columns, found 2", id="wrong-column-count",
+        HEADER + "A1,1990-01-01,north\nB2,1990-01-01,north\nC3,1990-01-01\n",
+        4,
+        "expected 3 columns, found 2",
+        id="wrong-column-count",
     ),
     pytest.param(
-        "document_number,birth_date\nA1,1990-01-01\n", 1, "missing column(s): district",
+        "document_number,birth_date\nA1,1990-01-01\n",
+        1,
+        "missing column(s): district",
         id="missing-column",
     ),
     pytest.param(
-        HEADER + "A-1,1990-01-01,north\nB2,1991-01-01,south\na1,1990-01-01,south\n", 4,
-        "same person as line 2", id="duplicate-person",
+        HEADER + "A-1,1990-01-01,north\nB2,1991-01-01,south\na1,1990-01-01,south\n",
+        4,
+        "same person as line 2",
+        id="duplicate-person",
     ),
     pytest.param(
-        (HEADER + "A1,1990-01-01,north\nÉ2,1990-01-01,north\n").encode("latin-1"), 1,
-        "not UTF-8", id="not-utf8",
+        (HEADER + "A1,1990-01-01,north\nÉ2,1990-01-01,north\n").encode("latin-1"),
+        1,
+        "not UTF-8",
+        id="not-utf8",
     ),
     pytest.param(HEADER + "A1,2990-01-01,north\n", 2, "in the future", id="future-date"),
 ]

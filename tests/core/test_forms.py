@@ -32,10 +32,15 @@ def person(client):
 def test_profile_rejects_an_avatar_over_2_mb(client, person):
     picture = bmp(1000, 800)
     assert len(picture) > 2 * 1024 * 1024
-    response = client.post(reverse("profile"), {
-        "name": "Ana Changed", "nickname": "ana2", "preferred_language": "fr",
-        "avatar": SimpleUploadedFile("me.bmp", picture, content_type="image/bmp"),
-    })
+    response = client.post(
+        reverse("profile"),
+        {
+            "name": "Ana Changed",
+            "nickname": "ana2",
+            "preferred_language": "fr",
+            "avatar": SimpleUploadedFile("me.bmp", picture, content_type="image/bmp"),
+        },
+    )
     assert response.status_code == 200
     assert "The picture must be smaller than 2 MB." in response.text
     person.refresh_from_db()
@@ -43,10 +48,14 @@ def test_profile_rejects_an_avatar_over_2_mb(client, person):
 
 
 def test_profile_rejects_a_file_that_is_not_a_picture(client, person):
-    response = client.post(reverse("profile"), {
-        "name": "Ana Changed", "nickname": "ana",
-        "avatar": SimpleUploadedFile("me.png", b"not a picture", content_type="image/png"),
-    })
+    response = client.post(
+        reverse("profile"),
+        {
+            "name": "Ana Changed",
+            "nickname": "ana",
+            "avatar": SimpleUploadedFile("me.png", b"not a picture", content_type="image/png"),
+        },
+    )
     assert response.status_code == 200
     assert 'class="error"' in response.text
     person.refresh_from_db()
@@ -54,8 +63,9 @@ def test_profile_rejects_a_file_that_is_not_a_picture(client, person):
 
 
 def test_profile_saves_good_input(client, person):
-    response = client.post(reverse("profile"), {"name": "Ana Ruiz", "nickname": "anar",
-                                                "preferred_language": "es"})
+    response = client.post(
+        reverse("profile"), {"name": "Ana Ruiz", "nickname": "anar", "preferred_language": "es"}
+    )
     assert response.status_code == 302
     person.refresh_from_db()
     assert (person.name, person.preferred_language) == ("Ana Ruiz", "es")
@@ -64,26 +74,41 @@ def test_profile_saves_good_input(client, person):
 def test_organisation_with_a_taken_short_name_is_refused(client, person):
     factories.make_organisation(name="Friends of the Park", slug="friends")
     before = (Organisation.objects.count(), Membership.objects.count())
-    response = client.post(reverse("organisation_create"), {
-        "name": "Other friends", "slug": "friends", "kind": "association",
-    })
+    response = client.post(
+        reverse("organisation_create"),
+        {
+            "name": "Other friends",
+            "slug": "friends",
+            "kind": "association",
+        },
+    )
     assert response.status_code == 200
     assert "already exists" in response.text
     assert (Organisation.objects.count(), Membership.objects.count()) == before
 
 
 def test_organisation_with_a_bad_short_name_is_refused(client, person):
-    response = client.post(reverse("organisation_create"), {
-        "name": "Bad", "slug": "not a slug!", "kind": "association",
-    })
+    response = client.post(
+        reverse("organisation_create"),
+        {
+            "name": "Bad",
+            "slug": "not a slug!",
+            "kind": "association",
+        },
+    )
     assert response.status_code == 200
     assert not Organisation.objects.exists()
 
 
 def test_registering_an_organisation_makes_its_author_administrator(client, person):
-    response = client.post(reverse("organisation_create"), {
-        "name": "Repair café", "slug": "repair-cafe", "kind": "collective",
-    })
+    response = client.post(
+        reverse("organisation_create"),
+        {
+            "name": "Repair café",
+            "slug": "repair-cafe",
+            "kind": "collective",
+        },
+    )
     assert response.status_code == 302
     organisation = Organisation.objects.get(slug="repair-cafe")
     assert not organisation.is_verified
@@ -96,8 +121,9 @@ def test_only_organisation_admins_edit_it(client, person):
     factories.add_member(organisation, person)  # a plain member
     url = reverse("organisation_edit", args=[organisation.slug])
     assert client.get(url).status_code == 403
-    response = client.post(url, {"name": "Taken over", "slug": organisation.slug,
-                                 "kind": "association"})
+    response = client.post(
+        url, {"name": "Taken over", "slug": organisation.slug, "kind": "association"}
+    )
     assert response.status_code == 403
     organisation.refresh_from_db()
     assert organisation.name != "Taken over"

@@ -37,18 +37,18 @@ ACTIONS = {
 # One row per role, one column per action, in the order of ACTIONS.
 #                        back  cens  verif roles site  creat manA  modA  evalA publ  editX actX  comA
 EXPECTED = {
-    "anonymous":         (0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0),
-    "resident":          (0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0),
-    "verified resident": (0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    1),
-    "organisation admin": (0,   0,    0,    0,    0,    0,    0,    0,    0,    0,    1,    1,    0),
-    "organisation member": (0,  0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    1,    0),
-    "administrator":     (1,    1,    1,    1,    1,    1,    1,    1,    1,    1,    1,    0,    0),
-    "manager of A":      (1,    0,    0,    0,    0,    0,    1,    1,    1,    0,    0,    0,    0),
-    "manager of B":      (1,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0),
-    "moderator":         (1,    0,    0,    0,    0,    0,    0,    1,    0,    0,    0,    0,    0),
-    "evaluator":         (1,    0,    0,    0,    0,    0,    0,    0,    1,    0,    0,    0,    0),
-    "data publisher":    (1,    0,    0,    0,    0,    0,    0,    0,    0,    1,    0,    0,    0),
-    "staff without 2FA": (0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0),
+    "anonymous": (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
+    "resident": (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
+    "verified resident": (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1),
+    "organisation admin": (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0),
+    "organisation member": (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0),
+    "administrator": (1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0),
+    "manager of A": (1, 0, 0, 0, 0, 0, 1, 1, 1, 0, 0, 0, 0),
+    "manager of B": (1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
+    "moderator": (1, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0),
+    "evaluator": (1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0),
+    "data publisher": (1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0),
+    "staff without 2FA": (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
 }
 
 
@@ -61,7 +61,9 @@ def make_person(role: str, world: SimpleNamespace):
         return factories.make_verified_resident()
     if role in {"organisation admin", "organisation member"}:
         user = factories.make_user()
-        membership = Membership.Role.ADMIN if role == "organisation admin" else Membership.Role.MEMBER
+        membership = (
+            Membership.Role.ADMIN if role == "organisation admin" else Membership.Role.MEMBER
+        )
         factories.add_member(world.organisation, user, membership)
         return user
     if role == "manager of A":

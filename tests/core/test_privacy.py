@@ -1,4 +1,4 @@
-""""Download my data" and "delete my account"."""
+"""The "Download my data" and "delete my account" features."""
 
 from __future__ import annotations
 

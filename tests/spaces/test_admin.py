@@ -51,8 +51,13 @@ def test_administrator_names_a_process_manager_and_it_is_logged(client):
     response = client.get(url)
     assert "roles" in inline_prefixes(response)
     data = factories.form_data(response.text, "process_form")
-    data.update({"roles-TOTAL_FORMS": "1", "roles-0-user": str(person.pk),
-                 "roles-0-role": SpaceRole.Role.MANAGER})
+    data.update(
+        {
+            "roles-TOTAL_FORMS": "1",
+            "roles-0-user": str(person.pk),
+            "roles-0-role": SpaceRole.Role.MANAGER,
+        }
+    )
     response = client.post(url, data)
     assert response.status_code == 302, response.context["adminform"].form.errors
     assert SpaceRole.objects.filter(space=process, user=person, role="manager").exists()

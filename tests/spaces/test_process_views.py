@@ -24,13 +24,19 @@ def processes():
     today = timezone.localdate()
     north = factories.make_district("north", "North")
     return {
-        "active": factories.make_process(title="Green squares", district=north, phases=3,
-                                         active_phase=1),
-        "past": factories.make_process(title="Old budget", start_date=today - timedelta(days=400),
-                                       end_date=today - timedelta(days=300)),
-        "upcoming": factories.make_process(title="Future library",
-                                           start_date=today + timedelta(days=30),
-                                           end_date=today + timedelta(days=90)),
+        "active": factories.make_process(
+            title="Green squares", district=north, phases=3, active_phase=1
+        ),
+        "past": factories.make_process(
+            title="Old budget",
+            start_date=today - timedelta(days=400),
+            end_date=today - timedelta(days=300),
+        ),
+        "upcoming": factories.make_process(
+            title="Future library",
+            start_date=today + timedelta(days=30),
+            end_date=today + timedelta(days=90),
+        ),
         "hidden": factories.make_process(title="Draft plan", published=False),
     }
 
@@ -67,8 +73,11 @@ def test_process_list_exports_csv_and_json(client, processes):
     response = client.get("/processes/", {"format": "csv"})
     assert response["Content-Type"].startswith("text/csv")
     table = list(csv.DictReader(io.StringIO(response.content.decode())))
-    assert sorted(row["title"] for row in table) == ["Future library", "Green squares",
-                                                      "Old budget"]
+    assert sorted(row["title"] for row in table) == [
+        "Future library",
+        "Green squares",
+        "Old budget",
+    ]
     assert {row["status"] for row in table} == {"active", "past", "upcoming"}
 
 
@@ -80,8 +89,10 @@ def test_process_page_shows_the_phase_timeline_with_the_active_phase_marked(clie
     assert text.count('aria-current="step"') == 1
     active = text.index('aria-current="step"')
     assert text.index("Phase 2 of Green squares", active) < text.index("Current phase", active)
-    assert text.index("Phase 1 of Green squares") < text.index("Phase 2 of Green squares") < (
-        text.index("Phase 3 of Green squares")
+    assert (
+        text.index("Phase 1 of Green squares")
+        < text.index("Phase 2 of Green squares")
+        < (text.index("Phase 3 of Green squares"))
     )
 
 
@@ -129,14 +140,16 @@ def test_process_list_survives_bad_query_parameters(client, processes, query):
     assert response.status_code == 200
 
 
-@pytest.mark.parametrize("query", ["?page=-1", "?page=abc", "?page=99999", "?action=%00",
-                                   "?format=zzz"])
+@pytest.mark.parametrize(
+    "query", ["?page=-1", "?page=abc", "?page=99999", "?action=%00", "?format=zzz"]
+)
 def test_log_survives_bad_query_parameters(client, query):
     audit.record(None, "space.publish", object_type="spaces.process", object_repr="X")
     assert client.get("/log/" + query).status_code == 200
 
 
 # --- the number of queries does not grow with the data -----------------------------------------
+
 
 def count_queries(client, url: str) -> int:
     client.get(url)  # warm caches (content types, site settings)
@@ -148,21 +161,30 @@ def count_queries(client, url: str) -> int:
 def make_processes(count: int) -> None:
     district = factories.make_district()
     for index in range(count):
-        factories.make_process(district=district if index % 2 else None, phases=2,
-                               active_phase=index % 2)
+        factories.make_process(
+            district=district if index % 2 else None, phases=2, active_phase=index % 2
+        )
 
 
 def make_log_entries(count: int) -> None:
     actor = factories.make_staff()
     for index in range(count):
-        audit.record(actor if index % 2 else None, "space.publish",
-                     object_type="spaces.process", object_repr=f"P{index}")
+        audit.record(
+            actor if index % 2 else None,
+            "space.publish",
+            object_type="spaces.process",
+            object_repr=f"P{index}",
+        )
 
 
 @pytest.mark.parametrize(
     ("url", "make_rows"),
-    [("/processes/", make_processes), ("/processes/?status=active", make_processes),
-     ("/log/", make_log_entries), ("/", make_processes)],
+    [
+        ("/processes/", make_processes),
+        ("/processes/?status=active", make_processes),
+        ("/log/", make_log_entries),
+        ("/", make_processes),
+    ],
 )
 def test_query_count_does_not_grow_with_rows(client, django_assert_num_queries, url, make_rows):
     make_rows(3)

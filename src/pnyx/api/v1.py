@@ -2,7 +2,6 @@
 ``/api/v1/openapi.json``. Multilingual texts are objects keyed by language code."""
 # No `from __future__ import annotations`: django-ninja reads the annotations at runtime.
 
-
 from datetime import date, datetime
 from typing import Any, Literal
 

@@ -21,11 +21,17 @@ class Comment(models.Model):
     target = GenericForeignKey("content_type", "object_id")
     # SET_NULL: deleting an account keeps the comment, anonymised.
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="comments",
     )
     on_behalf_of = models.ForeignKey(
-        Organisation, verbose_name=_("on behalf of"), null=True, blank=True,
+        Organisation,
+        verbose_name=_("on behalf of"),
+        null=True,
+        blank=True,
         on_delete=models.SET_NULL,
     )
     body = models.TextField(_("comment"), max_length=4000)

@@ -9,8 +9,13 @@ from pnyx.core.models import User
 
 def export(user: User) -> list[dict[str, Any]]:
     return [
-        {"id": c.pk, "body": c.body, "created_at": c.created_at, "hidden": c.hidden,
-         "component": c.component_id}
+        {
+            "id": c.pk,
+            "body": c.body,
+            "created_at": c.created_at,
+            "hidden": c.hidden,
+            "component": c.component_id,
+        }
         for c in Comment.objects.filter(author=user)
     ]
 

@@ -97,7 +97,9 @@ class RoleAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         action = "edit" if change else "create"
         changed = ", ".join(form.changed_data) if change and form is not None else ""
         audit.record(
-            request.user, f"{obj._meta.model_name}.{action}", obj,
+            request.user,
+            f"{obj._meta.model_name}.{action}",
+            obj,
             summary=_("changed: %(fields)s") % {"fields": changed} if changed else "",
             public=self.public_log,
         )
@@ -183,13 +185,17 @@ class UserAdmin(RoleAdmin, DjangoUserAdmin):  # type: ignore[type-arg]
         super().save_formset(request, form, formset, change)
         if formset.model is StaffRole and formset.has_changed():
             audit.record(
-                request.user, "role.change", form.instance,
+                request.user,
+                "role.change",
+                form.instance,
                 summary=", ".join(form.instance.staff_roles.values_list("role", flat=True)),
                 object_repr=_("account #%(id)d") % {"id": form.instance.pk},
             )
 
     @admin.action(description=gettext_lazy("Verify selected people (seen in person)"))
-    def verify_selected(self, request: HttpRequest, queryset: QuerySet[User]) -> HttpResponse | None:
+    def verify_selected(
+        self, request: HttpRequest, queryset: QuerySet[User]
+    ) -> HttpResponse | None:
         if not permissions.can_verify_people(request.user):
             self.message_user(request, _("You may not verify people."), messages.ERROR)
             return None
@@ -207,8 +213,12 @@ class UserAdmin(RoleAdmin, DjangoUserAdmin):  # type: ignore[type-arg]
         return render(
             request,
             "admin/core/verify_people.html",
-            {**self.admin_site.each_context(request), "form": form, "people": queryset,
-             "title": _("Verify people")},
+            {
+                **self.admin_site.each_context(request),
+                "form": form,
+                "people": queryset,
+                "title": _("Verify people"),
+            },
         )
 
     @admin.action(description=gettext_lazy("Withdraw verification"))

@@ -24,11 +24,13 @@ class ProfileForm(forms.ModelForm):  # type: ignore[type-arg]
 
 class CensusVerificationForm(forms.Form):
     document_number = forms.CharField(
-        label=_("Identity document number"), max_length=40,
+        label=_("Identity document number"),
+        max_length=40,
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     birth_date = forms.DateField(
-        label=_("Date of birth"), help_text=_("For example 1984-03-21."),
+        label=_("Date of birth"),
+        help_text=_("For example 1984-03-21."),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
 

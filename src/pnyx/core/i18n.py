@@ -94,7 +94,9 @@ class TranslatedFormField(forms.MultiValueField):
 class TranslatedField(models.JSONField):
     """A text that staff may write in each interface language."""
 
-    def __init__(self, *args: Any, textarea: bool = False, max_length: int | None = None, **kwargs: Any):
+    def __init__(
+        self, *args: Any, textarea: bool = False, max_length: int | None = None, **kwargs: Any
+    ):
         self.textarea = textarea
         self.text_max_length = max_length
         kwargs.setdefault("default", dict)

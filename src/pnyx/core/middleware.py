@@ -25,9 +25,7 @@ class StaffTwoFactorMiddleware:
             and permissions.holds_staff_role(user)
             and not permissions.has_two_factor(user)
         ):
-            messages.warning(
-                request, _("Set up two-factor authentication to use your staff role.")
-            )
+            messages.warning(request, _("Set up two-factor authentication to use your staff role."))
             return redirect(reverse("mfa_activate_totp"))
         return self.get_response(request)
 

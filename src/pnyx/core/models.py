@@ -91,7 +91,9 @@ class Organisation(models.Model):
 
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("short name"), max_length=80, unique=True)
-    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices, default=Kind.ASSOCIATION)
+    kind = models.CharField(
+        _("type"), max_length=20, choices=Kind.choices, default=Kind.ASSOCIATION
+    )
     description = models.TextField(_("description"), blank=True)
     website = models.URLField(_("website"), blank=True)
     logo = models.ImageField(_("logo"), upload_to="organisations/", blank=True)
@@ -100,8 +102,12 @@ class Organisation(models.Model):
     )
     verified_at = models.DateTimeField(_("verified on"), null=True, blank=True)
     verified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("verified by"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("verified by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("registered on"), auto_now_add=True)
     members = models.ManyToManyField(
@@ -176,8 +182,12 @@ class Verification(models.Model):
     )
     method = models.CharField(_("method"), max_length=10, choices=Method.choices)
     census_entry = models.OneToOneField(
-        CensusEntry, verbose_name=_("census entry"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="verification",
+        CensusEntry,
+        verbose_name=_("census entry"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="verification",
     )
     district = models.ForeignKey(
         District, verbose_name=_("district"), null=True, blank=True, on_delete=models.SET_NULL
@@ -185,8 +195,12 @@ class Verification(models.Model):
     verified_at = models.DateTimeField(_("verified on"), default=timezone.now)
     expires_at = models.DateTimeField(_("expires on"), null=True, blank=True)
     verified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("verified by"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("verified by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     class Meta:
@@ -216,7 +230,9 @@ class StaffRole(models.Model):
         DATA_PUBLISHER = "data_publisher", _("Data publisher")
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("account"), on_delete=models.CASCADE,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        on_delete=models.CASCADE,
         related_name="staff_roles",
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
@@ -243,7 +259,10 @@ class SiteSettings(models.Model):
     tagline = TranslatedField(_("tagline"), max_length=200, blank=True)
     logo = models.ImageField(_("logo"), upload_to="site/", blank=True)
     primary_colour = models.CharField(
-        _("primary colour"), max_length=7, default="#1d4f91", validators=[colour_validator],
+        _("primary colour"),
+        max_length=7,
+        default="#1d4f91",
+        validators=[colour_validator],
         help_text=_("A dark colour: white text is written on it."),
     )
     accent_colour = models.CharField(
@@ -291,8 +310,12 @@ class AuditEntry(models.Model):
     sequence = models.PositiveBigIntegerField(_("number"), unique=True, editable=False)
     created_at = models.DateTimeField(_("when"), default=timezone.now, editable=False)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("who"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("who"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     actor_ref = models.CharField(max_length=40, editable=False)
     action = models.CharField(_("action"), max_length=40)

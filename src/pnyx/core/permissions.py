@@ -40,9 +40,10 @@ def holds_staff_role(user: Any) -> bool:
         return True
     from pnyx.spaces.models import SpaceRole
 
-    return bool(getattr(user, "is_authenticated", False)) and SpaceRole.objects.filter(
-        user=user
-    ).exists()
+    return (
+        bool(getattr(user, "is_authenticated", False))
+        and SpaceRole.objects.filter(user=user).exists()
+    )
 
 
 def acts_as_staff(user: Any) -> bool:

@@ -1,4 +1,4 @@
-""""Download my data" and "delete my account".
+"""What "Download my data" and "delete my account" do.
 
 Each app registers what it holds about a person; the core collects it into one ZIP, and on
 deletion each app anonymises the person's contributions before the account row is removed.

@@ -15,6 +15,9 @@ urlpatterns = [
     path("organisations/<slug:slug>/", views.organisation_detail, name="organisation"),
     path("organisations/<slug:slug>/edit/", views.organisation_edit, name="organisation_edit"),
     path("organisations/<slug:slug>/join/", views.organisation_join, name="organisation_join"),
-    path("organisations/<slug:slug>/members/", views.organisation_member_add,
-         name="organisation_member_add"),
+    path(
+        "organisations/<slug:slug>/members/",
+        views.organisation_member_add,
+        name="organisation_member_add",
+    ),
 ]

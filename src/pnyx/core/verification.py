@@ -79,9 +79,7 @@ def parse_census(data: bytes | str) -> list[tuple[str, str | None]]:
     columns = [name.strip().lower() for name in header]
     missing = [name for name in REQUIRED_COLUMNS if name not in columns]
     if missing:
-        raise CensusError(
-            1, _("missing column(s): %(columns)s") % {"columns": ", ".join(missing)}
-        )
+        raise CensusError(1, _("missing column(s): %(columns)s") % {"columns": ", ".join(missing)})
     index = {name: columns.index(name) for name in REQUIRED_COLUMNS}
     known_districts = set(District.objects.values_list("code", flat=True))
     rows: list[tuple[str, str | None]] = []
@@ -107,14 +105,10 @@ def parse_census(data: bytes | str) -> list[tuple[str, str | None]]:
             raise CensusError(line, _("the birth date is in the future"))
         district = row[index["district"]].strip() or None
         if district is not None and district not in known_districts:
-            raise CensusError(
-                line, _("unknown district %(district)s") % {"district": district}
-            )
+            raise CensusError(line, _("unknown district %(district)s") % {"district": district})
         digest = census_digest(document, birth)
         if digest in seen:
-            raise CensusError(
-                line, _("same person as line %(line)d") % {"line": seen[digest]}
-            )
+            raise CensusError(line, _("same person as line %(line)d") % {"line": seen[digest]})
         seen[digest] = line
         rows.append((digest, district))
     if not rows:
@@ -134,7 +128,9 @@ def import_census(data: bytes | str, actor: Any) -> CensusImport:
             )
         )
         new_entries = [
-            CensusEntry(digest=digest, district_id=districts.get(code) if code else None, batch=batch)
+            CensusEntry(
+                digest=digest, district_id=districts.get(code) if code else None, batch=batch
+            )
             for digest, code in rows
             if digest not in existing
         ]
@@ -184,8 +180,10 @@ def verify_with_census(user: Any, document_number: str, birth_date: date) -> Ver
             claimed = Verification.objects.filter(census_entry=entry).exclude(user=user).first()
             if claimed is not None and claimed.is_current:
                 raise VerificationError(
-                    _("This census entry already verifies another account. Contact the council "
-                      "if you think this is a mistake.")
+                    _(
+                        "This census entry already verifies another account. Contact the council "
+                        "if you think this is a mistake."
+                    )
                 )
             if claimed is not None:
                 claimed.delete()
@@ -198,9 +196,7 @@ def verify_with_census(user: Any, document_number: str, birth_date: date) -> Ver
                 expires_at=Verification.default_expiry(),
             )
     except IntegrityError as exc:
-        raise VerificationError(
-            _("This census entry already verifies another account.")
-        ) from exc
+        raise VerificationError(_("This census entry already verifies another account.")) from exc
     return verification
 
 
@@ -232,6 +228,10 @@ def revoke(staff: Any, user: Any, reason: str = "") -> None:
         deleted, _rows = Verification.objects.filter(user=user).delete()
         if deleted:
             audit.record(
-                staff, "person.unverify", user, summary=reason, public=False,
+                staff,
+                "person.unverify",
+                user,
+                summary=reason,
+                public=False,
                 object_repr=_("account #%(id)d") % {"id": user.pk},
             )

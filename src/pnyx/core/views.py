@@ -50,8 +50,16 @@ def static_page(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "core/static_page.html", {"page": page})
 
 
-LOG_FIELDS = ["sequence", "created_at", "actor", "action", "object_type", "object_repr",
-              "summary", "entry_hash"]
+LOG_FIELDS = [
+    "sequence",
+    "created_at",
+    "actor",
+    "action",
+    "object_type",
+    "object_repr",
+    "summary",
+    "entry_hash",
+]
 
 
 def audit_log(request: HttpRequest) -> HttpResponse:
@@ -66,10 +74,14 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     if fmt in {"csv", "json"}:
         rows = [
             {
-                "sequence": e.sequence, "created_at": e.created_at,
+                "sequence": e.sequence,
+                "created_at": e.created_at,
                 "actor": e.actor.public_name if e.actor else e.actor_ref,
-                "action": e.action, "object_type": e.object_type, "object_repr": e.object_repr,
-                "summary": e.summary, "entry_hash": e.entry_hash,
+                "action": e.action,
+                "object_type": e.object_type,
+                "object_repr": e.object_repr,
+                "summary": e.summary,
+                "entry_hash": e.entry_hash,
             }
             for e in entries[:10000]
         ]
@@ -133,7 +145,8 @@ def verify(request: AuthenticatedHttpRequest) -> HttpResponse:
             cache.set(key, attempts + 1, VERIFY_WINDOW)
             try:
                 verification.verify_with_census(
-                    request.user, form.cleaned_data["document_number"],
+                    request.user,
+                    form.cleaned_data["document_number"],
                     form.cleaned_data["birth_date"],
                 )
             except verification.VerificationError as error:
@@ -172,7 +185,8 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
         organisations = organisations.filter(kind=kind)
     page = Paginator(organisations, 30).get_page(request.GET.get("page"))
     return render(
-        request, "core/organisation_list.html",
+        request,
+        "core/organisation_list.html",
         {"page": page, "kinds": Organisation.Kind.choices, "kind": kind},
     )
 

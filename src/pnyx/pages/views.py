@@ -16,7 +16,9 @@ from pnyx.spaces.permissions import can_perform, can_view_space
 def page(request: HttpRequest, space_slug: str, component_id: int) -> HttpResponse:
     component = get_object_or_404(
         ComponentInstance.objects.select_related("space"),
-        pk=component_id, space__slug=space_slug, component="page",
+        pk=component_id,
+        space__slug=space_slug,
+        component="page",
     )
     if not can_view_space(request.user, component.space) or not component.published:
         raise Http404
@@ -28,7 +30,10 @@ def page(request: HttpRequest, space_slug: str, component_id: int) -> HttpRespon
             raise PermissionDenied(decision.reason)
         if form.is_valid():
             add_comment(
-                request.user, component, component, form.cleaned_data["body"],
+                request.user,
+                component,
+                component,
+                form.cleaned_data["body"],
                 form.cleaned_data.get("on_behalf_of"),
             )
             messages.success(request, _("Your comment is published."))

@@ -108,7 +108,9 @@ class SpaceAdmin(SpaceScopedAdmin):
         super().save_formset(request, form, formset, change)
         if formset.model is SpaceRole and formset.has_changed():
             audit.record(
-                request.user, "role.change", form.instance,
+                request.user,
+                "role.change",
+                form.instance,
                 summary=", ".join(
                     gettext("%(role)s: account #%(id)d") % {"role": role.role, "id": role.user_id}
                     for role in form.instance.roles.all()

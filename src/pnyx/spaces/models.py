@@ -38,7 +38,11 @@ class Space(models.Model):
     hero_image = models.ImageField(_("hero image"), upload_to="spaces/", blank=True)
     hero_image_alt = TranslatedField(_("hero image description"), max_length=250, blank=True)
     district = models.ForeignKey(
-        District, verbose_name=_("district"), null=True, blank=True, on_delete=models.SET_NULL,
+        District,
+        verbose_name=_("district"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         help_text=_("Leave empty for the whole municipality."),
     )
     published = models.BooleanField(_("published"), default=False)
@@ -200,14 +204,20 @@ class AssemblyMember(models.Model):
 
     assembly = models.ForeignKey(Assembly, on_delete=models.CASCADE, related_name="members")
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("account"), null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        null=True,
+        blank=True,
         on_delete=models.SET_NULL,
     )
     full_name = models.CharField(_("name"), max_length=150)
     position = TranslatedField(_("role in the assembly"), max_length=120)
     selection = models.CharField(_("how chosen"), max_length=12, choices=Selection.choices)
     organisation = models.ForeignKey(
-        Organisation, verbose_name=_("organisation"), null=True, blank=True,
+        Organisation,
+        verbose_name=_("organisation"),
+        null=True,
+        blank=True,
         on_delete=models.SET_NULL,
     )
     since = models.DateField(_("member since"), null=True, blank=True)
@@ -270,7 +280,9 @@ class SpaceRole(models.Model):
 
     space = models.ForeignKey(Space, on_delete=models.CASCADE, related_name="roles")
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("account"), on_delete=models.CASCADE,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        on_delete=models.CASCADE,
         related_name="space_roles",
     )
     role = models.CharField(_("role"), max_length=12, choices=Role.choices)

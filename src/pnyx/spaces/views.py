@@ -42,8 +42,12 @@ def process_list(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "status": status,
-            "statuses": [("", _("All")), ("active", _("Active")), ("upcoming", _("Upcoming")),
-                         ("past", _("Past"))],
+            "statuses": [
+                ("", _("All")),
+                ("active", _("Active")),
+                ("upcoming", _("Upcoming")),
+                ("past", _("Past")),
+            ],
             "districts": districts,
             "district_code": district_code,
             "today": timezone.localdate(),
@@ -74,8 +78,16 @@ def _export_processes(processes: list[Process], fmt: str) -> HttpResponse:
     response["Content-Disposition"] = 'attachment; filename="processes.csv"'
     writer = csv.DictWriter(
         response,
-        fieldnames=["slug", "title", "subtitle", "status", "start_date", "end_date", "district",
-                    "active_phase"],
+        fieldnames=[
+            "slug",
+            "title",
+            "subtitle",
+            "status",
+            "start_date",
+            "end_date",
+            "district",
+            "active_phase",
+        ],
     )
     writer.writeheader()
     writer.writerows(rows)

@@ -34,6 +34,11 @@ class Command(BaseCommand):
             from allauth.account.models import EmailAddress
 
             EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
-            audit.record(None, "role.grant", user, summary="administrator (createadmin)",
-                         object_repr=f"account #{user.pk}")
+            audit.record(
+                None,
+                "role.grant",
+                user,
+                summary="administrator (createadmin)",
+                object_repr=f"account #{user.pk}",
+            )
         self.stdout.write(self.style.SUCCESS(f"administrator {email} created"))

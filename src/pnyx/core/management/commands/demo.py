@@ -18,7 +18,9 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--no-serve", action="store_true", help="set up, print, and stop")
-        parser.add_argument("--reset", action="store_true", help="start again from an empty database")
+        parser.add_argument(
+            "--reset", action="store_true", help="start again from an empty database"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.DEMO_MODE:
@@ -31,7 +33,8 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         created = demo.load()
         self.stdout.write(
-            self.style.SUCCESS("Demo municipality loaded.") if created
+            self.style.SUCCESS("Demo municipality loaded.")
+            if created
             else "Demo municipality already present (use --reset to start again)."
         )
         self.stdout.write("")
@@ -41,9 +44,13 @@ class Command(BaseCommand):
         self.stdout.write(f"Staff accounts' two-factor secret (TOTP): {demo.DEMO_TOTP_SECRET}")
         if options["no_serve"]:
             return
-        self.stdout.write(f"\nServing on http://{options['host']}:{options['port']}/  (Ctrl+C stops)")
+        self.stdout.write(
+            f"\nServing on http://{options['host']}:{options['port']}/  (Ctrl+C stops)"
+        )
         call_command(
-            "runserver", f"{options['host']}:{options['port']}", use_reloader=False,
+            "runserver",
+            f"{options['host']}:{options['port']}",
+            use_reloader=False,
             use_threading=True,
         )
 

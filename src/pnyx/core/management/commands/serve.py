@@ -27,9 +27,16 @@ class Command(BaseCommand):
             call_command("collectstatic", interactive=False, verbosity=0)
         workers = options["workers"] or (2 * (os.cpu_count() or 1) + 1)
         argv = [
-            "gunicorn", "pnyx.wsgi:application", "--bind", options["bind"],
-            "--workers", str(workers), "--access-logfile", "-",
-            "--forwarded-allow-ips", os.environ.get("PNYX_FORWARDED_ALLOW_IPS", "127.0.0.1"),
+            "gunicorn",
+            "pnyx.wsgi:application",
+            "--bind",
+            options["bind"],
+            "--workers",
+            str(workers),
+            "--access-logfile",
+            "-",
+            "--forwarded-allow-ips",
+            os.environ.get("PNYX_FORWARDED_ALLOW_IPS", "127.0.0.1"),
         ]
         self.stdout.write(f"serving {settings.DATABASES['default']['ENGINE']} on {options['bind']}")
         os.execvp(sys.executable, [sys.executable, "-m", *argv])
