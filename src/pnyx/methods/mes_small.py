@@ -1895,6 +1895,7 @@ class _TinyElection:
         "n_voters",
         "prio",
         "sup_mf",
+        "sup_groups",
         "sup_mu_dicts",
         "sup_rows",
         "sup_sets",
@@ -1919,6 +1920,9 @@ class _TinyElection:
     n_voters: int
     prio: list[int]
     sup_mf: list[list[float]]  # the multiplicities of sup_rows, as floats
+    # sup_rows by utility, on first use (_tiny_run: a round where everybody is rich computes
+    # rho u once per value)
+    sup_groups: list[list[tuple[float, list[int]]] | None]
     sup_mu_dicts: dict[int, dict[int, int]]  # m u by ballot, on first use (_exact_money)
     sup_rows: list[list[int]]
     sup_sets: list[set[int] | None]  # the supporters as sets, on first use (_exact_money)
@@ -1980,6 +1984,7 @@ def _tiny_election(
     el.min_u = [min(us, default=1) for us in sup_u]
     el.least_m, el.counts, el.masks, el.cost_utility = least_m, counts, masks, cost_utility
     el.sup_sets, el.sup_mu_dicts = [None] * n_projects, {}
+    el.sup_groups = [None] * n_projects
     el.cands = [j for j in range(n_projects) if total[j] > 0 and c_list[j] > 0]
     el.free = sorted(
         (j for j in range(n_projects) if total[j] > 0 and c_list[j] == 0), key=prio.__getitem__
@@ -2554,10 +2559,18 @@ def _tiny_run(
             # the certified split (step 2) leaves every rich voter more than rho u: each
             # pays rho u, as min(beta, rho u) in mes (the payments are read from pay_u later)
             rich_u = sup_uf[w]
-            if order is not None:
+            if order is None:  # everybody rich: rho u once per utility value
+                groups = el.sup_groups[w]
+                if groups is None:
+                    groups = el.sup_groups[w] = _by_utility(r_j, rich_u)
+                for u, group in groups:
+                    ru = rho * u
+                    for i in group:
+                        beta[i] -= ru
+            else:
                 rich_u = [rich_u[t] for t in order[k:]]
-            for i, u in zip(rich, rich_u, strict=True):
-                beta[i] -= rho * u
+                for i, u in zip(rich, rich_u, strict=True):
+                    beta[i] -= rho * u
         pay_rows.append(rows_w)
         pay_held.append(held_w)
         pay_u.append(rich_u)
@@ -2584,6 +2597,18 @@ def _tiny_run(
         run.alives, run.los = snap_alives, snap_los
         run.end_beta = beta
     return run
+
+
+def _by_utility(rows: list[int], utilities: list[float]) -> list[tuple[float, list[int]]]:
+    """The ``rows`` grouped by their ``utilities`` (each value once, with its rows)."""
+    groups: dict[float, list[int]] = {}
+    for i, u in zip(rows, utilities, strict=True):
+        group = groups.get(u)
+        if group is None:
+            groups[u] = [i]
+        else:
+            group.append(i)
+    return list(groups.items())
 
 
 def _tiny_certified(el: _TinyElection, low: _TinyRun, high: _TinyRun) -> bool:
