@@ -153,6 +153,19 @@ def make_process(
     return process
 
 
+def public_urls(process: Process) -> list[str]:
+    """The pages anyone can open once ``process`` is published: home, the processes, its own
+    page, the public log, sign-in and sign-up."""
+    return [
+        "/",
+        "/processes/",
+        process.get_absolute_url(),
+        "/log/",
+        "/accounts/login/",
+        "/accounts/signup/",
+    ]
+
+
 def make_page_component(
     space: Any, *, published: bool = True, body: str = "The rules.", **fields: Any
 ) -> ComponentInstance:

@@ -25,27 +25,16 @@ def process():
     return process
 
 
-def public_urls(process) -> list[str]:
-    return [
-        "/",
-        "/processes/",
-        process.get_absolute_url(),
-        "/log/",
-        "/accounts/login/",
-        "/accounts/signup/",
-    ]
-
-
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_public_pages_answer_in_the_requested_language(client, process, language):
-    for url in public_urls(process):
+    for url in factories.public_urls(process):
         response = client.get(url, HTTP_ACCEPT_LANGUAGE=language)
         assert response.status_code == 200, url
         assert f'<html lang="{language}">' in response.text, url
 
 
 def test_public_pages_differ_by_language(client, process):
-    for url in public_urls(process):
+    for url in factories.public_urls(process):
         pages = {
             language: client.get(url, HTTP_ACCEPT_LANGUAGE=language).text for language in LANGUAGES
         }

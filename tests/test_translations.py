@@ -349,21 +349,10 @@ def process(db):
     return process
 
 
-def public_urls(process) -> list[str]:
-    return [
-        "/",
-        "/processes/",
-        process.get_absolute_url(),
-        "/log/",
-        "/accounts/login/",
-        "/accounts/signup/",
-    ]
-
-
 @pytest.mark.django_db
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_public_pages_answer_in_the_browsers_language(client, process, language):
-    for url in public_urls(process):
+    for url in factories.public_urls(process):
         response = client.get(url, HTTP_ACCEPT_LANGUAGE=f"{language},en;q=0.5")
         assert response.status_code == 200, url
         text = response.text
