@@ -1,7 +1,7 @@
 """A floor for a plain-Python MES run: how fast the rule goes with none of pnyx's exactness.
 
     python benchmarks/bench_mes_floor.py [--data DIR] [--only NAME[,NAME]] [--seconds 1] \
-        [--rule {mes,phragmen}]
+        [--rule {mes,phragmen}] [--walk]
 
 For each file it times, on the same ballots, one Method of Equal Shares run (no completion)
 written as lean as we could in plain Python and with nothing pnyx adds for exactness: floats
@@ -13,14 +13,19 @@ them by budget over utility only when some cannot pay their share at ``c / sum m
 reference, not a counting method: floats may pick another winner on a near tie, which the
 table reports.
 
-Next to it, ``pnyx.methods.pb.tally(profile, "mes")`` (the exact count, as ``bench_pb.py``
-times it) and pabutools' first call from a ``bench_pb.py`` cache where given. By default the
-files where pnyx's MES is nearest the 100x asked: Assen 2024, Zürich S5R and D5, Toulouse
-2019. ``--rule phragmen`` does the same for sequential Phragmén (approval files: pass
-``--only``), in floats ballot by ballot. On 2026-11-29 (see the README)
-the floor took 75 µs on Assen 2024, where 100x pabutools' 2 ms asks for 18 µs, and 0.18 and
-0.11 ms on Zürich S5R and D5, where it asks for 0.10 and 0.07 ms; the exact count was within
-10-20 % of the floor there, and faster than it on the larger files.
+Next to it, for approval files, the same run with the voters grouped by what they hold
+(bit sets of voters, one popcount per class instead of one read per supporter); then
+``pnyx.methods.pb.tally(profile, "mes")`` (the exact count, as ``bench_pb.py`` times it) and
+pabutools' first call from a ``bench_pb.py`` cache where given. By default the files where
+pnyx's MES is nearest the 100x asked: Assen 2024, Zürich S5R and D5, Toulouse 2019.
+``--rule phragmen`` does the same for sequential Phragmén (approval files: pass ``--only``),
+in floats ballot by ballot. On 2026-11-29 (see the README) the floor took 75 µs on Assen 2024,
+where 100x pabutools' 2 ms asks for 18 µs, and 0.18 and 0.11 ms on Zürich S5R and D5, where it
+asks for 0.10 and 0.07 ms; the exact count was within 10-20 % of the floor there, and faster
+than it on the larger files.
+
+``--walk`` counts instead, along MES+add1's unit-by-unit scan, how often the outcome and its
+structure change (:func:`walk_changes`): what any walk between budgets must at least run.
 """
 
 from __future__ import annotations
@@ -123,6 +128,83 @@ def float_mes(
     return funded
 
 
+def voter_masks(profile: Profile) -> list[int]:
+    """Per project: its supporters as a bit set of *voters* (a ballot of multiplicity m is m
+    bits), for :func:`float_mes_by_classes`."""
+    starts = np.concatenate([[0], np.cumsum(profile.multiplicity)]).tolist()
+    masks = []
+    for j in range(profile.n_projects):
+        mask = 0
+        for i in np.flatnonzero(profile.utilities[:, j] > 0).tolist():
+            mask |= ((1 << (starts[i + 1] - starts[i])) - 1) << starts[i]
+        masks.append(mask)
+    return masks
+
+
+def float_mes_by_classes(costs: list[int], n_voters: int, b: float, masks: list[int]) -> list[int]:
+    """:func:`float_mes` for cost utilities with the voters grouped by budget: every supporter
+    of a winner who can pays the same ``rho c``, so the voters holding one amount form a class
+    (a bit set), a project's money is a sum over classes of amount x popcount, and a round
+    splits each class in two at most (merging equal amounts). ``masks``: :func:`voter_masks`."""
+    counts = [m.bit_count() for m in masks]
+    classes = {b: (1 << n_voters) - 1}  # amount held -> who holds it
+    alive = [j for j in range(len(costs)) if counts[j]]
+    last = {j: 1.0 / counts[j] for j in alive}  # rho = c / (count c) when everybody can pay
+    current: set[int] = set()
+    funded: list[int] = []
+    while alive:
+        alive.sort(key=last.__getitem__)
+        best, winner = float("inf"), -1
+        short: list[int] = []
+        for j in alive:
+            rho = last[j]
+            if rho > best:
+                break
+            if j not in current:
+                mj, c = masks[j], costs[j]
+                parts = [
+                    (held, (mj & who).bit_count()) for held, who in classes.items() if mj & who
+                ]
+                if sum([held * k for held, k in parts]) < c:
+                    short.append(j)
+                    continue
+                rich, paid = counts[j], 0.0
+                share = c / rich
+                if len(parts) > 1:
+                    parts.sort()
+                    for held, k in parts:  # the poorest classes pay everything first
+                        share = (c - paid) / rich
+                        if share <= held:
+                            break
+                        paid += held * k
+                        rich -= k
+                rho = last[j] = share / c
+                current.add(j)
+            if rho < best:
+                best, winner = rho, j
+        for j in short:
+            alive.remove(j)
+        if winner < 0:
+            break
+        funded.append(winner)
+        alive.remove(winner)
+        mw, pay = masks[winner], best * costs[winner]
+        split: dict[float, int] = {}
+        for held, who in classes.items():
+            paying = who & mw
+            if paying:
+                left = held - pay if held > pay else 0.0
+                split[left] = split.get(left, 0) | paying
+                who &= ~mw
+                if who:
+                    split[held] = split.get(held, 0) | who
+            else:
+                split[held] = split.get(held, 0) | who
+        classes = split
+        current = {j for j in current if not masks[j] & mw}
+    return funded
+
+
 def float_phragmen(
     costs: list[int],
     budget: int,
@@ -155,6 +237,57 @@ def float_phragmen(
     return funded
 
 
+def walk_changes(profile: Profile) -> tuple[int, list[int], list[int]]:
+    """For MES+add1 (one currency unit more per voter at each step), run MES unit by unit up to
+    where the scan stops, and return that unit, the units (0 first) where the outcome (the
+    winners in order) changes, and those where its *structure* changes: the outcome or, in
+    some round, who pays everything for the winner. Between two structure changes the winners'
+    price factors are affine in the budget, so a walk that computed the next change from a run
+    (rather than locating it by runs on both sides) would still need a run per structure
+    change. Reads ``mes_small``'s private plain-Python run: a diagnostic, not an API."""
+    from fractions import Fraction
+
+    from pnyx.methods import mes_small
+
+    cost_utility = profile.vote_type in ("approval", "choose-1")
+    utilities = (profile.utilities > 0).astype(np.int64) if cost_utility else profile.utilities
+    election = mes_small._tiny_election(
+        profile.costs,
+        profile.budget,
+        utilities,
+        profile.multiplicity,
+        np.arange(profile.n_projects),
+        cost_utility,
+        profile.mes_supporters(cost_utility),
+    )
+    assert election is not None
+    n = int(profile.multiplicity.sum())
+    outcomes: list[int] = []
+    structures: list[int] = []
+    last_outcome: object = None
+    last_structure: object = None
+    unit = 0
+    while True:
+        run = mes_small._tiny_run(election, Fraction(profile.budget + unit * n, n))
+        assert run is not None and run.poor_counts is not None
+        if run.spent > profile.budget:
+            unit -= 1  # the scan stops at the unit before
+            break
+        payers = [
+            frozenset(rows[:k]) for rows, k in zip(run.pay_rows, run.poor_counts, strict=True)
+        ]
+        outcome, structure = tuple(run.rounds), (tuple(run.rounds), tuple(payers))
+        if outcome != last_outcome:
+            outcomes.append(unit)
+        if structure != last_structure:
+            structures.append(unit)
+        last_outcome, last_structure = outcome, structure
+        if mes_small._tiny_stops(election, run, "add1"):
+            break
+        unit += 1
+    return unit, outcomes, structures
+
+
 def best_of(call: Callable[[], object], seconds: float) -> float:
     """Best time of repeated calls over about ``seconds``, in milliseconds."""
     call()
@@ -174,21 +307,43 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=1.0)
     parser.add_argument("--pabutools-cache", default="benchmarks/results/pabutools-cache.json")
     parser.add_argument("--rule", choices=("mes", "phragmen"), default="mes")
+    parser.add_argument(
+        "--walk",
+        action="store_true",
+        help="count the outcome and structure segments of MES+add1's unit scan instead",
+    )
     args = parser.parse_args()
+    if args.walk:
+        print("| instance | stop (unit) | outcome segments | structure segments |")
+        print("|---|---|---|---|")
+        for name in args.only.split(","):
+            profile = load_profile(next(args.data.glob(name + "*.pb")))
+            stop, outcomes, structures = walk_changes(profile)
+            print(f"| {name} | {stop} | {len(outcomes)} | {len(structures)} |")
+        return 0
     cache_path = Path(args.pabutools_cache)
     cache = json.loads(cache_path.read_text()) if cache_path.exists() else {}
-    print("| instance | float-only floor (ms) | pnyx exact (ms) | pabutools (s) | same winners |")
-    print("|---|---|---|---|---|")
+    print(
+        "| instance | float-only floor (ms) | by budget classes (ms) | pnyx exact (ms) "
+        "| pabutools (s) | same winners |"
+    )
+    print("|---|---|---|---|---|---|")
     for name in args.only.split(","):
         profile = load_profile(next(args.data.glob(name + "*.pb")))
         rows, utils, mults, masks = supporters(profile)
         costs = [int(c) for c in profile.costs]
         n_ballots = profile.multiplicity.size
         b = profile.budget / int(profile.multiplicity.sum())
+        classes_run: Callable[[], list[int]] | None = None
 
         if args.rule == "mes":
             floor_run = partial(float_mes, costs, n_ballots, b, rows, utils, mults, masks)
             exact = partial(tally, profile, "mes", completion="none", ties="id")
+            if profile.vote_type in ("approval", "choose-1"):
+                n_voters = int(profile.multiplicity.sum())
+                classes_run = partial(
+                    float_mes_by_classes, costs, n_voters, b, voter_masks(profile)
+                )
         else:  # approval ballots only, as pnyx and pabutools count Phragmén
             on_ballot: list[list[int]] = [[] for _ in range(n_ballots)]
             for j, r in enumerate(rows):
@@ -199,8 +354,14 @@ def main() -> int:
             floor_run = partial(float_phragmen, costs, budget, rows, mults, on_ballot, multiplicity)
             exact = partial(tally, profile, "phragmen", ties="id")
         floor_ms = best_of(floor_run, args.seconds)
+        classes_ms = "" if classes_run is None else f"{best_of(classes_run, args.seconds):.3f}"
         pnyx_ms = best_of(exact, args.seconds)
-        same = [profile.project_ids[j] for j in floor_run()] == list(exact().selected)
+        winners = list(exact().selected)
+        same = all(
+            [profile.project_ids[j] for j in run()] == winners
+            for run in (floor_run, classes_run)
+            if run is not None
+        )
         entry = next(  # its first call, in a fresh process (not the warm figure)
             (
                 v
@@ -211,7 +372,8 @@ def main() -> int:
         )
         pabutools = "" if entry is None or entry[0] is None else f"{entry[0]:.3f}"
         print(
-            f"| {name} | {floor_ms:.3f} | {pnyx_ms:.3f} | {pabutools} | {'yes' if same else 'no'} |"
+            f"| {name} | {floor_ms:.3f} | {classes_ms} | {pnyx_ms:.3f} | {pabutools} "
+            f"| {'yes' if same else 'no'} |"
         )
     return 0
 
