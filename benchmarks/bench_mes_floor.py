@@ -145,7 +145,9 @@ def float_mes_by_classes(costs: list[int], n_voters: int, b: float, masks: list[
     """:func:`float_mes` for cost utilities with the voters grouped by budget: every supporter
     of a winner who can pays the same ``rho c``, so the voters holding one amount form a class
     (a bit set), a project's money is a sum over classes of amount x popcount, and a round
-    splits each class in two at most (merging equal amounts). ``masks``: :func:`voter_masks`."""
+    splits each class in two at most (merging equal amounts). ``masks``: :func:`voter_masks`.
+    The round loop is :func:`float_mes`'s, written out again: a floor pays no call per
+    evaluation."""
     counts = [m.bit_count() for m in masks]
     classes = {b: (1 << n_voters) - 1}  # amount held -> who holds it
     alive = [j for j in range(len(costs)) if counts[j]]
