@@ -44,7 +44,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_pb import DEFAULT_DATA, load_profile  # noqa: E402
 
-from pnyx.methods.pb import Profile, tally  # noqa: E402
+from pnyx.methods.pb import Profile, tally, tie_priority  # noqa: E402
 
 SMALLEST = (
     "Netherlands_Assen_2024,Switzerland_Zurich_S5R,Switzerland_Zurich_D5,France_Toulouse_2019"
@@ -258,7 +258,7 @@ def walk_changes(profile: Profile) -> tuple[int, list[int], list[int]]:
         profile.budget,
         utilities,
         profile.multiplicity,
-        np.arange(profile.n_projects),
+        tie_priority(profile, "id"),  # as the count of bench_pb.py breaks ties
         cost_utility,
         profile.mes_supporters(cost_utility),
     )
