@@ -242,10 +242,56 @@ def test_mes_sentences(capsys: pytest.CaptureFixture[str]) -> None:
         "funded: its 3 supporters paid 60 from their equal shares"
     )
     assert explain(outcome, outcome.result("b")) == (
-        "not funded: its supporters had already spent their shares on a"
+        "not funded: its supporters had already spent their shares on a; "
+        "they had 15 left, and it costs 40"
     )
     assert outcome.voter_payments(0) == pytest.approx({"a": 20.0})
     assert outcome.voter_payments(3) == pytest.approx({"c": 20.0})
+
+
+def test_mes_sentence_names_where_the_supporters_paid_most_and_what_they_had_left() -> None:
+    pytest.importorskip("pnyx.methods.mes", reason="part B (Method of Equal Shares) not installed")
+    # 10 voters approve everything, budget 160 (16 each): every price factor is 1/10, so the
+    # lower cost wins each tie (--ties cost) and e, d, c, b, a are funded in that order, each
+    # voter paying a tenth of each: 15.5 of 16. x (90, 9 each) finds 0.5 each, 5 in all.
+    e = election("a:80 b:40 c:20 d:10 e:5 x:90", "\n".join(["a,b,c,d,e,x"] * 10), budget="160")
+    outcome = tally(e, "mes", ties="cost")
+    assert outcome.selected == ("e", "d", "c", "b", "a")
+    x = outcome.result("x")
+    assert x.spent_on == ("a", "b", "c", "d", "e")  # most paid first, not the order funded
+    assert x.shares_left == pytest.approx(5.0)
+    assert explain(outcome, x) == (
+        "not funded: its supporters had already spent their shares on a, b, c and 2 other "
+        "projects; they had 5 left, and it costs 90"
+    )
+    with i18n.language("fr"):
+        assert explain(outcome, x) == (
+            "non financé : les personnes qui l’ont soutenu avaient déjà dépensé leurs parts "
+            "pour a, b, c et 2 autres projets ; il leur restait 5, et il coûte 90"
+        )
+    with i18n.language("es"):
+        assert explain(outcome, x).endswith(
+            "en a, b, c y 2 proyectos más; les quedaban 5, y cuesta 90"
+        )
+    # supporters who paid for nothing: what they held in all, against the cost
+    alone = tally(election("a:30 b:90", "a\na\nb\nb", budget="100"), "mes")
+    assert alone.result("b").spent_on == ()
+    assert explain(alone, alone.result("b")) == (
+        "not funded: its supporters' equal shares, 50 in all, were not enough for its cost of 90"
+    )
+    with i18n.language("fr"):
+        assert explain(alone, alone.result("b")).endswith(
+            "50 en tout, ne suffisaient pas pour son coût de 90"
+        )
+    # four funded projects are all named
+    fewer = tally(
+        election("a:80 b:40 c:20 d:10 x:90", "\n".join(["a,b,c,d,x"] * 10), budget="155"),
+        "mes",
+        ties="cost",
+    )
+    assert explain(fewer, fewer.result("x")).startswith(
+        "not funded: its supporters had already spent their shares on a, b, c and d;"
+    )
 
 
 def test_number_formatting() -> None:
@@ -377,7 +423,8 @@ def test_mes_sentences_in_french_and_spanish() -> None:
             "financé : 1 personne l’a soutenu et a payé 20 sur sa part égale"
         )
         assert explain(outcome, outcome.result("b")) == (
-            "non financé : les personnes qui l’ont soutenu avaient déjà dépensé leurs parts pour a"
+            "non financé : les personnes qui l’ont soutenu avaient déjà dépensé leurs parts pour a "
+            "; il leur restait 15, et il coûte 40"
         )
     with i18n.language("es"):
         assert explain(outcome, outcome.result("c")) == (

@@ -124,6 +124,19 @@ def _listing(ids: Sequence[str]) -> str:
     return _("%(first)s and %(last)s") % {"first": ", ".join(ids[:-1]), "last": ids[-1]}
 
 
+def _top_listing(ids: Sequence[str], shown: int = 3) -> str:
+    """The first ``shown`` of ``ids``, then how many others: a sentence stays readable when a
+    project's supporters paid for twenty others."""
+    if len(ids) <= shown + 1:
+        return _listing(ids)
+    others = len(ids) - shown
+    return ngettext(
+        "%(first)s and %(count)s other project",
+        "%(first)s and %(count)s other projects",
+        others,
+    ) % {"first": ", ".join(ids[:shown]), "count": f"{others:,}"}
+
+
 def _count(value: Number) -> int:
     """The number that chooses a plural form: fractions of a point take the plural."""
     exact = Fraction(value)
@@ -252,10 +265,24 @@ def explain(outcome: Outcome, project: ProjectResult) -> str:
             "not funded: the count stopped at %(projects)s, which did not fit in the budget"
         ) % {"projects": _listing(project.spent_on)}
     if reason == "unaffordable":
+        if project.spent_on and project.shares_left is not None:
+            return _(
+                "not funded: its supporters had already spent their shares on %(projects)s; "
+                "they had %(left)s left, and it costs %(cost)s"
+            ) % {
+                "projects": _top_listing(project.spent_on),
+                "left": money(project.shares_left),
+                "cost": money(project.cost),
+            }
         if project.spent_on:
             return _(
                 "not funded: its supporters had already spent their shares on %(projects)s"
             ) % {"projects": _listing(project.spent_on)}
+        if project.shares_left is not None:
+            return _(
+                "not funded: its supporters' equal shares, %(left)s in all, were not enough for "
+                "its cost of %(cost)s"
+            ) % {"left": money(project.shares_left), "cost": money(project.cost)}
         return _("not funded: its supporters' equal shares were not enough to pay for it")
     return _("not funded (%(reason)s)") % {"reason": reason}
 

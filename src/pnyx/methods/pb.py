@@ -51,7 +51,7 @@ from typing import TYPE_CHECKING, Any, Literal, NamedTuple, TypeVar
 import numpy as np
 import numpy.typing as npt
 
-from pnyx.methods.mes import Supporters, equal_shares
+from pnyx.methods.mes import MesResult, Supporters, equal_shares
 from pnyx.methods.pabulib import (
     Election,
     Number,
@@ -500,7 +500,9 @@ class ProjectResult:
     projects (selection order); ``rank`` the 1-based position in the rule's ranking (greedy: by
     score). ``remaining`` is the money left when the rule reached the project (before paying
     for it). ``spent_on`` names, for MES "unaffordable", the funded projects its supporters had
-    paid for; for "not-reached", the project at which the count stopped. ``paid`` is what its
+    paid for, those they paid most for first; for "not-reached", the project at which the count
+    stopped. ``shares_left``, for MES "unaffordable", is what its supporters still held of their
+    equal shares when the count ended (less than its cost; display value). ``paid`` is what its
     supporters paid under MES (display value); ``load`` the per-voter load under Phragmén."""
 
     id: str
@@ -514,6 +516,7 @@ class ProjectResult:
     rank: int | None = None
     remaining: Number | None = None
     spent_on: tuple[str, ...] = ()
+    shares_left: float | None = None
     paid: float | None = None
     load: Fraction | None = None
 
@@ -1375,6 +1378,7 @@ def method_of_equal_shares(
         chosen = set(selected)
         paid = profile.multiplicity.astype(np.float64) @ result.payments  # per project
         details: dict[int, dict[str, Any]] = {}
+        short: list[int] = []  # the unaffordable, whose supporters' spending is read below
         for j in range(profile.n_projects):
             info: dict[str, Any] = {"paid": float(paid[j]) / scale}
             if j not in chosen:
@@ -1385,9 +1389,25 @@ def method_of_equal_shares(
                     kind = "over-budget"
                 if kind == "did-not-fit":
                     info["remaining"] = profile.money(profile.budget - int(result.spent))
+                if kind == "unaffordable":
+                    short.append(j)
                 info["reason"] = kind
-                info["spent_on"] = tuple(profile.project_ids[int(b)] for b in blockers)
+                info["spent_on"] = blockers
             details[j] = info
+        if short:
+            spending, left = _supporters_spending(profile, result, short)
+            column = {w: k for k, w in enumerate(selected)}
+            for u, j in enumerate(short):
+                info = details[j]
+                row = spending[u]
+                info["spent_on"] = sorted(
+                    info["spent_on"], key=lambda w: (-row[column[w]], column[w])
+                )
+                info["shares_left"] = float(left[u]) / scale
+        ids = profile.project_ids
+        for info in details.values():
+            if "spent_on" in info:
+                info["spent_on"] = tuple([ids[int(b)] for b in info["spent_on"]])
         return _project_results(profile, selected, details)
 
     return _new_outcome(
@@ -1404,6 +1424,31 @@ def method_of_equal_shares(
             else Fraction(result.final_budget.numerator, result.final_budget.denominator * scale)
         ),
     )
+
+
+def _supporters_spending(
+    profile: Profile, result: MesResult, projects: list[int]
+) -> tuple[FloatArray, FloatArray]:
+    """For each of ``projects`` (MES, not funded), what its supporters paid for each funded
+    project (columns in selection order) and what they still held of their equal shares when
+    the count ended, in the count's units: one weighted bincount per column over their
+    supporter entries."""
+    rows, cols, _ = profile.entries
+    position = np.full(profile.n_projects, -1, dtype=np.int64)
+    position[projects] = np.arange(len(projects))
+    at = position[cols]
+    keep = at >= 0
+    rows, at = rows[keep], at[keep]
+    weights = profile.multiplicity[rows].astype(np.float64)
+    payments = result.payments
+    held = float(result.final_budget) - payments.sum(axis=1)
+    np.maximum(held, 0.0, out=held)  # a voter who paid everything holds 0 (not -1e-12)
+    n = len(projects)
+    spending = np.empty((n, len(result.selected)), dtype=np.float64)
+    for k, w in enumerate(result.selected):
+        spending[:, k] = np.bincount(at, weights=weights * payments[rows, w], minlength=n)
+    left = np.bincount(at, weights=weights * held[rows], minlength=n)
+    return spending, left.astype(np.float64, copy=False)  # weighted: floats already
 
 
 # ----------------------------------------------------------------------------------------------
