@@ -151,10 +151,11 @@ def test_every_entry_is_translated_and_not_fuzzy(language):
         if len(entry.msgstr) != expected_forms:
             problems.append(f"{where}: {len(entry.msgstr)} forms, expected {expected_forms}")
         for index, text in sorted(entry.msgstr.items()):
-            if not text.strip():
+            source = entry.msgid_plural if index > 0 and entry.msgid_plural else entry.msgid
+            # a separator may translate to a space (French writes 1 000 with a narrow one)
+            if not text or (not text.strip() and len(source) > 1):
                 problems.append(f"{where}: msgstr[{index}] is empty")
                 continue
-            source = entry.msgid_plural if index > 0 and entry.msgid_plural else entry.msgid
             if placeholders(text) != placeholders(source):
                 problems.append(
                     f"{where}: placeholders {placeholders(text)} != {placeholders(source)}"

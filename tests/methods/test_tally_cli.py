@@ -6,12 +6,13 @@ import os
 import random
 import subprocess
 import sys
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
 
 from pnyx.commands import i18n
-from pnyx.commands.tally import _ProgressBar, _text, explain, main, money, ordinal
+from pnyx.commands.tally import _ProgressBar, _text, explain, main, money, ordinal, points
 from pnyx.methods.pabulib import PabulibError, read_pb
 from pnyx.methods.pb import tally
 
@@ -297,6 +298,13 @@ def test_mes_sentence_names_where_the_supporters_paid_most_and_what_they_had_lef
 def test_number_formatting() -> None:
     assert money(38000) == "38,000"
     assert money(1331751.11) == "1,331,751.11"
+    assert points(Fraction(12345, 2)) == "6,172.50"
+    with i18n.language("fr"):  # a narrow no-break space between thousands, a decimal comma
+        assert money(1331751.11) == "1\u202f331\u202f751,11"
+        assert points(Fraction(12345, 2)) == "6\u202f172,50"
+    with i18n.language("es"):
+        assert money(1331751.11) == "1.331.751,11"
+        assert points(Fraction(12345, 2)) == "6.172,50"
     assert [ordinal(n) for n in (1, 2, 3, 4, 11, 12, 13, 21, 22, 101)] == [
         "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "101st"
     ]  # fmt: skip
@@ -492,18 +500,24 @@ def test_shared_election_in_french_and_spanish(
     _, english, _ = run(capsys, *argv)
     assert "c12: funded: its 1,030 supporters paid 150,000 from their equal shares" in english
     _, french, _ = run(capsys, *argv, "--language", "fr")
+    # numbers as each language writes them: 1\u202f030 (a narrow no-break space) in French,
+    # 1.030 in Spanish, decimals after a comma in both
     assert (
-        "c12: financé : les 1,030 personnes qui l’ont soutenu ont payé 150,000 sur leurs parts "
-        "égales" in french
+        "c12: financé : les 1\u202f030 personnes qui l’ont soutenu ont payé 150\u202f000 sur "
+        "leurs parts égales" in french
     )
     assert "c8: non financé : les personnes qui l’ont soutenu avaient déjà dépensé" in french
-    assert "Budget utilisé : 1,040,337 sur 1,070,000 (reste 29,663)" in french
+    assert "il leur restait 43\u202f472,10, et il coûte 106\u202f788" in french
+    assert (
+        "Budget utilisé : 1\u202f040\u202f337 sur 1\u202f070\u202f000 (reste 29\u202f663)" in french
+    )
     _, spanish, _ = run(capsys, *argv, "--language", "es")
     assert (
-        "c12: financiado: las 1,030 personas que lo apoyaron pagaron 150,000 con sus partes "
+        "c12: financiado: las 1.030 personas que lo apoyaron pagaron 150.000 con sus partes "
         "iguales" in spanish
     )
-    assert "Presupuesto utilizado: 1,040,337 de 1,070,000 (quedan 29,663)" in spanish
+    assert "les quedaban 43.472,10, y cuesta 106.788" in spanish
+    assert "Presupuesto utilizado: 1.040.337 de 1.070.000 (quedan 29.663)" in spanish
     for text in (french, spanish):
         assert "supporters" not in text and "funded" not in text and "Budget used" not in text
         assert len(text.splitlines()) == len(english.splitlines())

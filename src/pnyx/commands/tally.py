@@ -84,22 +84,40 @@ def build_parser() -> argparse.ArgumentParser:
 # formatting
 
 
+def _separators() -> tuple[str, str]:
+    """The thousands and decimal separators of the language: ``38,000.50`` in English,
+    ``38 000,50`` in French (a narrow no-break space), ``38.000,50`` in Spanish."""
+    return (
+        pgettext("number format: thousands separator", ","),
+        pgettext("number format: decimal separator", "."),
+    )
+
+
+def grouped(value: int) -> str:
+    """``1234`` -> ``1,234`` (in the language's format)."""
+    thousands, _decimal = _separators()
+    return f"{value:,}".replace(",", thousands)
+
+
 def money(value: Number | float) -> str:
-    """``38000`` -> ``38,000``; ``1331751.11`` -> ``1,331,751.11``."""
+    """``38000`` -> ``38,000``; ``1331751.11`` -> ``1,331,751.11`` (in the language's
+    format)."""
     if isinstance(value, float):
         value = Fraction(round(value * 100), 100)
     exact = Fraction(value)
     if exact.denominator == 1:
-        return f"{int(exact):,}"
+        return grouped(int(exact))
     cents = round(exact * 100)
-    return f"{'-' if cents < 0 else ''}{abs(cents) // 100:,}.{abs(cents) % 100:02d}"
+    _thousands, decimal = _separators()
+    return f"{'-' if cents < 0 else ''}{grouped(abs(cents) // 100)}{decimal}{abs(cents) % 100:02d}"
 
 
 def points(value: Number) -> str:
     exact = Fraction(value)
     if exact.denominator == 1:
-        return f"{int(exact):,}"
-    return f"{float(exact):,.2f}"
+        return grouped(int(exact))
+    thousands, decimal = _separators()
+    return f"{float(exact):,.2f}".translate({ord(","): thousands, ord("."): decimal})
 
 
 def ordinal(n: int) -> str:
@@ -134,7 +152,7 @@ def _top_listing(ids: Sequence[str], shown: int = 3) -> str:
         "%(first)s and %(count)s other project",
         "%(first)s and %(count)s other projects",
         others,
-    ) % {"first": ", ".join(ids[:shown]), "count": f"{others:,}"}
+    ) % {"first": ", ".join(ids[:shown]), "count": grouped(others)}
 
 
 def _count(value: Number) -> int:
@@ -162,7 +180,7 @@ def explain(outcome: Outcome, project: ProjectResult) -> str:
                 "funded: its %(supporters)s supporter paid %(amount)s from their equal share",
                 "funded: its %(supporters)s supporters paid %(amount)s from their equal shares",
                 project.votes,
-            ) % {"supporters": f"{project.votes:,}", "amount": money(paid)}
+            ) % {"supporters": grouped(project.votes), "amount": money(paid)}
         if rule == "phragmen":
             if project.votes == 0:
                 return _(
@@ -170,7 +188,7 @@ def explain(outcome: Outcome, project: ProjectResult) -> str:
                 )
             values = {
                 "order": ordinal(project.order or 0),
-                "supporters": f"{project.votes:,}",
+                "supporters": grouped(project.votes),
                 "load": money(project.load or 0),
             }
             if project.load:
@@ -304,7 +322,7 @@ def _table(election: Election, outcome: Outcome, *, width: int = 48) -> list[str
         name = " ".join(project.name.split())
         if len(name) > width:
             name = name[: width - 1] + "…"
-        row = [project.id, name, money(project.cost), f"{project.votes:,}"]
+        row = [project.id, name, money(project.cost), grouped(project.votes)]
         if score_column:
             row.append(points(project.score))
         rows.append(row)
