@@ -282,26 +282,24 @@ def explain(outcome: Outcome, project: ProjectResult) -> str:
         return _(
             "not funded: the count stopped at %(projects)s, which did not fit in the budget"
         ) % {"projects": _listing(project.spent_on)}
-    if reason == "unaffordable":
-        if project.spent_on and project.shares_left is not None:
-            return _(
-                "not funded: its supporters had already spent their shares on %(projects)s; "
-                "they had %(left)s left, and it costs %(cost)s"
-            ) % {
-                "projects": _top_listing(project.spent_on),
-                "left": money(project.shares_left),
-                "cost": money(project.cost),
-            }
+    if reason == "unaffordable":  # MES sets shares_left (and spent_on, most paid first)
+        values = {"left": money(project.shares_left or 0), "cost": money(project.cost)}
         if project.spent_on:
-            return _(
-                "not funded: its supporters had already spent their shares on %(projects)s"
-            ) % {"projects": _listing(project.spent_on)}
-        if project.shares_left is not None:
-            return _(
+            values["projects"] = _top_listing(project.spent_on)
+            return (
+                _(
+                    "not funded: its supporters had already spent their shares on %(projects)s; "
+                    "they had %(left)s left, and it costs %(cost)s"
+                )
+                % values
+            )
+        return (
+            _(
                 "not funded: its supporters' equal shares, %(left)s in all, were not enough for "
                 "its cost of %(cost)s"
-            ) % {"left": money(project.shares_left), "cost": money(project.cost)}
-        return _("not funded: its supporters' equal shares were not enough to pay for it")
+            )
+            % values
+        )
     return _("not funded (%(reason)s)") % {"reason": reason}
 
 

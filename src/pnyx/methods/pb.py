@@ -1378,7 +1378,8 @@ def method_of_equal_shares(
         chosen = set(selected)
         paid = profile.multiplicity.astype(np.float64) @ result.payments  # per project
         details: dict[int, dict[str, Any]] = {}
-        short: list[int] = []  # the unaffordable, whose supporters' spending is read below
+        ids = profile.project_ids
+        short: dict[int, tuple[int, ...]] = {}  # the unaffordable: the projects they paid for
         for j in range(profile.n_projects):
             info: dict[str, Any] = {"paid": float(paid[j]) / scale}
             if j not in chosen:
@@ -1390,24 +1391,18 @@ def method_of_equal_shares(
                 if kind == "did-not-fit":
                     info["remaining"] = profile.money(profile.budget - int(result.spent))
                 if kind == "unaffordable":
-                    short.append(j)
+                    short[j] = blockers  # named below, most paid for first
+                else:
+                    info["spent_on"] = tuple([ids[int(b)] for b in blockers])
                 info["reason"] = kind
-                info["spent_on"] = blockers
             details[j] = info
-        if short:
-            spending, left = _supporters_spending(profile, result, short)
+        if short:  # the projects they paid most for first, and what they had left
+            spending, left = _supporters_spending(profile, result, list(short))
             column = {w: k for k, w in enumerate(selected)}
-            for u, j in enumerate(short):
-                info = details[j]
-                row = spending[u]
-                info["spent_on"] = sorted(
-                    info["spent_on"], key=lambda w: (-row[column[w]], column[w])
-                )
-                info["shares_left"] = float(left[u]) / scale
-        ids = profile.project_ids
-        for info in details.values():
-            if "spent_on" in info:
-                info["spent_on"] = tuple([ids[int(b)] for b in info["spent_on"]])
+            for row, shares_left, (j, blockers) in zip(spending, left, short.items(), strict=True):
+                most_first = sorted(blockers, key=lambda w: (-row[column[w]], column[w]))
+                details[j]["spent_on"] = tuple([ids[int(b)] for b in most_first])
+                details[j]["shares_left"] = float(shares_left) / scale
         return _project_results(profile, selected, details)
 
     return _new_outcome(
