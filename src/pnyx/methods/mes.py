@@ -2804,17 +2804,13 @@ def _small_dispatch() -> Callable[..., MesResult | None]:
 _dispatch: Callable[..., MesResult | None] | None = None
 
 
-def _holds_blas(utilities: IntArray, completion: str, supporters: Supporters | None) -> bool:
-    """Whether a count holds BLAS to one thread (see blas): from ``_BLAS_CELLS`` ballots x
-    projects, unless it is one run that ``mes_small`` plays in plain Python (which the
-    election's ``supporters``, where the caller keeps them, help decide): no BLAS call there,
-    and entering and leaving the limit cost tens of microseconds."""
-    cells = np.size(utilities)
-    if cells < _BLAS_CELLS:
-        return False
-    from pnyx.methods import mes_small  # imports this module
-
-    return not mes_small.plain_one_run(completion, cells, supporters)
+def _holds_blas(utilities: IntArray, completion: str) -> bool:
+    """Whether a count holds BLAS to one thread (see blas): a completion (many runs) of
+    ``_BLAS_CELLS`` ballots x projects or more. A single run is a few milliseconds, no slower
+    with BLAS's own threads (Amsterdam 604, Warszawa 2021 Mokotow, Budapest 2024, on two
+    cores), and the first hold of a process costs 5 ms (threadpoolctl's import and library
+    scan): more than Amsterdam's whole run."""
+    return completion != "none" and np.size(utilities) >= _BLAS_CELLS
 
 
 def validated_arguments(
@@ -2870,7 +2866,7 @@ def equal_shares(
     (shapes, costs, voters), not cell by cell.
     """
     # the products of a MES run are small: BLAS threads would only spin (see blas)
-    blas_held = _holds_blas(utilities, completion, supporters)
+    blas_held = _holds_blas(utilities, completion)
     with single_threaded_blas() if blas_held else nullcontext():
         if scan not in ("fast", "unit"):
             raise ValueError(f"unknown scan {scan!r}")
