@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from pnyx.methods import pb
-from pnyx.methods.mes import COMPLETIONS, Supporters, equal_shares
+from pnyx.methods.mes import COMPLETIONS, Supporters, _by_ratio, equal_shares
 
 
 def mes(
@@ -559,3 +559,17 @@ def test_counts_of_an_election_share_the_overlap_of_its_supporters(seed):
         assert result.selected == alone.selected
         assert result.reasons == alone.reasons
         np.testing.assert_array_equal(result.payments, alone.payments)
+
+
+def test_projects_by_cost_per_supporter_sort_exactly_where_floats_tie() -> None:
+    """The order in which MES can first afford projects (``c / M``) is exact: ratios one unit
+    apart at 10**18 round to the same float and are still told apart; equal ratios keep their
+    order."""
+    rng = np.random.default_rng(7)
+    for _ in range(500):
+        n = int(rng.integers(0, 25))
+        num = [int(x) for x in rng.choice([3, 10**17, 10**17 + 1, 10**18 - 1, 2 * 10**17 + 2], n)]
+        den = [int(x) for x in rng.choice([1, 3, 10**15, 10**15 + 1, 2], n)]
+        items = [int(j) for j in rng.permutation(n)]
+        exact = sorted(items, key=lambda j: Fraction(num[j], den[j]))
+        assert _by_ratio(items, num, den) == exact

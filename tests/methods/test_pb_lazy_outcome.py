@@ -159,7 +159,7 @@ def _reference_greedy(profile, rule, ties, threshold):  # type: ignore[no-untype
     limit = None if threshold is None else Fraction(threshold) * profile.points_scale
     remaining = budget = profile.budget
     selected: list[int] = []
-    records = [dict(base) for base in lists.results]
+    records = [dict(base) for base in profile._result_bases]
     stopped_at = None
     for position, j in enumerate(ranking, start=1):
         info = records[j]

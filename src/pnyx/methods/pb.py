@@ -155,35 +155,38 @@ class Profile:
     def _lists(self) -> _Lists:
         """Per-project values as Python lists, built once per profile: the rules loop over few
         projects, where numpy's per-call overhead would dominate."""
-        costs = self.costs.tolist()
-        scores = self.scores.tolist()
         by_id = sorted(range(self.n_projects), key=self.project_ids.__getitem__)
         id_rank = [0] * self.n_projects
         for rank, j in enumerate(by_id):
             id_rank[j] = rank
-        votes = self.votes.tolist()
-        results = [
+        return _Lists(
+            costs=self.costs.tolist(),
+            votes=self.votes.tolist(),
+            scores=self.scores.tolist(),
+            id_rank=id_rank,
+            priority={},
+            priority_arrays={},
+            budget=self.money(self.budget),
+        )
+
+    @cached_property
+    def _result_bases(self) -> list[dict[str, Any]]:
+        """The fields of each project's :class:`ProjectResult` that no rule changes, built on
+        the first read of an outcome's records (not by the counts: on a few dozen projects
+        they cost more than a greedy count)."""
+        lists = self._lists
+        return [
             {
                 **_RESULT_DEFAULTS,
                 "id": self.project_ids[j],
                 "name": self.names[j],
-                "cost": self.money(costs[j]),
-                "votes": votes[j],
-                "score": self.points(scores[j]),
+                "cost": self.money(lists.costs[j]),
+                "votes": lists.votes[j],
+                "score": self.points(lists.scores[j]),
                 "selected": False,
             }
             for j in range(self.n_projects)
         ]
-        return _Lists(
-            costs=costs,
-            votes=votes,
-            scores=scores,
-            id_rank=id_rank,
-            priority={},
-            priority_arrays={},
-            results=results,
-            budget=self.money(self.budget),
-        )
 
     @cached_property
     def entries(self) -> tuple[IntArray, IntArray, IntArray]:
@@ -303,7 +306,6 @@ class _Lists(NamedTuple):
     id_rank: list[int]
     priority: dict[str, list[int]]  # tie-breaking rank per ``ties``, filled on first use
     priority_arrays: dict[str, IntArray]  # the same as read-only arrays
-    results: list[dict[str, Any]]  # the fields of each ProjectResult a rule does not change
     budget: Number  # the budget in currency units, as Outcome.budget shows it
 
 
@@ -609,7 +611,7 @@ def _outcome(
 ) -> Outcome:
     """The :class:`Outcome` of a rule that funded ``selected`` (in order); ``details[j]`` holds
     what the rule records about project ``j`` (reason, rank, remaining ...), or ``records`` the
-    complete fields of every project (copies of the profile's ``_lists.results``) filled in."""
+    complete fields of every project (copies of the profile's ``_result_bases``) filled in."""
     projects = _project_results(profile, selected, details, records)
     return _new_outcome(
         profile,
@@ -634,7 +636,7 @@ def _project_results(
     ``records`` as :func:`_outcome` takes them, with the funded ones marked."""
     if records is None:
         records = []
-        for j, base in enumerate(profile._lists.results):
+        for j, base in enumerate(profile._result_bases):
             values = base.copy()
             info = details.get(j)
             if info:
@@ -795,7 +797,7 @@ def _greedy_records(
     money = profile.money
     left = money(remaining)
     funded: list[int] = []
-    records = [base.copy() for base in lists.results]
+    records = [base.copy() for base in profile._result_bases]
     stopped_at: int | None = None
     for position, j in enumerate(ranking, start=1):
         cost = costs[j]
@@ -873,7 +875,7 @@ def _greedy_cost_records(
     money = profile.money
     left = money(remaining)
     funded: list[int] = []
-    records = [base.copy() for base in profile._lists.results]
+    records = [base.copy() for base in profile._result_bases]
     for position, j in enumerate(ranking, start=1):
         cost = costs[j]
         info = records[j]
