@@ -455,12 +455,14 @@ class Supporters:
         flat_m = self.mult.take(row_of)
         flat_mu = flat_m * flat_u
         spans = list(zip(bounds[:-1], bounds[1:], strict=True))
+        self.spans = spans  # each project's slice of the flat arrays below
 
         def per_project(flat: npt.NDArray[Any]) -> list[npt.NDArray[Any]]:
             flat.setflags(write=False)  # shared by every count, as its views are
             return [flat[a:b] for a, b in spans]  # views of one array: one conversion in all
 
         self.sup = per_project(row_of)
+        self.flat_u = flat_u
         self.sup_u = per_project(flat_u)
         self.sup_uf = per_project(flat_u.astype(np.float64))
         self.sup_m = per_project(flat_m)
@@ -543,13 +545,19 @@ class Supporters:
         """For counts in plain Python: each project's supporters (ballot rows, ascending),
         their utilities (empty lists under cost utility, where ``u = c``), ``sum m u`` per
         project, and the largest ``u`` (1 if none)."""
-        rows = [sup.tolist() for sup in self.sup]
+        rows = self._plain(self.flat_rows)
         if self.cost_utility:
             utilities: list[list[int]] = [[] for _ in range(self.n_projects)]
         else:
-            utilities = [u.tolist() for u in self.sup_u]
+            utilities = self._plain(self.flat_u)
         top = int(self.row_u.max()) if self.row_u.size else 1
         return rows, utilities, list(self.total_sat), top
+
+    def _plain(self, flat: npt.NDArray[Any]) -> list[list[Any]]:
+        """A flat array laid out project by project, as one list per project (slices of one
+        ``tolist``: a conversion per project costs more on small elections)."""
+        values = flat.tolist()
+        return [values[a:b] for a, b in self.spans]
 
     @cached_property
     def overlap_rows(self) -> dict[int, BoolArray]:
@@ -576,26 +584,27 @@ class Supporters:
     def plain_sup_mf(self) -> list[list[float]]:
         """For counts in plain Python: each project's supporters' multiplicities as floats,
         in the order of ``plain_lists``' rows."""
-        return [m.tolist() for m in self.sup_mf]
+        return self._plain(self.flat_mf)
 
     @cached_property
     def plain_masks(self) -> list[int]:
         """For counts in plain Python: each project's supporters as the bits of an integer
-        (bit ``i`` for ballot ``i``)."""
-        masks = []
-        bits = np.zeros(self.n_ballots, dtype=np.bool_)
-        for rows in self.sup:
-            bits[rows] = True
-            masks.append(int.from_bytes(np.packbits(bits, bitorder="little").tobytes(), "little"))
-            bits[rows] = False
-        return masks
+        (bit ``i`` for ballot ``i``): one packed row of bits per project."""
+        supports = np.zeros((self.n_projects, self.n_ballots), dtype=np.bool_)
+        supports[self.flat_proj, self.flat_rows] = True
+        packed = np.packbits(supports, axis=1, bitorder="little")
+        return [int.from_bytes(row.tobytes(), "little") for row in packed]
 
     @cached_property
     def plain_voters(self) -> tuple[list[int], list[float], list[int]]:
         """For counts in plain Python: the multiplicities (ints and floats) and, per project,
         the least multiplicity among its supporters (1 if none)."""
         mult = self.mult.tolist()
-        least = [int(m.min()) if m.size else 1 for m in self.sup_m]
+        least = [1] * self.n_projects
+        if self.flat_starts.size:  # one reduceat over the projects with supporters
+            lows = np.minimum.reduceat(self.mult.take(self.flat_rows), self.flat_starts).tolist()
+            for j, low in zip(np.flatnonzero(self.has_sup).tolist(), lows, strict=True):
+                least[j] = low
         return mult, [float(m) for m in mult], least
 
     @cached_property
