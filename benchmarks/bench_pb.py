@@ -274,13 +274,13 @@ def compare(
 ) -> list[str]:
     """Three cells: pnyx ms, pabutools s (``missing`` where pabutools has no figure) and the
     speed-up."""
-    mine = "—" if ours is None else f"{ours * 1e3:.3f}"
+    mine = "—" if ours is None else f"{ours * 1e3:.4g}"
     if args.no_pabutools:
         return [mine, "—", "—"]
     if theirs is None:
         return [mine, missing, "—"]
     speedup = "—" if ours is None else f"{theirs / max(ours, 1e-7):.0f}×"
-    return [mine, f"{theirs:.4f}", speedup]
+    return [mine, f"{theirs:.4g}", speedup]
 
 
 def main(argv: list[str] | None = None) -> int:

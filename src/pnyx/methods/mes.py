@@ -381,7 +381,7 @@ class MesResult:
 def _by_ratio(items: list[int], num: list[int], den: list[int]) -> list[int]:
     """``items`` sorted by ``num[j] / den[j]`` exactly (positive ``den``), stable: sorted by
     the correctly rounded float quotients, which never invert two exact ratios, then each run of
-    equal floats by Fractions (Budapest 2024: 1.5 ms -> 0.1 ms for 175 projects)."""
+    equal floats by Fractions (Budapest 2024, 175 projects: 0.47 -> 0.03 ms)."""
     quotient = {j: num[j] / den[j] for j in items}
     order = sorted(items, key=quotient.__getitem__)
     start = 0
