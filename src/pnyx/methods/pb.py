@@ -224,7 +224,7 @@ class Profile:
     def _approvals(self) -> tuple[list[list[int]], list[list[int]]]:
         """For each distinct ballot the projects it gives points to, and for each project the
         ballots that do (Phragmén walks these on small profiles): slices of two flat lists,
-        not an append per entry (Amsterdam 604: 4.8 -> 0.6 ms)."""
+        not an append per entry (Amsterdam 604: 1.9 -> 0.9 ms)."""
         rows, cols, _ = self.entries  # sorted by ballot
         per_ballot = np.bincount(rows, minlength=len(self.multiplicity)).cumsum().tolist()
         flat = cols.tolist()
@@ -238,7 +238,8 @@ class Profile:
     def _supporter_bits(self) -> list[int]:
         """Each project's supporters as a bit set over voters (ballot ``b`` owns
         ``multiplicity[b]`` consecutive bits), so a popcount counts voters: one row of
-        packed bits per project."""
+        packed bits per project, without the per-ballot lists (Amsterdam 604: 0.24 ms, against
+        1.7 ms on top of the 1.9 ms of those lists)."""
         approves = self.utilities > 0
         per_voter = approves.repeat(self.multiplicity, axis=0)  # voters x projects
         packed = np.packbits(per_voter.T, axis=1, bitorder="little")
