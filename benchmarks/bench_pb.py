@@ -62,6 +62,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import math
 import os
 import subprocess
 import sys
@@ -269,18 +270,26 @@ def run_pnyx(  # type: ignore[no-untyped-def]
     return best, sorted(outcome.selected)
 
 
+def significant(value: float) -> str:
+    """Four significant digits, never an exponent (0.003512, 730.1, 163532)."""
+    if not math.isfinite(value) or value == 0:
+        return f"{value:g}"
+    decimals = max(0, 3 - math.floor(math.log10(abs(value))))
+    return f"{value:.{decimals}f}"
+
+
 def compare(
     ours: float | None, theirs: float | None, args: argparse.Namespace, missing: str = "—"
 ) -> list[str]:
     """Three cells: pnyx ms, pabutools s (``missing`` where pabutools has no figure) and the
     speed-up."""
-    mine = "—" if ours is None else f"{ours * 1e3:.4g}"
+    mine = "—" if ours is None else significant(ours * 1e3)
     if args.no_pabutools:
         return [mine, "—", "—"]
     if theirs is None:
         return [mine, missing, "—"]
     speedup = "—" if ours is None else f"{theirs / max(ours, 1e-7):.0f}×"
-    return [mine, f"{theirs:.4g}", speedup]
+    return [mine, significant(theirs), speedup]
 
 
 def main(argv: list[str] | None = None) -> int:
