@@ -18,8 +18,9 @@ Timing: two comparisons, each like for like.
 once in a fresh process, its modules imported and its profile built before the clock starts, so
 each pays what a first count costs: whatever it derives from the ballots (pnyx's positive cells,
 supporter lists, tie order ...), lazy imports, and the interpreter's first pass through cold
-code. pnyx: the best of ``--pnyx-first-runs`` (3) processes; pabutools: one process (a run
-takes up to minutes), cached. This is what ``pnyx tally`` pays after reading a file.
+code. pnyx: the best of ``--pnyx-first-runs`` (3) processes; pabutools: the best of three
+processes where its first call takes under a second (``FIRST_RUNS_LIMIT``), one process above
+(a run takes up to minutes), cached. This is what ``pnyx tally`` pays after reading a file.
 
 *Warm* (columns "pnyx ms (best warm)" and "pabutools s (best warm)"): the best of repeated calls
 on the same objects, the usual estimate of the cost of a computation on a noisy machine (other
@@ -84,6 +85,8 @@ PNYX_RULE = {
 PNYX_TIME_BUDGET = 0.2  # seconds of timed pnyx calls per (file, rule), best one reported
 PNYX_MAX_CALLS = 100
 WARM_LIMIT = 0.05  # seconds: --pabutools-warm repeats pabutools' calls below this
+FIRST_RUNS = 3  # fresh processes timing pabutools' first call where it takes under ...
+FIRST_RUNS_LIMIT = 1.0  # ... this many seconds (the best one kept, as pnyx's)
 
 
 def load_profile(path: Path):  # type: ignore[no-untyped-def]
@@ -378,6 +381,11 @@ def main(argv: list[str] | None = None) -> int:
                 theirs, their_selected, warm = run_pabutools(
                     path, rule, args.pabutools_timeout, warm=args.pabutools_warm
                 )
+                # a short count is timed in more fresh processes, as pnyx's first call is
+                runs = 1
+                while theirs is not None and theirs < FIRST_RUNS_LIMIT and runs < FIRST_RUNS:
+                    again, _selected, _warm = run_pabutools(path, rule, args.pabutools_timeout)
+                    theirs, runs = min(theirs, again if again is not None else theirs), runs + 1
                 if args.pabutools_cache:
                     cache[key] = [theirs, their_selected]
                     if warm is not None:
