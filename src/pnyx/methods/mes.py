@@ -465,6 +465,7 @@ class Supporters:
         self.flat_u = flat_u
         self.sup_u = per_project(flat_u)
         self.sup_uf = per_project(flat_u.astype(np.float64))
+        self.flat_m = flat_m
         self.sup_m = per_project(flat_m)
         self.sup_mf = per_project(flat_m.astype(np.float64))
         self.sup_mu = per_project(flat_mu)
@@ -602,7 +603,7 @@ class Supporters:
         mult = self.mult.tolist()
         least = [1] * self.n_projects
         if self.flat_starts.size:  # one reduceat over the projects with supporters
-            lows = np.minimum.reduceat(self.mult.take(self.flat_rows), self.flat_starts).tolist()
+            lows = np.minimum.reduceat(self.flat_m, self.flat_starts).tolist()
             for j, low in zip(np.flatnonzero(self.has_sup).tolist(), lows, strict=True):
                 least[j] = low
         return mult, [float(m) for m in mult], least
