@@ -19,7 +19,7 @@ Next to it, for approval files, the same run with the voters grouped by what the
 pabutools' first call from a ``bench_pb.py`` cache where given. By default the files where
 pnyx's MES is nearest the 100x asked: Assen 2024, Zürich S5R and D5, Toulouse 2019.
 ``--rule phragmen`` does the same for sequential Phragmén (approval files: pass ``--only``),
-in floats ballot by ballot. On 2026-11-29 (see the README) the floor took 75 µs on Assen 2024,
+in floats ballot by ballot. On 2026-11-29 (see HISTORY.md) the floor took 75 µs on Assen 2024,
 where 100x pabutools' 2 ms asks for 18 µs, and 0.18 and 0.11 ms on Zürich S5R and D5, where it
 asks for 0.10 and 0.07 ms; the exact count was within 10-20 % of the floor there, and faster
 than it on the larger files.
