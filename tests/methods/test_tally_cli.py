@@ -201,6 +201,44 @@ def test_the_pnyx_command_dispatches_to_tally() -> None:
     assert "Traceback" not in result.stderr
 
 
+def test_a_dash_reads_the_file_from_standard_input() -> None:
+    # ``curl .../file.pb | pnyx tally - --json``: the same count as from the file
+    piped = subprocess.run(
+        [sys.executable, "-m", "pnyx.cli", "tally", "-", "--rule", "greedy", "--json"],
+        input=Path(TINY).read_bytes(),
+        capture_output=True,
+        check=False,
+    )
+    from_file = subprocess.run(
+        [sys.executable, "-m", "pnyx.cli", "tally", TINY, "--rule", "greedy", "--json"],
+        capture_output=True,
+        check=False,
+    )
+    assert piped.returncode == 0 and piped.stderr == b""
+    assert json.loads(piped.stdout) == json.loads(from_file.stdout)
+    assert json.loads(piped.stdout)["selected"] == ["p1", "p3"]
+
+
+@pytest.mark.parametrize(
+    ("data", "words"),
+    [
+        ((DATA / "unknown_project.pb").read_bytes(), "<stdin>:20: vote names unknown project"),
+        (b"META\nkey;value\n\xff\n", "<stdin>:3: not UTF-8 text (byte 0xff)"),
+        (b"", "<stdin>:1: section META is missing"),
+    ],
+)
+def test_bad_input_on_standard_input_is_named_stdin(
+    data: bytes,
+    words: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data)))
+    code, out, err = run(capsys, "-", "--rule", "greedy")
+    assert code == 2 and out == ""
+    assert err.startswith(f"error: {words}")
+
+
 def test_a_reader_that_goes_away_gets_no_traceback() -> None:
     # ``pnyx tally FILE --explain | head -1``: the reader has closed the pipe before the output
     child = subprocess.Popen(

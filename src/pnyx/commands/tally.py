@@ -4,7 +4,8 @@ the winners of a Pabulib participatory-budgeting election (see ``pnyx.methods.pb
 Prints a table of the funded projects (id, name, cost, votes) and the budget used; ``--explain``
 adds one sentence per project a resident can read; ``--json`` prints
 ``{"rule", "completion", "selected", "cost", "budget"}``. A file that is not valid Pabulib prints
-``error: FILE:LINE: message`` on stderr and exits with status 2.
+``error: FILE:LINE: message`` on stderr and exits with status 2. ``-`` reads the file from
+standard input (errors then name it ``<stdin>``).
 
 What a person reads is translated (``--language``, else the environment's language, else
 English; see :mod:`pnyx.commands.i18n`); the ``--json`` output and the ``error: FILE:LINE:``
@@ -56,7 +57,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="pnyx tally",
         description=_("Winners of a participatory-budgeting election in the Pabulib .pb format."),
     )
-    parser.add_argument("file", metavar="FILE.pb", help=_("a Pabulib file"))
+    parser.add_argument(
+        "file", metavar="FILE.pb", help=_("a Pabulib file (- reads it from standard input)")
+    )
     parser.add_argument(
         "--rule",
         choices=RULES,
@@ -432,8 +435,12 @@ def _print_pabulib_error(path: str, exc: PabulibError) -> None:
 
 def _main(argv: list[str]) -> int:
     args = build_parser().parse_args(argv)
+    from_stdin = args.file == "-"
+    if from_stdin:
+        args.file = "<stdin>"  # how errors name it
     try:
-        election = read_pb(args.file)
+        # bytes, so that a file that is not UTF-8 is reported as such, with its line
+        election = read_pb(sys.stdin.buffer.read() if from_stdin else args.file)
     except PabulibError as exc:
         _print_pabulib_error(args.file, exc)
         return 2
